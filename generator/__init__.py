@@ -1,0 +1,1 @@
+"""Generator: OpenAPI spec -> typed SDK modules and reference docs (`python -m generator`)."""

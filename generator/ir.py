@@ -1,0 +1,198 @@
+"""Intermediate representation: what the templates render, independent of OpenAPI's syntax."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# ---- types: a tree, so code and docs can each render it their own way --------------------------
+
+
+@dataclass(frozen=True)
+class Prim:
+    name: Literal["str", "int", "float", "bool", "None", "Any", "bytes"]
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeNode
+
+
+@dataclass(frozen=True)
+class DictOf:
+    value: TypeNode
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named model or enum (a component schema or a synthesized inline one)."""
+
+    name: str
+    kind: Literal["model", "enum"]
+
+
+@dataclass(frozen=True)
+class Union:
+    options: tuple[TypeNode, ...]
+    # anyOf: try the options left to right (first fit wins); oneOf: pydantic's smart mode.
+    ordered: bool
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: TypeNode
+
+
+@dataclass(frozen=True)
+class JsonString:
+    """A string carrying JSON (contentMediaType application/json), decoded to `inner`."""
+
+    inner: TypeNode
+
+
+@dataclass(frozen=True)
+class Const:
+    value: str | int | bool
+
+
+TypeNode = Prim | ListOf | DictOf | Ref | Union | Nullable | JsonString | Const
+
+
+# ---- models -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str
+    wire: str
+    type: TypeNode
+    required: bool
+    description: str = ""
+    example: Any = None
+    constraints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Model:
+    name: str
+    module: str
+    pointer: str
+    description: str = ""
+    fields: list[Field] = field(default_factory=list)
+    base: str | None = None
+    # "allow" for anything the server sends, "forbid" for request-only models.
+    extra: Literal["allow", "forbid"] = "allow"
+    example: Any = None
+    response_side: bool = False
+    request_side: bool = False
+
+
+@dataclass
+class Enum:
+    name: str
+    module: str
+    pointer: str
+    values: list[str]
+    description: str = ""
+    # Open: unknown values parse as plain strings (anything the server sends).
+    open: bool = False
+
+
+# ---- operations ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Param:
+    name: str
+    wire: str
+    location: Literal["query", "path", "header"]
+    type: TypeNode
+    required: bool
+    description: str = ""
+    example: Any = None
+
+
+@dataclass
+class Body:
+    type: TypeNode
+    media: str
+    required: bool
+    description: str = ""
+    example: Any = None
+    item_type: TypeNode | None = None
+    constraints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Response:
+    status: str
+    type: TypeNode | None
+    media: str | None
+    description: str = ""
+    example: Any = None
+
+
+@dataclass
+class JobLink:
+    status_operation: str
+    details: Ref
+    sources: list[tuple[str, str]]
+
+
+@dataclass
+class Operation:
+    id: str
+    name: str
+    group: str
+    method: str
+    path: str
+    pointer: str
+    summary: str
+    description: str
+    retry: Literal["idempotent", "submit"]
+    params: list[Param]
+    body: Body | None
+    responses: list[Response]
+    errors: list[Response]
+    exactly_one_of: list[str]
+    job: JobLink | None
+    batch_limit: int | None
+    secured: bool
+    deprecated: bool = False
+
+    @property
+    def const(self) -> str:
+        return self.name.upper()
+
+    @property
+    def success(self) -> Response:
+        return self.responses[0]
+
+
+@dataclass
+class Group:
+    tag: str
+    attr: str
+    class_name: str
+    module: str
+    description: str
+    operations: list[Operation] = field(default_factory=list)
+
+
+@dataclass
+class Api:
+    title: str
+    version: str
+    description: str
+    server_template: str
+    package: str
+    client_class: str
+    settings: dict[str, Any]
+    groups: list[Group]
+    models: list[Model]
+    enums: list[Enum]
+    spec_path: str
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for g in self.groups for op in g.operations]

@@ -1,0 +1,86 @@
+"""Render IR type trees as Python annotations (collecting the imports they need)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ir
+
+
+@dataclass
+class TypeWriter:
+    """Renders types for one output module; `models_prefix` is "" inside models/, "models." elsewhere."""
+
+    models_prefix: str
+    open_enums: bool
+    enums: dict[str, ir.Enum]
+    typing: set[str] = field(default_factory=set)
+    runtime: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set)
+
+    def py(self, node: ir.TypeNode) -> str:
+        if isinstance(node, ir.Prim):
+            if node.name == "Any":
+                self.typing.add("Any")
+            return node.name
+        if isinstance(node, ir.ListOf):
+            return f"list[{self.py(node.item)}]"
+        if isinstance(node, ir.DictOf):
+            return f"dict[str, {self.py(node.value)}]"
+        if isinstance(node, ir.Ref):
+            self.refs.add(node.name)
+            name = self.models_prefix + node.name
+            if node.kind == "enum" and self.open_enums and self.enums[node.name].open:
+                # Open enum: a known value becomes the member, an unknown one stays a str.
+                self.typing.update({"Annotated", "Union"})
+                self.runtime.add("ORDERED")
+                return f"Annotated[Union[{name}, str], ORDERED]"
+            return name
+        if isinstance(node, ir.Union):
+            inner = ", ".join(self.py(o) for o in node.options)
+            self.typing.add("Union")
+            if node.ordered:
+                self.typing.add("Annotated")
+                self.runtime.add("ORDERED")
+                return f"Annotated[Union[{inner}], ORDERED]"
+            return f"Union[{inner}]"
+        if isinstance(node, ir.Nullable):
+            self.typing.add("Optional")
+            return f"Optional[{self.py(node.inner)}]"
+        if isinstance(node, ir.JsonString):
+            self.typing.add("Annotated")
+            self.runtime.update({"JSON_DECODE", "JSON_ENCODE"})
+            return f"Annotated[{self.py(node.inner)}, JSON_DECODE, JSON_ENCODE]"
+        if isinstance(node, ir.Const):
+            self.typing.add("Literal")
+            return f"Literal[{node.value!r}]"
+        raise TypeError(f"unknown type node {node!r}")
+
+    def constrained(self, node: ir.TypeNode, constraints: dict[str, object]) -> str:
+        base = self.py(node)
+        if not constraints:
+            return base
+        self.typing.add("Annotated")
+        args = ", ".join(f"{k}={v!r}" for k, v in sorted(constraints.items()))
+        return f"Annotated[{base}, Field({args})]"
+
+
+def doc_type(node: ir.TypeNode, link: str = "") -> str:
+    """A human-readable type for docs: models and enums link to their page under `link`."""
+    if isinstance(node, ir.Prim):
+        return {"None": "null"}.get(node.name, node.name)
+    if isinstance(node, ir.ListOf):
+        return f"list[{doc_type(node.item, link)}]"
+    if isinstance(node, ir.DictOf):
+        return f"dict[str, {doc_type(node.value, link)}]"
+    if isinstance(node, ir.Ref):
+        return f"[{node.name}]({link}{node.name.lower()}.md)" if link is not None else node.name
+    if isinstance(node, ir.Union):
+        return " \\| ".join(doc_type(o, link) for o in node.options)
+    if isinstance(node, ir.Nullable):
+        return f"{doc_type(node.inner, link)} \\| null"
+    if isinstance(node, ir.JsonString):
+        return f"JSON string of {doc_type(node.inner, link)}"
+    if isinstance(node, ir.Const):
+        return f"`{node.value!r}`"
+    raise TypeError(f"unknown type node {node!r}")

@@ -1,0 +1,295 @@
+"""The base client: owns the httpx clients and runs one operation call, sync or async."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import httpx
+
+from .auth import TokenProvider, as_provider
+from .config import CallOptions, PollConfig, RetryConfig
+from .errors import NetworkError
+from .operation import LazyType, Operation
+from .redact import log_request, log_response, logger
+from .request import build_request, check_arguments, encode_body
+from .response import handle_response
+from .retries import next_delay, retryable_exception, retryable_status, should_retry
+
+
+@dataclass(slots=True)
+class _Call:
+    """One operation call: everything that does not do I/O, shared by the sync and async loops."""
+
+    op: Operation
+    values: dict[str, Any]
+    content: dict[str, Any]
+    media: str | None
+    base_url: str
+    headers: dict[str, str]
+    timeout_s: float
+    retry: RetryConfig
+    override: LazyType | None
+    started: float
+    attempt: int = 0
+    renewed: bool = False
+
+    def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
+        self.attempt += 1
+        headers = dict(self.headers)
+        if token and self.op.secured:
+            headers["TOKEN"] = token
+        request = build_request(
+            client, self.op, self.base_url, self.values, self.content, self.media, headers, self.timeout_s
+        )
+        log_request(request, self.attempt)
+        return request
+
+    def delay_after_exception(self, exc: BaseException) -> float | None:
+        """Seconds to sleep before retrying after a transport error, or None to give up."""
+        delay = next_delay(self.retry, self.attempt, None)
+        if retryable_exception(self.op.retry, self.retry, exc) and should_retry(
+            self.retry, self.attempt, self.started, delay
+        ):
+            return delay
+        return None
+
+    def network_error(self, exc: BaseException) -> NetworkError:
+        return NetworkError(
+            f"{self.op.id}: {self.op.method} {self.op.path} failed", attempts=self.attempt, cause=exc
+        )
+
+    def wants_renewal(self, response: httpx.Response) -> bool:
+        return response.status_code == 401 and self.op.secured and not self.renewed
+
+    def delay_after_response(self, response: httpx.Response) -> float | None:
+        if not retryable_status(self.op.retry, response.status_code):
+            return None
+        delay = next_delay(self.retry, self.attempt, response)
+        return delay if should_retry(self.retry, self.attempt, self.started, delay) else None
+
+    def finish(self, response: httpx.Response) -> Any:
+        return handle_response(self.op, response, self.attempt, self.override)
+
+
+class BaseClient:
+    """Shared behaviour of the generated client class; settings come from the generated subclass."""
+
+    DEFAULT_RETRY: RetryConfig = RetryConfig()
+    DEFAULT_TIMEOUT_MS: int = 30_000
+    DEFAULT_POLL: PollConfig = PollConfig()
+    USER_AGENT: str = "alation-workflows-python"
+
+    def __init__(
+        self,
+        *,
+        server_url: str,
+        token: str | Any = None,
+        client: httpx.Client | None = None,
+        async_client: httpx.AsyncClient | None = None,
+        retry_config: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        poll_config: PollConfig | None = None,
+        debug_logger: logging.Logger | None = None,
+    ) -> None:
+        if not server_url or not isinstance(server_url, str):
+            raise ValueError("server_url is required, e.g. 'https://yourcompany.alationcloud.com'")
+        parts = urlsplit(server_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"server_url must be an http(s) URL with a host, got {server_url!r}")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            warnings.warn(
+                f"server_url {server_url!r} uses plain http: the TOKEN header would cross the network unencrypted",
+                stacklevel=3,
+            )
+            logger.warning("server_url uses plain http to a non-loopback host; the token is sent unencrypted")
+        if timeout_ms is not None and timeout_ms <= 0:
+            raise ValueError(f"timeout_ms must be > 0, got {timeout_ms}")
+        self.server_url = server_url.rstrip("/")
+        self.retry_config = retry_config or self.DEFAULT_RETRY
+        self.timeout_ms = timeout_ms or self.DEFAULT_TIMEOUT_MS
+        self.poll_config = poll_config or self.DEFAULT_POLL
+        self._auth: TokenProvider = as_provider(token)
+        self._client = client
+        self._async_client = async_client
+        self._owns_client = client is None
+        self._owns_async_client = async_client is None
+        self._base_headers = {"Accept": "application/json", "User-Agent": self.USER_AGENT}
+        if debug_logger is not None:
+            debug_logger.setLevel(logging.DEBUG)
+            logger.addHandler(_Forward(debug_logger))
+            logger.setLevel(logging.DEBUG)
+        self._auth.bind(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(server_url={self.server_url!r})"
+
+    # -- httpx clients -------------------------------------------------------------------------
+
+    @property
+    def http_client(self) -> httpx.Client:
+        if self._client is None:
+            # Redirects are not followed: a 3xx to another host must not receive the TOKEN header.
+            self._client = httpx.Client(follow_redirects=False, timeout=self.timeout_ms / 1000)
+        return self._client
+
+    @property
+    def async_http_client(self) -> httpx.AsyncClient:
+        if self._async_client is None:
+            self._async_client = httpx.AsyncClient(follow_redirects=False, timeout=self.timeout_ms / 1000)
+        return self._async_client
+
+    def close(self) -> None:
+        if self._owns_client and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        if self._owns_async_client and self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # -- one call ------------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        op: Operation,
+        method: str,
+        args: Mapping[str, Any],
+        body: Any,
+        opts: CallOptions,
+        override: LazyType | None,
+    ) -> _Call:
+        values = check_arguments(op, method, args)
+        content, media = encode_body(op, body)
+        headers = self._base_headers
+        if opts.http_headers:
+            headers = {**headers, **opts.http_headers}
+        timeout_ms = opts.timeout_ms if opts.timeout_ms is not None else self.timeout_ms
+        if timeout_ms <= 0:
+            raise ValueError(f"timeout_ms must be > 0, got {timeout_ms}")
+        return _Call(
+            op=op,
+            values=values,
+            content=content,
+            media=media,
+            base_url=opts.server_url.rstrip("/") if opts.server_url else self.server_url,
+            headers=headers,
+            timeout_s=timeout_ms / 1000,
+            retry=opts.retries or self.retry_config,
+            override=override,
+            started=time.monotonic(),
+        )
+
+    def _invoke(
+        self,
+        op: Operation,
+        method: str,
+        args: Mapping[str, Any],
+        body: Any = None,
+        opts: CallOptions = CallOptions(),
+        override: LazyType | None = None,
+    ) -> Any:
+        call = self._prepare(op, method, args, body, opts, override)
+        client = self.http_client
+        while True:
+            token = self._auth.get_token()
+            request = call.request(client, token)
+            t0 = time.perf_counter()
+            try:
+                response = client.send(request)
+            except httpx.TransportError as exc:
+                delay = call.delay_after_exception(exc)
+                if delay is None:
+                    raise call.network_error(exc) from exc
+                time.sleep(delay)
+                continue
+            log_response(response, time.perf_counter() - t0)
+            if call.wants_renewal(response) and self._auth.renew(token):
+                call.renewed = True
+                response.close()
+                continue
+            delay = call.delay_after_response(response)
+            if delay is not None:
+                response.close()
+                time.sleep(delay)
+                continue
+            return call.finish(response)
+
+    async def _invoke_async(
+        self,
+        op: Operation,
+        method: str,
+        args: Mapping[str, Any],
+        body: Any = None,
+        opts: CallOptions = CallOptions(),
+        override: LazyType | None = None,
+    ) -> Any:
+        call = self._prepare(op, method, args, body, opts, override)
+        client = self.async_http_client
+        while True:
+            token = await self._auth.get_token_async()
+            request = call.request(client, token)
+            t0 = time.perf_counter()
+            try:
+                response = await client.send(request)
+            except httpx.TransportError as exc:
+                delay = call.delay_after_exception(exc)
+                if delay is None:
+                    raise call.network_error(exc) from exc
+                await asyncio.sleep(delay)
+                continue
+            log_response(response, time.perf_counter() - t0)
+            if call.wants_renewal(response) and await self._auth.renew_async(token):
+                call.renewed = True
+                await response.aclose()
+                continue
+            delay = call.delay_after_response(response)
+            if delay is not None:
+                await response.aclose()
+                await asyncio.sleep(delay)
+                continue
+            return call.finish(response)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Forward(logging.Handler):
+    def __init__(self, target: logging.Logger) -> None:
+        super().__init__(logging.DEBUG)
+        self._target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._target.handle(record)

@@ -1,0 +1,78 @@
+"""Retry settings (Speakeasy-compatible surface) and per-call options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class BackoffStrategy:
+    """Exponential backoff: intervals in milliseconds, elapsed-time cap across all attempts."""
+
+    initial_interval: int = 200
+    max_interval: int = 10_000
+    exponent: float = 2.0
+    max_elapsed_time: int = 60_000
+
+    def __post_init__(self) -> None:
+        if self.initial_interval < 0 or self.max_interval < 0 or self.max_elapsed_time < 0:
+            raise ValueError("BackoffStrategy intervals must be >= 0 milliseconds")
+        if self.exponent < 1:
+            raise ValueError(f"BackoffStrategy.exponent must be >= 1, got {self.exponent}")
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """When and how often a failed request is sent again.
+
+    `strategy` is "backoff" or "none". Whether an operation may be retried at all, and on
+    what, is decided per operation by the spec (`x-retries`); this only tunes the timing.
+    """
+
+    strategy: Literal["backoff", "none"] = "backoff"
+    backoff: BackoffStrategy = field(default_factory=BackoffStrategy)
+    retry_connection_errors: bool = True
+    max_attempts: int = 5
+    max_retry_after_ms: int = 60_000
+
+    def __post_init__(self) -> None:
+        if self.strategy not in ("backoff", "none"):
+            raise ValueError(f"RetryConfig.strategy must be 'backoff' or 'none', got {self.strategy!r}")
+        if self.max_attempts < 1:
+            raise ValueError(f"RetryConfig.max_attempts must be >= 1, got {self.max_attempts}")
+
+
+NO_RETRIES = RetryConfig(strategy="none", max_attempts=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    """Per-call overrides of the client defaults; None means "use the client's"."""
+
+    retries: RetryConfig | None = None
+    timeout_ms: int | None = None
+    server_url: str | None = None
+    http_headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    """How a job is polled: start fast, back off geometrically, give up after `timeout` seconds."""
+
+    initial_interval: float = 0.05
+    multiplier: float = 1.5
+    max_interval: float = 5.0
+    timeout: float = 3600.0
+    jitter: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.initial_interval <= 0 or self.max_interval <= 0:
+            raise ValueError("PollConfig intervals must be > 0 seconds")
+        if self.multiplier < 1:
+            raise ValueError(f"PollConfig.multiplier must be >= 1, got {self.multiplier}")
+        if self.timeout <= 0:
+            raise ValueError(f"PollConfig.timeout must be > 0 seconds, got {self.timeout}")
+        if not 0 <= self.jitter < 1:
+            raise ValueError(f"PollConfig.jitter must be in [0, 1), got {self.jitter}")

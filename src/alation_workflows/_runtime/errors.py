@@ -1,0 +1,72 @@
+"""The SDK's exception hierarchy: one base, HTTP errors keyed by status, transport failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+_BODY_PREVIEW = 500
+
+
+class WorkflowsError(Exception):
+    """Base class of every error this SDK raises on purpose."""
+
+
+class APIError(WorkflowsError):
+    """The server answered with a status or body the operation does not expect.
+
+    Carries the status code, headers, body text and the raw `httpx.Response`, and how many
+    attempts were made before giving up.
+    """
+
+    def __init__(self, message: str, response: httpx.Response, *, attempts: int = 1) -> None:
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = _text(response)
+        self.raw_response = response
+        self.attempts = attempts
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        preview = self.body if len(self.body) <= _BODY_PREVIEW else self.body[:_BODY_PREVIEW] + "…"
+        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        return f"{self.message} (HTTP {self.status_code}{tries}): {preview}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, attempts={self.attempts})"
+
+
+class ProblemDetailsError(APIError):
+    """Alation answered 4XX with a JSON error body; `.data` holds it, typed when its shape is known."""
+
+    def __init__(self, message: str, response: httpx.Response, data: Any, *, attempts: int = 1) -> None:
+        super().__init__(message, response, attempts=attempts)
+        self.data = data
+
+
+class ResponseValidationError(APIError):
+    """A response had the expected status but a body that is malformed or does not fit its schema."""
+
+    def __init__(
+        self, message: str, response: httpx.Response, cause: Exception, *, attempts: int = 1
+    ) -> None:
+        super().__init__(message, response, attempts=attempts)
+        self.cause = cause
+
+
+class NetworkError(WorkflowsError):
+    """No usable response: connection refused or dropped, or the request timed out."""
+
+    def __init__(self, message: str, *, attempts: int, cause: BaseException) -> None:
+        super().__init__(f"{message} after {attempts} attempt{'s' if attempts != 1 else ''}: {cause!r}")
+        self.attempts = attempts
+        self.cause = cause
+
+
+def _text(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except (httpx.ResponseNotRead, UnicodeDecodeError):
+        return ""

@@ -1,0 +1,28 @@
+"""Base classes of the generated pydantic models."""
+
+from __future__ import annotations
+
+import pydantic
+from pydantic import ConfigDict
+
+
+class BaseModel(pydantic.BaseModel):
+    """A model the server sends: unknown fields are kept (lenient), types are checked (strict)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        use_enum_values=False,
+    )
+
+    def to_wire(self) -> dict[str, object]:
+        """The model as Alation's JSON: aliases, only the fields that were set, unknown fields kept."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class RequestModel(BaseModel):
+    """A model only sent to the server: an unknown field is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -1,0 +1,80 @@
+"""Declarative description of one operation, emitted by the generator and read by the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+
+
+class LazyType:
+    """A type known by a thunk, so generated modules do not import every model at import time."""
+
+    __slots__ = ("_thunk", "_adapter")
+
+    def __init__(self, thunk: Callable[[], Any]) -> None:
+        self._thunk = thunk
+        self._adapter: TypeAdapter[Any] | None = None
+
+    @property
+    def adapter(self) -> TypeAdapter[Any]:
+        # Built once and reused: building a TypeAdapter costs ~100x validating with one.
+        if self._adapter is None:
+            self._adapter = TypeAdapter(self._thunk())
+        return self._adapter
+
+    @property
+    def type(self) -> Any:
+        return self._thunk()
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    wire: str
+    location: Literal["query", "path", "header"]
+    type: LazyType
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    type: LazyType
+    media: str
+    required: bool = True
+    # For newline-delimited JSON the items are encoded one per line.
+    item_type: LazyType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    type: LazyType | None
+    media: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobLink:
+    """Where the job id or name is in a handle, and which schema the job's details have."""
+
+    status_operation: Operation
+    details: LazyType
+    # (parameter of the status operation, JSON pointer into the handle body), tried in order.
+    sources: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    id: str
+    method: str
+    path: str
+    retry: Literal["idempotent", "submit"]
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    responses: dict[str, Response] = field(default_factory=dict)
+    errors: dict[str, Response] = field(default_factory=dict)
+    exactly_one_of: tuple[str, ...] = ()
+    job: JobLink | None = None
+    batch_limit: int | None = None
+    secured: bool = True

@@ -1,0 +1,116 @@
+"""Turn an operation, its arguments and the call options into an `httpx.Request`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from .operation import Operation
+
+_JSON = "application/json"
+_NDJSON = "application/x-ndjson"
+_MULTIPART = "multipart/form-data"
+
+
+def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate parameters before any network call; errors name the parameter."""
+    if op.exactly_one_of:
+        given = [n for n in op.exactly_one_of if args.get(n) is not None]
+        if len(given) != 1:
+            got = ", ".join(given) if given else "neither"
+            raise ValueError(
+                f"{method_name}() takes exactly one of {', '.join(op.exactly_one_of)} (got {got})"
+            )
+    values: dict[str, Any] = {}
+    for p in op.params:
+        value = args.get(p.name)
+        if value is None:
+            if p.required:
+                raise ValueError(f"{method_name}() missing required parameter {p.name!r}")
+            continue
+        values[p.name] = p.type.adapter.validate_python(value, strict=True)
+    return values
+
+
+def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
+    """Validate the body against its schema and encode it; returns httpx content kwargs and media type."""
+    spec = op.body
+    if spec is None:
+        if body is not None:
+            raise ValueError(f"operation {op.id} takes no request body")
+        return {}, None
+    if body is None:
+        if spec.required:
+            raise ValueError(f"operation {op.id} requires a request body")
+        return {}, None
+    adapter = spec.type.adapter
+    value = adapter.validate_python(body)
+    if spec.media == _JSON:
+        return {"content": adapter.dump_json(value, by_alias=True, exclude_unset=True)}, _JSON
+    if spec.media == _NDJSON:
+        item = spec.item_type.adapter if spec.item_type is not None else adapter
+        lines = [item.dump_json(v, by_alias=True, exclude_unset=True) for v in value]
+        return {"content": b"\n".join(lines)}, _NDJSON
+    if spec.media == _MULTIPART:
+        data: dict[str, Any] = {}
+        files: dict[str, Any] = {}
+        for key, part in adapter.dump_python(value, by_alias=True, exclude_unset=True).items():
+            if isinstance(part, (bytes, bytearray)):
+                files[key] = (f"{key}.csv", bytes(part), "text/plain")
+            elif isinstance(part, bool):
+                data[key] = "true" if part else "false"
+            else:
+                data[key] = str(part)
+        # httpx sets the multipart boundary in Content-Type itself.
+        return {"data": data, "files": files}, None
+    raise ValueError(f"operation {op.id}: unsupported request media type {spec.media}")
+
+
+def build_url(
+    base_url: str, op: Operation, values: Mapping[str, Any]
+) -> tuple[str, list[tuple[str, str | int | float | bool | None]]]:
+    path = op.path
+    query: list[tuple[str, str | int | float | bool | None]] = []
+    for p in op.params:
+        if p.name not in values:
+            continue
+        value = values[p.name]
+        if p.location == "path":
+            path = path.replace("{" + p.wire + "}", quote(_scalar(value), safe=""))
+        elif p.location == "query":
+            if isinstance(value, (list, tuple)):
+                query.extend((p.wire, _scalar(v)) for v in value)
+            else:
+                query.append((p.wire, _scalar(value)))
+    return base_url.rstrip("/") + path, query
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient,
+    op: Operation,
+    base_url: str,
+    values: Mapping[str, Any],
+    content: Mapping[str, Any],
+    media: str | None,
+    headers: dict[str, str],
+    timeout_s: float,
+) -> httpx.Request:
+    url, query = build_url(base_url, op, values)
+    for p in op.params:
+        if p.location == "header" and p.name in values:
+            headers[p.wire] = _scalar(values[p.name])
+    if media is not None:
+        headers["Content-Type"] = media
+    # Setting the timeout on every request means no code path can wait forever, even on a user's client.
+    return client.build_request(
+        op.method, url, params=query or None, headers=headers, timeout=timeout_s, **content
+    )

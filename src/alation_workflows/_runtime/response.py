@@ -1,0 +1,86 @@
+"""Match a response to the operation's declared responses and unmarshal it with pydantic."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pydantic
+
+from .errors import APIError, ProblemDetailsError, ResponseValidationError
+from .operation import LazyType, Operation, Response
+
+
+def _lookup(table: dict[str, Response], status: int) -> Response | None:
+    return table.get(str(status)) or table.get(f"{status // 100}XX") or table.get("default")
+
+
+def _is_json(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return ctype == "application/json" or ctype.endswith("+json")
+
+
+def handle_response(
+    op: Operation, response: httpx.Response, attempts: int, override: LazyType | None = None
+) -> Any:
+    """Return the typed body of a success response, or raise the error it stands for."""
+    status = response.status_code
+    if 200 <= status < 300:
+        declared = _lookup(op.responses, status)
+        if declared is None:
+            raise APIError(f"{op.id}: unexpected status", response, attempts=attempts)
+        target = override or declared.type
+        if target is None:
+            return None
+        if not _is_json(response):
+            raise ResponseValidationError(
+                f"{op.id}: expected application/json, got {response.headers.get('content-type', 'no content type')!r}",
+                response,
+                ValueError("wrong content type"),
+                attempts=attempts,
+            )
+        try:
+            return target.adapter.validate_json(response.content)
+        except (pydantic.ValidationError, ValueError) as exc:
+            raise ResponseValidationError(
+                f"{op.id}: response body does not fit its schema: {_first_error(exc)}",
+                response,
+                exc,
+                attempts=attempts,
+            ) from exc
+    raise error_for(op, response, attempts)
+
+
+def error_for(op: Operation, response: httpx.Response, attempts: int) -> APIError:
+    """The exception for a non-2XX response: ProblemDetailsError for JSON error bodies, else APIError."""
+    declared = _lookup(op.errors, response.status_code)
+    if declared is None or declared.type is None or not _is_json(response):
+        return APIError(f"{op.id}: HTTP error", response, attempts=attempts)
+    try:
+        raw = json.loads(response.content)
+    except ValueError:
+        return APIError(f"{op.id}: HTTP error with malformed JSON body", response, attempts=attempts)
+    try:
+        data = declared.type.adapter.validate_python(raw)
+    except pydantic.ValidationError:
+        # A shape the spec does not know yet: keep it raw rather than drop it.
+        data = raw
+    return ProblemDetailsError(f"{op.id}: {_summary(raw)}", response, data, attempts=attempts)
+
+
+def _summary(raw: Any) -> str:
+    if isinstance(raw, dict):
+        for key in ("detail", "title", "error", "Message", "message"):
+            if isinstance(raw.get(key), str):
+                return raw[key]
+    return "request rejected"
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, pydantic.ValidationError):
+        errs = exc.errors()
+        if errs:
+            loc = ".".join(str(p) for p in errs[0]["loc"])
+            return f"{loc or '<body>'}: {errs[0]['msg']}"
+    return str(exc)

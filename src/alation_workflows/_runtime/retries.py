@@ -1,0 +1,76 @@
+"""Which failures are retried for which operations, and how long to wait before the next attempt."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+
+import httpx
+
+from .config import RetryConfig
+
+# Idempotent calls: any of these statuses may be a passing fault.
+_IDEMPOTENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Job-submitting calls: only statuses that say the request was not processed.
+_SUBMIT_STATUSES = frozenset({429, 503})
+# Transport errors raised before the request could reach the server: safe for every operation.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Transport errors after the body may have been sent: retried only when the call is idempotent.
+_MAYBE_SENT = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
+
+
+def retryable_status(policy: str, status: int) -> bool:
+    return status in (_IDEMPOTENT_STATUSES if policy == "idempotent" else _SUBMIT_STATUSES)
+
+
+def retryable_exception(policy: str, config: RetryConfig, exc: BaseException) -> bool:
+    if not config.retry_connection_errors:
+        return False
+    if isinstance(exc, _NOT_SENT):
+        return True
+    return policy == "idempotent" and isinstance(exc, _MAYBE_SENT)
+
+
+def retry_after_seconds(response: httpx.Response | None) -> float | None:
+    """Parse `Retry-After` (delay seconds or HTTP date); None when absent or unparseable."""
+    if response is None:
+        return None
+    raw = response.headers.get("retry-after")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def next_delay(config: RetryConfig, attempt: int, response: httpx.Response | None) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based)."""
+    hinted = retry_after_seconds(response)
+    if hinted is not None:
+        return min(hinted, config.max_retry_after_ms / 1000)
+    b = config.backoff
+    base = min(b.initial_interval * (b.exponent ** (attempt - 1)), b.max_interval) / 1000
+    # Equal jitter: keeps at least half the backoff, spreads the rest so clients do not stampede.
+    return base / 2 + random.uniform(0, base / 2)
+
+
+def should_retry(config: RetryConfig, attempt: int, started: float, delay: float) -> bool:
+    """True when another attempt fits within the attempt cap and the elapsed-time cap."""
+    if config.strategy == "none" or attempt >= config.max_attempts:
+        return False
+    elapsed_ms = (time.monotonic() - started + delay) * 1000
+    return elapsed_ms <= config.backoff.max_elapsed_time
