@@ -77,3 +77,13 @@ async def test_in_process_transport_async():
         body = (await c.get(JOB, params={"id": r.json()["job_id"]})).json()
         assert body["status"] == "successful"
     assert [d["title"] for d in sim.state.documents.values()] == ["A"]
+
+
+def test_serve_context_manager_starts_and_stops_a_real_server():
+    sim = Simulator(token="t")
+    with sim.serve() as url:
+        assert url.startswith("http://127.0.0.1:")
+        r = httpx.post(f"{url}/integration/v2/document/", json=[{"title": "A", "document_hub_id": 1}], headers={"TOKEN": "t"}, timeout=5)
+        assert r.status_code == 202
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}{JOB}", params={"id": 1}, timeout=2)
