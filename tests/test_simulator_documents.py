@@ -87,3 +87,21 @@ def test_serve_context_manager_starts_and_stops_a_real_server():
         assert r.status_code == 202
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}{JOB}", params={"id": 1}, timeout=2)
+
+
+async def test_sdk_over_in_process_transport_sync_and_async():
+    from alation_workflows import Workflows
+
+    sim = Simulator(token="t")
+    transport = sim.transport()
+    async_client = httpx.AsyncClient(transport=transport)
+    with Workflows(
+        server_url="http://localhost", token="t", client=httpx.Client(transport=transport), async_client=async_client
+    ) as wf:
+        done = wf.documents.create_documents(request=[models.DocumentIn(title="Sync", document_hub_id=1)]).wait()
+        handle = await wf.documents.create_documents_async(request=[models.DocumentIn(title="Async", document_hub_id=1)])
+        done_async = await handle.wait()
+    await async_client.aclose()
+    titles = {d["id"]: d["title"] for d in sim.state.documents.values()}
+    assert titles[done.result.created_terms[0].id] == "Sync"
+    assert titles[done_async.result.created_terms[0].id] == "Async"

@@ -54,7 +54,8 @@ class Simulator:
 
     `token` is accepted as a valid API access token (it never expires unless the `expire_tokens`
     fault hits it); `job_duration` is how long new jobs stay "running". Reach it in-process with
-    `httpx.Client(transport=sim.transport(), base_url="http://alation.test")` or over loopback HTTP
+    `httpx.Client(transport=sim.transport(), base_url="http://localhost")` (a loopback
+    name keeps the SDK from warning about plain http) or over loopback HTTP
     with `with sim.serve() as url: ...`.
     """
 
