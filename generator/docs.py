@@ -298,7 +298,7 @@ class _Docs:
         for m in self.api.models:
             fields = []
             for f in self.all_fields(m):
-                desc = f.description or "N/A"
+                desc = f.description
                 if _has_json_string(f.type):
                     desc += (
                         " Sent by Alation as a JSON-encoded string; the SDK decodes it into the type shown."
@@ -309,6 +309,7 @@ class _Docs:
                         + ", ".join(f"`{k}={v!r}`" for k, v in sorted(f.constraints.items()))
                         + "."
                     )
+                desc = desc.strip() or "N/A"
                 name = f"`{f.name}`" + (f" (wire: `{f.wire}`)" if f.wire != f.name else "")
                 example = "" if f.example is None else f"`{json.dumps(f.example, ensure_ascii=False)}`"
                 typ = doc_type(f.type, "")

@@ -185,3 +185,115 @@ def test_readme_sections_need_both_markers() -> None:
     assert replace_sections(text, {"X": "new"}) == "a\n<!-- Start: X -->\nnew\n<!-- End: X -->\nb\n"
     with pytest.raises(DocsError, match="Start: Y"):
         replace_sections(text, {"Y": "new"})
+
+
+# ---- the renderer copes with every construct the spec may grow into -------------------------------
+
+PROBE = """
+openapi: 3.1.0
+info: {title: Probe, version: "1"}
+servers: [{url: "https://example.com"}]
+security: [{apiKey: []}]
+tags: [{name: Job Status}, {name: Virtual Data Source}, {name: Users}]
+paths:
+  /api/v1/bulk_metadata/job/:
+    get:
+      operationId: getJobStatus
+      tags: [Job Status]
+      x-exactly-one-of: [id, name]
+      parameters:
+        - {name: id, in: query, schema: {type: integer}}
+        - {name: name, in: query, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/JobDetails"}}}}
+  /api/v1/bulk_metadata/extraction/{ds_id}:
+    post:
+      operationId: postMetadata
+      tags: [Virtual Data Source]
+      x-retries: submit
+      x-job: {details: {$ref: "#/components/schemas/JobDetailsVds"}}
+      parameters:
+        - {name: ds_id, in: path, required: true, schema: {type: integer}, example: 7}
+        - {name: keyField, in: query, schema: {type: string, enum: [id, external_id]}, example: external_id}
+      requestBody:
+        required: true
+        content:
+          application/x-ndjson:
+            schema: {type: array, items: {$ref: "#/components/schemas/Line"}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/NameHandle"}}}
+          links: {s: {operationId: getJobStatus, parameters: {name: "$response.body#/job_name"}}}
+        "400": {description: bad, content: {application/json: {schema: {type: object, properties: {error: {type: string}}}}}}
+  /integration/v1/remove_dup_users_accts/:
+    post:
+      operationId: removeDupUsers
+      tags: [Users]
+      x-retries: submit
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [csv_file]
+              properties: {csv_file: {type: string, format: binary}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, additionalProperties: true}}}}
+components:
+  securitySchemes: {apiKey: {type: apiKey, in: header, name: TOKEN}}
+  schemas:
+    JobDetails:
+      type: object
+      required: [status]
+      properties: {status: {type: string}, msg: {type: string}, result: {}}
+    NameHandle:
+      type: object
+      required: [job_name]
+      properties: {job_name: {type: string}}
+    Line:
+      type: object
+      required: [key]
+      properties:
+        key: {type: string, example: "7.schema.table"}
+        kind: {type: string, enum: [TABLE, VIEW]}
+    Counts:
+      type: object
+      required: [number_received]
+      properties: {number_received: {type: integer}, error_objects: {type: array, items: {type: string}}}
+    JobDetailsVds:
+      allOf:
+        - $ref: "#/components/schemas/JobDetails"
+        - type: object
+          properties:
+            result: {type: string, contentMediaType: application/json, contentSchema: {$ref: "#/components/schemas/Counts"}}
+"""
+
+
+def test_probe_constructs_render_to_valid_snippets_and_pages(tmp_path: Path) -> None:
+    import yaml
+
+    from generator.build import Builder
+    from generator.docs import render_docs
+
+    settings = yaml.safe_load((ROOT / "openapi/gen.yaml").read_text())
+    api = Builder(yaml.safe_load(PROBE), settings, "probe.yaml").build()
+    (tmp_path / "src" / api.package / "_runtime").mkdir(parents=True)
+    (tmp_path / "src" / api.package / "_runtime/config.py").write_text(
+        (ROOT / "src/alation_workflows/_runtime/config.py").read_text()
+    )
+    files = render_docs(api, tmp_path)
+    vds = files["docs/sdks/virtual_data_source/README.md"]
+    code = FENCE.search(vds).group(1)  # type: ignore[union-attr]
+    compile(code, "snippet", "exec")
+    assert "ds_id=7" in code and "key_field=models.PostMetadataKeyField.EXTERNAL_ID" in code
+    assert "models.Line(key=" in code and "details = job.wait(" in code
+    assert "JSON-encoded string" in files["docs/models/jobdetailsvds.md"]
+    users = FENCE.search(files["docs/sdks/users/README.md"]).group(1)  # type: ignore[union-attr]
+    compile(users, "snippet", "exec")
+    assert "csv_file=b" in users
+    status = FENCE.search(files["docs/sdks/job_status/README.md"]).group(1)  # type: ignore[union-attr]
+    assert "get_job_status(name=job.name)" in status
+    for text in files.values():
+        assert "Annotated[" not in text
