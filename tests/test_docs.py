@@ -72,7 +72,6 @@ def snippet_results(served: tuple[object, str]) -> dict[str, subprocess.Complete
         "ALATION_USER_ID": "1",
         "ALATION_REFRESH_TOKEN": sim.issue_refresh_token(user_id=1),  # type: ignore[attr-defined]
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        "PYTHONWARNINGS": "error::DeprecationWarning",
     }
 
     def run(s: Snippet) -> tuple[str, subprocess.CompletedProcess[str]]:
