@@ -30,10 +30,11 @@ class Group:
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> JobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return JobHandle(self._sdk, op.job, self._sdk._invoke(op, method, args, body, opts))
+        return JobHandle(self._sdk, op.job, self._sdk._invoke(op, method, args, body, opts), operation=op)
 
     async def _submit_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> AsyncJobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return AsyncJobHandle(self._sdk, op.job, await self._sdk._invoke_async(op, method, args, body, opts))
+        submitted = await self._sdk._invoke_async(op, method, args, body, opts)
+        return AsyncJobHandle(self._sdk, op.job, submitted, operation=op)
