@@ -34,6 +34,7 @@ class FakeAlation:
     submit_errors: dict[int, int] = field(default_factory=dict)  # submit number -> HTTP status
     lock: threading.Lock = field(default_factory=threading.Lock)
     submits: int = 0
+    status_faults: list[int] = field(default_factory=list)  # HTTP statuses answered before real ones
 
     def add_job(self, running_polls: int, final: dict[str, Any], job_id: int | None = None) -> int:
         with self.lock:
@@ -47,6 +48,8 @@ class FakeAlation:
         self.requests.append(request)
         path = request.url.path
         if path == "/api/v1/bulk_metadata/job/":
+            if self.status_faults:
+                return httpx.Response(self.status_faults.pop(0), json={"detail": "busy"})
             job = self.jobs.get(int(request.url.params["id"]))
             if job is None:
                 return httpx.Response(404, json={"detail": "Not found.", "code": "404000"})
