@@ -37,7 +37,9 @@ def mixed_jobs(fake: FakeAlation) -> list[int]:
         fake.add_job(0, details("mystery")),
         424242,  # unknown to the server: 404 on the status request
         fake.add_job(10_000, details("successful")),  # never finishes within the timeout
-        fake.add_job(5, details("successful", {"created_term_count": 1, "created_terms": [{"id": 1, "title": "t"}]})),
+        fake.add_job(
+            5, details("successful", {"created_term_count": 1, "created_terms": [{"id": 1, "title": "t"}]})
+        ),
     ]
 
 
@@ -128,7 +130,9 @@ def test_batches_use_the_spec_limit_and_keep_every_result() -> None:
 
 def test_a_failing_batch_does_not_lose_the_others() -> None:
     def script(body: list[Any]) -> tuple[int, dict[str, Any]]:
-        return (1, details("failed", {"error": "bad"})) if body[0]["title"] == "doc 20" else (1, created(body))
+        return (
+            (1, details("failed", {"error": "bad"})) if body[0]["title"] == "doc 20" else (1, created(body))
+        )
 
     fake = FakeAlation(script=script, submit_errors={2: 400})
     with fake.client() as wf:
@@ -152,6 +156,22 @@ def test_concurrency_bounds_the_jobs_in_flight() -> None:
         outcomes = submit_batches(counting, docs(10), batch_size=1, concurrency=3)
     assert all(o.ok for o in outcomes)
     assert max(in_flight) <= 2 and in_flight[:3] == [0, 1, 2]
+
+
+def test_operation_of_finds_the_spec_operation_of_sync_and_async_methods() -> None:
+    with FakeAlation().client() as wf:
+        cfv = wf.custom_field_values
+        found = [
+            operation_of(m)
+            for m in (cfv.update_custom_field_values_async, cfv.update_custom_field_values_async_async)
+        ]
+        assert [(op.id, op.batch_limit) for op in found if op] == [
+            ("updateCustomFieldValuesAsync", 10000)
+        ] * 2
+        assert operation_of(wf.documents.create_documents_async) is operation_of(
+            wf.documents.create_documents
+        )
+        assert operation_of(print) is None
 
 
 def test_batch_arguments_are_checked() -> None:
@@ -186,7 +206,11 @@ async def test_batches_async_with_a_failing_batch() -> None:
     events: list[ProgressEvent] = []
     async with fake.client() as wf:
         outcomes = await submit_batches_async(
-            wf.documents.create_documents_async, docs(25), batch_size=10, concurrency=2, progress=events.append
+            wf.documents.create_documents_async,
+            docs(25),
+            batch_size=10,
+            concurrency=2,
+            progress=events.append,
         )
     assert [o.ok for o in outcomes] == [False, True, True]
     assert isinstance(outcomes[0].error, ProblemDetailsError) and outcomes[0].error.status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -56,7 +57,10 @@ def operation_of(method: Callable[..., Any]) -> Operation | None:
     if group is None or not name:
         return None
     ops = getattr(sys.modules.get(type(group).__module__), "ops", None)
-    op = getattr(ops, name.removesuffix("_async").upper(), None)
+    # The async twin adds "_async" to the operation's name (which may itself end in "_async").
+    if inspect.iscoroutinefunction(method):
+        name = name.removesuffix("_async")
+    op = getattr(ops, name.upper(), None)
     return op if isinstance(op, Operation) else None
 
 
