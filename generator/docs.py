@@ -38,6 +38,12 @@ CONFIG_FIELDS = {
     "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
     "PollConfig.jitter": "Random spread applied to each wait (fraction, 0.1 = ±10 %).",
 }
+# Credentials in examples are read from the environment, never written into code.
+CREDENTIALS = {
+    "api_access_token": 'os.environ["ALATION_TOKEN"]',
+    "refresh_token": 'os.environ["ALATION_REFRESH_TOKEN"]',
+    "client_secret": 'os.environ["ALATION_CLIENT_SECRET"]',
+}
 CALL_OPTIONS = (
     (
         "retries",
@@ -138,9 +144,21 @@ class _Docs:
             "params": rows,
             "response": doc_type(success.type, link) if success.type else "None",
             "details": doc_type(op.job.details, link) if op.job else None,
-            "handle": doc_type(success.type, link) if op.job and success.type else None,
+            "handle": self.handle_type(op, link),
+            "sync": [
+                (r.status, doc_type(r.type, link) if r.type else "no body")
+                for r in op.responses
+                if op.job and r.status in op.job.sync_statuses
+            ],
             "errors": self.errors(op, link),
         }
+
+    def handle_type(self, op: ir.Operation, link: str) -> str | None:
+        if not op.job:
+            return None
+        statuses = op.job.handle_statuses or [op.success.status]
+        types = [doc_type(r.type, link) for r in op.responses if r.status in statuses and r.type]
+        return " \\| ".join(dict.fromkeys(types)) or None
 
     def errors(self, op: ir.Operation, link: str) -> list[tuple[str, str, str, str]]:
         by_type: dict[tuple[str, str], list[str]] = {}
@@ -161,7 +179,12 @@ class _Docs:
 
     def snippet(self, op: ir.Operation) -> str:
         lines: list[str] = []
-        if op.job:
+        if op.job and op.job.hybrid:
+            lines.append(_fmt(self.call(op, "res = "), 4))
+            lines.append("    if isinstance(res, JobHandle):  # Alation chose to run this request as a job")
+            lines.append("        res = res.wait(timeout=60)")
+            lines.append("    print(res)")
+        elif op.job:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
             lines += self.use_details(op.job.details)
@@ -177,15 +200,21 @@ class _Docs:
             if res:
                 lines.append("    print(res)")
         body = "\n".join(lines)
-        uses_models = "models." in body
-        head = "import os\n\nfrom alation_workflows import Workflows" + (", models" if uses_models else "")
+        names = ["JobHandle"] if "JobHandle" in body else []
+        names += ["Workflows"] + (["models"] if "models." in body else [])
+        head = "import os\n\nfrom alation_workflows import " + ", ".join(names)
         client = 'with Workflows(server_url=os.environ["ALATION_BASE_URL"], token=os.environ["ALATION_TOKEN"]) as wf:'
         return f"{head}\n\n{client}\n{body}\n"
 
     def job_source(self, op: ir.Operation) -> tuple[ir.Operation, str] | None:
         """For a job-status operation: a job operation to start a job with, and the parameter to pass."""
         for other in self.api.operations:
-            if other.job and other.job.status_operation == op.name and other.job.sources:
+            if (
+                other.job
+                and not other.job.hybrid
+                and other.job.status_operation == op.name
+                and other.job.sources
+            ):
                 return other, other.job.sources[0][0]
         return None
 
@@ -219,7 +248,7 @@ class _Docs:
             elif not p.required and p.example is None:
                 continue
             example = p.example if p.example is not None else self.synth(p.type)
-            items.append((f"{p.name}=", self.value(p.type, example)))
+            items.append((f"{p.name}=", self.value(p.type, example, p.wire)))
         return _Seq(f"{assign}wf.{op.group}.{op.name}(", ")", items)
 
     def all_fields(self, model: ir.Model) -> list[ir.Field]:
@@ -254,8 +283,10 @@ class _Docs:
             return node.value
         return {}
 
-    def value(self, node: ir.TypeNode, v: Any) -> _Doc:
+    def value(self, node: ir.TypeNode, v: Any, wire: str = "") -> _Doc:
         """Render an example value as Python: models as constructors, enums as members."""
+        if wire in CREDENTIALS and isinstance(v, str):
+            return _Atom(CREDENTIALS[wire])
         if isinstance(node, ir.Nullable):
             return _Atom("None") if v is None else self.value(node.inner, v)
         if isinstance(node, ir.JsonString):
@@ -275,7 +306,7 @@ class _Docs:
             return _Seq(
                 f"models.{node.name}(",
                 ")",
-                [(f"{fields[k].name}=", self.value(fields[k].type, x)) for k, x in v.items()],
+                [(f"{fields[k].name}=", self.value(fields[k].type, x, k)) for k, x in v.items()],
             )
         if isinstance(node, ir.Union):
             for option in node.options:
