@@ -27,7 +27,7 @@ CONFIG_FIELDS = {
     "RetryConfig.backoff": "Timing of the retries.",
     "RetryConfig.retry_connection_errors": "Also retry when no response arrived (connection refused, reset, timeout), where the operation allows it.",
     "RetryConfig.max_attempts": "Most requests sent for one call, the first included.",
-    "RetryConfig.max_retry_after_ms": "Longest `Retry-After` the client honours; a longer one ends the retries.",
+    "RetryConfig.max_retry_after_ms": "Longest wait a `Retry-After` header can impose (milliseconds).",
     "BackoffStrategy.initial_interval": "Wait before the first retry (milliseconds).",
     "BackoffStrategy.max_interval": "Longest wait between two attempts (milliseconds).",
     "BackoffStrategy.exponent": "Factor the wait grows by after each attempt.",
