@@ -207,16 +207,22 @@ class _Docs:
         return f"{head}\n\n{client}\n{body}\n"
 
     def job_source(self, op: ir.Operation) -> tuple[ir.Operation, str] | None:
-        """For a job-status operation: a job operation to start a job with, and the parameter to pass."""
-        for other in self.api.operations:
-            if (
-                other.job
-                and not other.job.hybrid
-                and other.job.status_operation == op.name
-                and other.job.sources
-            ):
-                return other, other.job.sources[0][0]
-        return None
+        """For a job-status operation: a create job with a short example to start, and the parameter to pass."""
+        starters = [
+            other
+            for other in self.api.operations
+            if other.job
+            and not other.job.hybrid
+            and other.job.status_operation == op.name
+            and other.job.sources
+        ]
+        if not starters:
+            return None
+        best = min(
+            starters, key=lambda o: (not o.name.startswith("create"), len(_flat(self.call(o, ""))), o.name)
+        )
+        assert best.job is not None
+        return best, best.job.sources[0][0]
 
     def use_details(self, details: ir.Ref) -> list[str]:
         lines = ["    print(details.status, details.msg)"]
@@ -431,9 +437,11 @@ def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
         }
         return node.name == "Any" or isinstance(v, kinds[node.name])
     if isinstance(node, ir.ListOf):
-        return isinstance(v, list)
+        return isinstance(v, list) and all(_plain_fits(node.item, x) for x in v)
     if isinstance(node, ir.DictOf):
         return isinstance(v, dict)
+    if isinstance(node, ir.Ref):
+        return isinstance(v, dict) if node.kind == "model" else isinstance(v, str)
     if isinstance(node, ir.Const):
         return v == node.value
     return True
