@@ -189,6 +189,18 @@ def test_batch_arguments_are_checked() -> None:
         assert submit_batches(wf.documents.create_documents, []) == []
 
 
+async def test_sync_and_async_are_not_mixed() -> None:
+    with FakeAlation().client() as wf:
+        with pytest.raises(TypeError, match="use wait_all_async"):
+            wait_all([AsyncJobHandle.resume(wf, 1)])  # type: ignore[list-item]
+        with pytest.raises(TypeError, match="use wait_all\\(\\)"):
+            await wait_all_async([JobHandle.resume(wf, 1)])  # type: ignore[list-item]
+        with pytest.raises(TypeError, match="use submit_batches_async"):
+            submit_batches(wf.documents.create_documents_async, docs(1))  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="use submit_batches\\(\\)"):
+            await submit_batches_async(wf.documents.create_documents, docs(1))  # type: ignore[arg-type]
+
+
 def test_wait_false_only_submits() -> None:
     fake = FakeAlation(script=lambda body: (5, created(body)))
     with fake.client() as wf:
