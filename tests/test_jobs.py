@@ -21,7 +21,10 @@ from alation_workflows.jobs.waiting import Schedule
 from alation_workflows.utils import BackoffStrategy
 from tests.jobs_fakes import FAST, FakeAlation, created
 
-DOCS = [models.DocumentIn(title="KPI", document_hub_id=1), models.DocumentIn(title="Churn", document_hub_id=1)]
+DOCS = [
+    models.DocumentIn(title="KPI", document_hub_id=1),
+    models.DocumentIn(title="Churn", document_hub_id=1),
+]
 
 
 def details(status: str, result: Any = None, msg: str = "") -> dict[str, Any]:
@@ -155,7 +158,9 @@ def test_client_poll_config_and_per_call_poll_override() -> None:
         with pytest.raises(JobTimeoutError):
             JobHandle.resume(wf, job).wait()  # client's timeout 0.05 s applies
         assert time.monotonic() - t0 < 0.5
-        quick = PollConfig(initial_interval=0.001, multiplier=1.0, max_interval=0.001, timeout=0.05, jitter=0.0)
+        quick = PollConfig(
+            initial_interval=0.001, multiplier=1.0, max_interval=0.001, timeout=0.05, jitter=0.0
+        )
         handle = JobHandle.resume(wf, job)
         with pytest.raises(JobTimeoutError):
             handle.wait(poll=quick)
