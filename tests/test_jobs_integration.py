@@ -20,6 +20,7 @@ from alation_workflows.jobs import (
     wait_all,
     wait_all_async,
 )
+from alation_workflows.testing import Simulator
 from alation_workflows.testing.pytest_plugin import ServedSimulator
 
 JOB_PATH = "/api/v1/bulk_metadata/job/"
@@ -111,7 +112,7 @@ def test_wait_all_over_http(wf: Workflows, alation_server: ServedSimulator) -> N
     handles = [wf.documents.create_documents(request=docs(2)) for _ in range(4)]
     sim.faults.inject("never_finish", path="/integration/v2/document/")
     handles.append(wf.documents.create_documents(request=docs(1)))
-    outcomes = wait_all(handles, timeout=0.5)
+    outcomes = wait_all(handles, timeout=1.0)
     assert [o.ok for o in outcomes] == [True, True, True, True, False]
     assert isinstance(outcomes[-1].error, JobTimeoutError) and outcomes[-1].error.handle is handles[-1]
     assert sum(o.unwrap().result.created_term_count for o in outcomes[:4]) == 8
@@ -178,3 +179,39 @@ def test_invalid_refresh_token_is_a_typed_error(alation_server: ServedSimulator)
         with pytest.raises(RefreshTokenError) as caught:
             wf.documents.create_documents(request=docs(1))
     assert caught.value.status_code == 401 and caught.value.code == "401000"
+
+
+@pytest.fixture
+def cloud_native() -> Iterator[tuple[str, Simulator]]:
+    sim = Simulator(token="test-token", job_duration=0.05, cfv_legacy_job=True)
+    with sim.serve() as url:
+        yield url, sim
+
+
+def test_custom_field_values_follow_the_legacy_job(cloud_native: tuple[str, Simulator]) -> None:
+    url, sim = cloud_native
+    with Workflows(server_url=url, token="test-token", poll_config=QUICK) as wf:
+        fields = wf.custom_fields.create_custom_fields(
+            request=[models.CustomFieldIn(field_type=models.CustomFieldType.RICH_TEXT, name_singular="Note")]
+        ).wait()
+        [field_id] = [i for m in fields.result or [] if m.data for i in m.data.field_ids or []]
+        handle = wf.custom_field_values.update_custom_field_values_async(
+            request=[models.CustomFieldValueUpdate(field_id=field_id, otype="table", oid=7, value="<p>x</p>")]
+        )
+        done = handle.wait()
+    assert isinstance(done, models.JobDetailsCustomFieldValue)
+    [legacy] = handle.followups
+    assert legacy.id is not None and legacy.id != handle.id and legacy.parent is handle
+    assert legacy.details is not None and legacy.details.status == "successful"
+    assert any("Updated objects: 0, created objects: 1" in line for line in legacy.details.result)
+    assert sim.state.custom_field_values[("table", "7", field_id)] == "<p>x</p>"
+
+
+def test_short_lived_access_tokens_are_renewed_ahead_during_a_long_wait() -> None:
+    sim = Simulator(token=None, job_duration=0.6, access_token_lifetime=0.2)
+    with sim.serve() as url:
+        auth = RefreshTokenAuth(sim.issue_refresh_token(user_id=3), user_id=3)
+        with Workflows(server_url=url, token=auth, poll_config=QUICK) as wf:
+            done = wf.documents.create_documents(request=docs(1)).wait()
+    assert done.result.created_term_count == 1
+    assert auth.renewals >= 3  # a token lives 0.2 s; the wait took 0.6 s

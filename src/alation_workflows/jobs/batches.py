@@ -118,6 +118,8 @@ def submit_batches(
     batch's wait from its submission. Returns one `BatchOutcome` per batch, in order: a submit
     error, a failed job or a timeout is recorded on its batch and the others carry on.
     """
+    if inspect.iscoroutinefunction(method):
+        raise TypeError(f"{method.__name__} is async: use submit_batches_async()")
     items = _items(items)
     ranges = plan(method, len(items), batch_size)
     _check(concurrency, timeout)
@@ -183,6 +185,8 @@ async def submit_batches_async(
     **kwargs: Any,
 ) -> list[BatchOutcome[T]]:
     """The asyncio twin of `submit_batches`: at most `concurrency` batches submitted or running at once."""
+    if not inspect.iscoroutinefunction(method):
+        raise TypeError(f"{getattr(method, '__name__', method)} is not async: use submit_batches()")
     items = _items(items)
     ranges = plan(method, len(items), batch_size)
     _check(concurrency, timeout)

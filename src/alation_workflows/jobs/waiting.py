@@ -197,6 +197,15 @@ def _report(
             )
 
 
+def _checked(handles: Sequence[Any], kind: type, other: str) -> list[Any]:
+    handles = list(handles)
+    for h in handles:
+        if not isinstance(h, kind):
+            hint = f"; use {other}() for {type(h).__name__}s" if isinstance(h, _HandleBase) else ""
+            raise TypeError(f"expected {kind.__name__}s, got {type(h).__name__}{hint}")
+    return handles
+
+
 def _no_batch(t: _Track) -> int | None:
     return None
 
@@ -303,7 +312,7 @@ def wait_all(
     `timeout` bounds the whole call (default `poll.timeout`): jobs still running then get a
     `JobTimeoutError` outcome and can be resumed with `wait()` / `wait_all()`.
     """
-    handles = list(handles)
+    handles = _checked(handles, JobHandle, "wait_all_async")
     if not handles:
         return []
     config = poll or handles[0].client.poll_config
@@ -395,7 +404,7 @@ async def wait_all_async(
     status requests are in flight at once."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    handles = list(handles)
+    handles = _checked(handles, AsyncJobHandle, "wait_all")
     if not handles:
         return []
     config = poll or handles[0].client.poll_config
