@@ -220,6 +220,14 @@ def test_submit_never_retries_after_the_body_may_have_been_sent(exc: Exception) 
     with pytest.raises(NetworkError) as info:
         create(sdk(script))
     assert len(script.calls) == 1 and info.value.attempts == 1
+    assert info.value.maybe_processed and "may have accepted" in str(info.value)
+
+
+def test_connect_failure_is_flagged_as_not_processed() -> None:
+    script = Script(httpx.ConnectError("refused"))
+    with pytest.raises(NetworkError) as info:
+        create(sdk(script))
+    assert info.value.attempts == FAST.max_attempts and not info.value.maybe_processed
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from .redact import log_request, log_response, logger
 from .redirects import MAX_REDIRECTS, next_request
 from .request import build_request, check_arguments, encode_body
 from .response import handle_response
-from .retries import next_delay, retryable_exception, retryable_status, should_retry
+from .retries import never_sent, next_delay, retryable_exception, retryable_status, should_retry
 
 
 @dataclass(slots=True)
@@ -79,9 +79,12 @@ class _Call:
         return delay if should_retry(self.retry, self.attempt, self.started, delay) else None
 
     def network_error(self, exc: BaseException) -> NetworkError:
-        return NetworkError(
-            f"{self.op.id}: {self.op.method} {self.op.path} failed", attempts=self.attempt, cause=exc
-        )
+        maybe = not never_sent(exc)
+        warn = " (not retried: the server may have accepted it; check before submitting again)"
+        message = f"{self.op.id}: {self.op.method} {self.op.path} failed"
+        if maybe and self.op.retry == "submit":
+            message += warn
+        return NetworkError(message, attempts=self.attempt, cause=exc, maybe_processed=maybe)
 
     def wants_renewal(self, response: httpx.Response) -> bool:
         return response.status_code == 401 and self.op.secured and not self.renewed

@@ -57,12 +57,19 @@ class ResponseValidationError(APIError):
 
 
 class NetworkError(WorkflowsError):
-    """No usable response: connection refused or dropped, or the request timed out."""
+    """No usable response: connection refused or dropped, or the request timed out.
 
-    def __init__(self, message: str, *, attempts: int, cause: BaseException) -> None:
+    `maybe_processed` is False only when the request provably never reached the server (the
+    connection could not be opened); otherwise a write may have been carried out.
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, cause: BaseException, maybe_processed: bool = True
+    ) -> None:
         super().__init__(f"{message} after {_attempts(attempts)}: {cause!r}")
         self.attempts = attempts
         self.cause = cause
+        self.maybe_processed = maybe_processed
 
 
 def _attempts(n: int) -> str:

@@ -39,8 +39,10 @@ def handle_response(
             return target.adapter.validate_json(response.content)
         except (pydantic.ValidationError, ValueError) as exc:
             ctype = "" if _is_json(response) else f" (Content-Type {response.headers.get('content-type')!r})"
+            # The server said yes: for a job operation the job exists even though its id is unreadable.
+            accepted = " The server accepted the request: the job may be running." if op.job else ""
             raise ResponseValidationError(
-                f"{op.id}: response body does not fit its schema{ctype}: {_first_error(exc)}",
+                f"{op.id}: response body does not fit its schema{ctype}: {_first_error(exc)}.{accepted}",
                 response,
                 exc,
                 attempts=attempts,

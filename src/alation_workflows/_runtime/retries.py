@@ -28,6 +28,11 @@ _MAYBE_SENT = (
 )
 
 
+def never_sent(exc: BaseException) -> bool:
+    """True when the request provably did not reach the server (the connection never opened)."""
+    return isinstance(exc, _NOT_SENT)
+
+
 def retryable_status(policy: str, status: int) -> bool:
     return status in (_IDEMPOTENT_STATUSES if policy == "idempotent" else _SUBMIT_STATUSES)
 
