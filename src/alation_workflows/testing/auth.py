@@ -14,6 +14,7 @@ from .wire import SimRequest, SimResponse
 # Alation's exact 401 bodies for a missing and a rejected TOKEN header.
 MISSING = {"detail": "Authentication credentials were not provided."}
 FAILED = {"detail": "Authentication failed"}
+JWT_FAILED = {"detail": "Authentication failed: invalid bearer token."}
 
 
 @dataclass
@@ -56,6 +57,10 @@ class TokenStore:
         self.access[value] = token
         return token
 
+    def alias(self, value: str, token: _Token) -> None:
+        """Accept `value` as another name for `token` (OAuth JWTs)."""
+        self.access[value] = token
+
     def expire_all(self) -> None:
         """Every access token issued so far (the fixed one too) stops working."""
         for token in self.access.values():
@@ -70,7 +75,11 @@ class TokenStore:
         value = request.headers.get("token")
         if not value:
             return SimResponse.json(401, MISSING)
-        return None if self.valid(value) else SimResponse.json(401, FAILED)
+        if self.valid(value):
+            return None
+        if value.count(".") == 2 and value.startswith("eyJ"):
+            return SimResponse.json(401, JWT_FAILED)
+        return SimResponse.json(401, FAILED)
 
     # -- endpoints (no TOKEN header needed) ----------------------------------------------------
 

@@ -79,6 +79,8 @@ class Simulator:
         self.tokens = TokenStore(token, access_token_lifetime, clock)
         self.faults = FaultInjector()
         self.requests: list[SimRequest] = []
+        self.oauth_clients: dict[str, str] = {}  # client_id -> client_secret
+        self.deleted_domains: set[int] = set()
         self.submissions = Submissions()
 
     def __repr__(self) -> str:
@@ -115,6 +117,11 @@ class Simulator:
         """A fresh API access token that expires after `access_token_lifetime` seconds."""
         with self.lock:
             return self.tokens.issue_access_token(user_id).value
+
+    def add_oauth_client(self, client_id: str, client_secret: str) -> None:
+        """Register OAuth client credentials for `POST /oauth/v2/token/`."""
+        with self.lock:
+            self.oauth_clients[client_id] = client_secret
 
     def job(self, id: int | None = None, name: str | None = None) -> Job | None:
         with self.lock:
