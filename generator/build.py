@@ -312,9 +312,11 @@ class Builder:
                 self.fail(f"{pointer}/x-exactly-one-of", f"{n!r} is not a parameter of this operation")
         job = self.job_link(op, pointer, responses)
         batch = op.get("x-batch-limit")
-        if batch is not None and body is not None and isinstance(body.type, ir.ListOf):
-            if body.constraints.get("max_length") != batch:
-                self.fail(f"{pointer}/x-batch-limit", "x-batch-limit must equal the body array's maxItems")
+        if batch is not None and self._batch_max(body) != batch:
+            self.fail(
+                f"{pointer}/x-batch-limit",
+                "x-batch-limit must equal the maxItems of the body array (or of an object body's one array)",
+            )
         security = op.get("security")
         return ir.Operation(
             id=op["operationId"],
@@ -336,6 +338,16 @@ class Builder:
             secured=secured_default if security is None else bool(security),
             deprecated=bool(op.get("deprecated")),
         )
+
+    def _batch_max(self, body: ir.Body | None) -> Any:
+        if body is None:
+            return None
+        if isinstance(body.type, ir.ListOf):
+            return body.constraints.get("max_length")
+        if isinstance(body.type, ir.Ref) and body.type.name in self.models:
+            lists = [f for f in self.models[body.type.name].fields if isinstance(f.type, ir.ListOf)]
+            return lists[0].constraints.get("max_length") if len(lists) == 1 else None
+        return None
 
     def body(self, op: dict[str, Any], pointer: str, name: str) -> ir.Body | None:
         rb = op.get("requestBody")

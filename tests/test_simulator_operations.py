@@ -48,10 +48,11 @@ class Api:
 
 
 @pytest.fixture(params=["loopback", "in-process"])
-def api(request: pytest.FixtureRequest) -> Iterator[Api]:
-    sim = Simulator(token=TOKEN)
+def api(request: pytest.FixtureRequest, alation_simulator: Simulator) -> Iterator[Api]:
+    sim = alation_simulator
     if request.param == "loopback":
-        with sim.serve() as url, httpx.Client(base_url=url, headers={"TOKEN": TOKEN}, timeout=5) as client:
+        served = request.getfixturevalue("alation_server")
+        with httpx.Client(base_url=served.url, headers={"TOKEN": TOKEN}, timeout=5) as client:
             yield Api(client, sim)
     else:
         with httpx.Client(transport=sim.transport(), base_url="http://alation.test", headers={"TOKEN": TOKEN}) as client:

@@ -29,7 +29,7 @@ def test_spec_generates_with_openapi_python_client(tmp_path: Path) -> None:
     # openapi-python-client does not know newline-delimited JSON; told to treat it as JSON it
     # generates those endpoints too (sending a JSON array, which is its limitation, not the spec's).
     config = tmp_path / "config.yaml"
-    config.write_text("content_type_overrides:\n  application/x-ndjson: application/json\n")
+    config.write_text("content_type_overrides:\n  application/x-ndjson: application/json\npost_hooks: []\n")
     exe = Path(sys.executable).with_name("openapi-python-client")
     out = tmp_path / "client"
     env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}

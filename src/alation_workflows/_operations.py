@@ -730,6 +730,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
+    batch_limit=1000,
 )
 
 DELETE_DATA_QUALITY_VALUES = Operation(
@@ -756,6 +757,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
+    batch_limit=1000,
 )
 
 POST_DATA_QUALITY_FIELDS = Operation(
@@ -782,6 +784,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
+    batch_limit=1000,
 )
 
 POST_DATA_QUALITY_VALUES = Operation(
@@ -808,6 +811,7 @@ POST_DATA_QUALITY_VALUES = Operation(
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
+    batch_limit=1000,
 )
 
 CREATE_DATAFLOWS = Operation(

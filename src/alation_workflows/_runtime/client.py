@@ -231,7 +231,8 @@ class BaseClient:
         call = self._prepare(op, method, args, body, opts, override)
         client = self.http_client
         while True:
-            token = self._auth.get_token()
+            # No token is fetched for `security: []` operations (the token calls a provider itself makes).
+            token = self._auth.get_token() if op.secured else None
             request = call.request(client, token)
             try:
                 response = _send(client, call, request)
@@ -264,7 +265,7 @@ class BaseClient:
         call = self._prepare(op, method, args, body, opts, override)
         client = self.async_http_client
         while True:
-            token = await self._auth.get_token_async()
+            token = await self._auth.get_token_async() if op.secured else None
             request = call.request(client, token)
             try:
                 response = await _send_async(client, call, request)

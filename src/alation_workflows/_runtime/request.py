@@ -33,7 +33,8 @@ def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) ->
                 raise ValueError(f"{method_name}() missing required parameter {p.name!r}")
             continue
         try:
-            values[p.name] = p.type.adapter.validate_python(value, strict=True)
+            # Lax mode so enum parameters accept their plain string values ("id" for DataflowKeyField.ID).
+            values[p.name] = p.type.adapter.validate_python(value)
         except pydantic.ValidationError as exc:
             raise _named(exc, method_name, p.name) from None
     return values

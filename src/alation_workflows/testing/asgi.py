@@ -24,18 +24,21 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def build_app(sim: Simulator) -> Starlette:
+    """The app answering for `sim`; `app.state.sim` may be swapped to serve another simulator."""
     routes = [
-        StarletteRoute(route.path, endpoint=_endpoint(sim, route), methods=[route.method]) for route in ROUTES
+        StarletteRoute(route.path, endpoint=_endpoint(route), methods=[route.method]) for route in ROUTES
     ]
     # Anything else: the simulator's own 404/405 bodies (and no slash-redirects: paths are byte-exact).
-    routes.append(StarletteRoute("/{rest:path}", endpoint=_endpoint(sim, None), methods=_METHODS))
+    routes.append(StarletteRoute("/{rest:path}", endpoint=_endpoint(None), methods=_METHODS))
     app = Starlette(routes=routes)
+    app.state.sim = sim
     app.state.dropper = None
     return app
 
 
-def _endpoint(sim: Simulator, route: Route | None) -> Callable[[Request], Any]:
+def _endpoint(route: Route | None) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> _Reply:
+        sim: Simulator = request.app.state.sim
         body = await request.body()
         sim_request = SimRequest.build(
             request.method, request.url.path, request.url.query, dict(request.headers), body

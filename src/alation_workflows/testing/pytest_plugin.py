@@ -1,6 +1,8 @@
 """pytest fixtures: `alation_simulator`, `alation_server` (loopback HTTP) and `workflows` (a bound client).
 
 Enable with `pytest_plugins = ["alation_workflows.testing.pytest_plugin"]` in your conftest.py.
+One uvicorn server runs per test session; each test binds its own fresh simulator to it. To
+change the simulator (job duration, options), override `alation_simulator` in your conftest.py.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from .simulator import Simulator
 
 if TYPE_CHECKING:
     from alation_workflows import Workflows
+
+    from .server import BackgroundServer
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,31 @@ def alation_simulator() -> Simulator:
     return Simulator(token="test-token", job_duration=0.0)
 
 
+@pytest.fixture(scope="session")
+def alation_loopback_server() -> Iterator[BackgroundServer]:
+    """The session's uvicorn server on 127.0.0.1 (a free port); `alation_server` binds simulators to it."""
+    from .asgi import build_app
+    from .server import BackgroundServer
+
+    server = BackgroundServer(build_app(Simulator()))
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def alation_server(alation_simulator: Simulator) -> Iterator[ServedSimulator]:
-    """`alation_simulator` served by uvicorn on 127.0.0.1 (a free port) for the test's duration."""
-    with alation_simulator.serve() as url:
-        yield ServedSimulator(url=url, token=alation_simulator.token or "", sim=alation_simulator)
+def alation_server(
+    alation_simulator: Simulator, alation_loopback_server: BackgroundServer
+) -> Iterator[ServedSimulator]:
+    """`alation_simulator` served over loopback HTTP for the test's duration."""
+    state = alation_loopback_server.app.state
+    state.sim = alation_simulator
+    try:
+        yield ServedSimulator(
+            url=alation_loopback_server.url, token=alation_simulator.token or "", sim=alation_simulator
+        )
+    finally:
+        state.sim = Simulator()  # requests still in flight land on an empty simulator
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+_SECRET_HEADERS = frozenset({"token", "authorization", "cookie"})
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, repr=False)
 class SimRequest:
     """One HTTP request as the simulator saw it (also what `sim.requests` records)."""
 
@@ -28,6 +30,14 @@ class SimRequest:
     ) -> SimRequest:
         query = parse_qs(query_string, keep_blank_values=True)
         return cls(method.upper(), path, query, {k.lower(): v for k, v in headers.items()}, body)
+
+    def __repr__(self) -> str:
+        # Credentials stay out of reprs and test failure output.
+        headers = {k: ("<redacted>" if k in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        return (
+            f"SimRequest({self.method} {self.path} query={self.query} headers={headers} "
+            f"body={len(self.body)} bytes, processed={self.processed}, fault={self.fault}, status={self.status})"
+        )
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
