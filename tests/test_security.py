@@ -322,3 +322,47 @@ def test_a_user_client_keeps_its_own_tls_settings(tls_origin: Origin) -> None:
         wf = Workflows(server_url=tls_origin.url, token=SECRET, client=client)
         assert wf.job_status.get_job_status(id=1).status == "successful"
     assert _tokens(tls_origin) == [SECRET]
+
+
+# -- refresh tokens ------------------------------------------------------------------------------
+
+TOKEN_ENDPOINT = "/integration/v1/createAPIAccessToken/"
+REFRESH = "refresh-SECRET-0123456789"
+
+
+def _issue(seen: Seen) -> Reply:
+    return _json(200, {"api_access_token": "access-from-refresh", "user_id": 1, "token_status": "active"})
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_refresh_token_is_never_reposted_to_another_origin(
+    origin_a: Origin, origin_b: Origin, status: int
+) -> None:
+    from alation_workflows.auth import RefreshTokenAuth, RefreshTokenError
+
+    origin_a.routes[f"POST {TOKEN_ENDPOINT}"] = _redirect(lambda: origin_b.url + TOKEN_ENDPOINT, status)
+    origin_b.routes[f"POST {TOKEN_ENDPOINT}"] = _issue
+    with httpx.Client(follow_redirects=True, timeout=None) as client:
+        wf = Workflows(server_url=origin_a.url, token=RefreshTokenAuth(REFRESH, 1), client=client)
+        with pytest.raises(RefreshTokenError) as info:
+            wf.job_status.get_job_status(id=1)
+    assert origin_b.seen == []
+    assert REFRESH.encode() in origin_a.seen[0].body  # it went only where it was meant to go
+    assert REFRESH not in str(info.value) and REFRESH not in repr(info.value)
+
+
+def test_refresh_token_never_in_reprs_logs_or_errors(
+    origin_a: Origin, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alation_workflows.auth import RefreshTokenAuth, RefreshTokenError
+
+    origin_a.routes[f"POST {TOKEN_ENDPOINT}"] = lambda seen: _json(
+        401, {"detail": f"bad refresh token {json.loads(seen.body)['refresh_token']}", "code": "401000"}
+    )
+    auth = RefreshTokenAuth(REFRESH, 1)
+    with caplog.at_level(logging.DEBUG), Workflows(server_url=origin_a.url, token=auth) as wf:
+        assert REFRESH not in repr(auth) and REFRESH not in repr(wf) and REFRESH not in str(vars(auth))
+        with pytest.raises(RefreshTokenError) as info:
+            wf.job_status.get_job_status(id=1)
+    assert REFRESH not in caplog.text
+    assert REFRESH not in str(info.value) and REFRESH not in repr(info.value)

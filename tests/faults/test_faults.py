@@ -365,3 +365,18 @@ def test_static_token_expiring_mid_wait_is_a_typed_error(fresh: Served, fault_ta
         details = wf2.job_status.get_job_status(id=handle.id)
     assert details.status in ("running", "successful")
     _tally(fault_tally, info.value)
+
+
+def test_token_expiring_mid_wait_with_refresh_token_auth(fresh: Served, fault_tally: Tally) -> None:
+    from alation_workflows.auth import RefreshTokenAuth
+
+    sim = fresh.sim
+    auth = RefreshTokenAuth(sim.issue_refresh_token(user_id=1), 1)
+    with fresh.client(auth) as wf:
+        handle = wf.documents.create_documents(request=[models.DocumentIn(title="KPI", document_hub_id=1)])
+        renewals = auth.renewals
+        sim.faults.inject("expire_tokens", path=JOB, times=1)
+        assert handle.wait(timeout=5, poll=POLL).status == "successful"
+    assert auth.renewals == renewals + 1
+    assert sim.submissions["createDocuments"] == 1
+    _tally(fault_tally, None)
