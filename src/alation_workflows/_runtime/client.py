@@ -100,7 +100,14 @@ class _Call:
 
 
 class BaseClient:
-    """Shared behaviour of the generated client class; settings come from the generated subclass."""
+    """Shared behaviour of the generated client class; settings come from the generated subclass.
+
+    Transport security: the httpx clients it creates verify TLS and never follow redirects
+    themselves; the SDK follows up to 5 redirects (307/308 for any method, 301/302/303 for GET
+    only) and drops TOKEN, Authorization and Cookie when a hop leaves the origin. A user-supplied
+    `client` / `async_client` keeps its own TLS, proxy and timeout settings, but its
+    `follow_redirects` is overridden per request and every request carries the SDK's timeout.
+    """
 
     DEFAULT_RETRY: RetryConfig = RetryConfig()
     DEFAULT_TIMEOUT_MS: int = 30_000
