@@ -174,6 +174,9 @@ class RefreshTokenAuth:
             bound.server_url + TOKEN_PATH,
             json={"refresh_token": self._refresh.value, "user_id": self.user_id},
             headers={"Accept": "application/json", "User-Agent": bound.USER_AGENT},
+            # Bounded even on a user's client without a timeout; redirects are never followed
+            # (send below) so the refresh token in the body cannot be re-posted to another origin.
+            timeout=bound.timeout_ms / 1000,
         )
 
     def _create(self) -> str:
@@ -187,7 +190,7 @@ class RefreshTokenAuth:
             t0 = time.perf_counter()
             failure: str | None = None
             try:
-                response = client.send(request)
+                response = client.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
                 failure = f"{type(exc).__name__}: {exc}"
                 retry = isinstance(exc, _NOT_SENT)
@@ -200,7 +203,7 @@ class RefreshTokenAuth:
                 continue
             if failure is not None:
                 raise _network_error(failure, self.user_id)
-            return self._store(_checked(response, self.user_id), time.monotonic())
+            return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
 
     async def _create_async(self) -> str:
         bound = self._bound()
@@ -213,7 +216,7 @@ class RefreshTokenAuth:
             t0 = time.perf_counter()
             failure: str | None = None
             try:
-                response = await client.send(request)
+                response = await client.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
                 failure = f"{type(exc).__name__}: {exc}"
                 retry = isinstance(exc, _NOT_SENT)
@@ -226,7 +229,7 @@ class RefreshTokenAuth:
                 continue
             if failure is not None:
                 raise _network_error(failure, self.user_id)
-            return self._store(_checked(response, self.user_id), time.monotonic())
+            return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
 
 
 def _retry_delay(
@@ -248,7 +251,7 @@ def _network_error(reason: str, user_id: int) -> RefreshTokenError:
     )
 
 
-def _checked(response: httpx.Response, user_id: int) -> Any:
+def _checked(response: httpx.Response, user_id: int, secret: str) -> Any:
     """The JSON body of a successful token response, or a RefreshTokenError naming Alation's reason."""
     try:
         body = response.json()
@@ -258,7 +261,13 @@ def _checked(response: httpx.Response, user_id: int) -> Any:
         return body
     detail = body.get("detail") if isinstance(body, dict) else None
     code = body.get("code") if isinstance(body, dict) else None
-    reason = detail if isinstance(detail, str) else (response.text[:200] or "no reason given")
+    if isinstance(detail, str):
+        detail = detail.replace(secret, "<redacted>")  # should the server echo the refresh token
+    reason = (
+        detail
+        if isinstance(detail, str)
+        else (response.text[:200].replace(secret, "<redacted>") or "no reason given")
+    )
     raise RefreshTokenError(
         f"Alation refused to create an API access token for user_id={user_id}: {reason} "
         f"(HTTP {response.status_code}{f', code {code}' if code else ''})",

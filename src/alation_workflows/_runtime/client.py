@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import math
 import time
 import warnings
 from collections.abc import Mapping
@@ -20,9 +21,10 @@ from .config import CallOptions, PollConfig, RetryConfig
 from .errors import NetworkError
 from .operation import LazyType, Operation
 from .redact import log_request, log_response, logger
+from .redirects import MAX_REDIRECTS, next_request
 from .request import build_request, check_arguments, encode_body
 from .response import handle_response
-from .retries import next_delay, retryable_exception, retryable_status, should_retry
+from .retries import never_sent, next_delay, retryable_exception, retryable_status, should_retry
 
 
 @dataclass(slots=True)
@@ -41,9 +43,11 @@ class _Call:
     started: float
     attempt: int = 0
     renewed: bool = False
+    hops: int = 0
 
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         self.attempt += 1
+        self.hops = 0
         headers = dict(self.headers)
         if token and self.op.secured:
             headers["TOKEN"] = token
@@ -53,19 +57,34 @@ class _Call:
         log_request(request, self.attempt)
         return request
 
+    def redirect(
+        self, client: httpx.Client | httpx.AsyncClient, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The next hop of a redirect (credentials dropped across origins), or None to stop here."""
+        if self.hops >= MAX_REDIRECTS:
+            return None
+        request = next_request(client, response)
+        if request is not None:
+            self.hops += 1
+            log_request(request, self.attempt)
+        return request
+
     def delay_after_exception(self, exc: BaseException) -> float | None:
         """Seconds to sleep before retrying after a transport error, or None to give up."""
-        delay = next_delay(self.retry, self.attempt, None)
-        if retryable_exception(self.op.retry, self.retry, exc) and should_retry(
-            self.retry, self.attempt, self.started, delay
+        if not isinstance(exc, httpx.TransportError) or not retryable_exception(
+            self.op.retry, self.retry, exc
         ):
-            return delay
-        return None
+            return None
+        delay = next_delay(self.retry, self.attempt, None)
+        return delay if should_retry(self.retry, self.attempt, self.started, delay) else None
 
     def network_error(self, exc: BaseException) -> NetworkError:
-        return NetworkError(
-            f"{self.op.id}: {self.op.method} {self.op.path} failed", attempts=self.attempt, cause=exc
-        )
+        maybe = not never_sent(exc)
+        warn = " (not retried: the server may have accepted it; check before submitting again)"
+        message = f"{self.op.id}: {self.op.method} {self.op.path} failed"
+        if maybe and self.op.retry == "submit":
+            message += warn
+        return NetworkError(message, attempts=self.attempt, cause=exc, maybe_processed=maybe)
 
     def wants_renewal(self, response: httpx.Response) -> bool:
         return response.status_code == 401 and self.op.secured and not self.renewed
@@ -81,7 +100,14 @@ class _Call:
 
 
 class BaseClient:
-    """Shared behaviour of the generated client class; settings come from the generated subclass."""
+    """Shared behaviour of the generated client class; settings come from the generated subclass.
+
+    Transport security: the httpx clients it creates verify TLS and never follow redirects
+    themselves; the SDK follows up to 5 redirects (307/308 for any method, 301/302/303 for GET
+    only) and drops TOKEN, Authorization and Cookie when a hop leaves the origin. A user-supplied
+    `client` / `async_client` keeps its own TLS, proxy and timeout settings, but its
+    `follow_redirects` is overridden per request and every request carries the SDK's timeout.
+    """
 
     DEFAULT_RETRY: RetryConfig = RetryConfig()
     DEFAULT_TIMEOUT_MS: int = 30_000
@@ -111,11 +137,9 @@ class BaseClient:
                 stacklevel=3,
             )
             logger.warning("server_url uses plain http to a non-loopback host; the token is sent unencrypted")
-        if timeout_ms is not None and timeout_ms <= 0:
-            raise ValueError(f"timeout_ms must be > 0, got {timeout_ms}")
         self.server_url = server_url.rstrip("/")
         self.retry_config = retry_config or self.DEFAULT_RETRY
-        self.timeout_ms = timeout_ms or self.DEFAULT_TIMEOUT_MS
+        self.timeout_ms = _check_timeout(timeout_ms) if timeout_ms is not None else self.DEFAULT_TIMEOUT_MS
         self.poll_config = poll_config or self.DEFAULT_POLL
         self._auth: TokenProvider = as_provider(token)
         self._client = client
@@ -124,9 +148,7 @@ class BaseClient:
         self._owns_async_client = async_client is None
         self._base_headers = {"Accept": "application/json", "User-Agent": self.USER_AGENT}
         if debug_logger is not None:
-            debug_logger.setLevel(logging.DEBUG)
-            logger.addHandler(_Forward(debug_logger))
-            logger.setLevel(logging.DEBUG)
+            _forward_to(debug_logger)
         self._auth.bind(self)
 
     def __repr__(self) -> str:
@@ -137,7 +159,7 @@ class BaseClient:
     @property
     def http_client(self) -> httpx.Client:
         if self._client is None:
-            # Redirects are not followed: a 3xx to another host must not receive the TOKEN header.
+            # httpx must not follow redirects: it would forward TOKEN to another origin (see redirects.py).
             self._client = httpx.Client(follow_redirects=False, timeout=self.timeout_ms / 1000)
         return self._client
 
@@ -190,9 +212,7 @@ class BaseClient:
         headers = self._base_headers
         if opts.http_headers:
             headers = {**headers, **opts.http_headers}
-        timeout_ms = opts.timeout_ms if opts.timeout_ms is not None else self.timeout_ms
-        if timeout_ms <= 0:
-            raise ValueError(f"timeout_ms must be > 0, got {timeout_ms}")
+        timeout_ms = _check_timeout(opts.timeout_ms) if opts.timeout_ms is not None else self.timeout_ms
         return _Call(
             op=op,
             values=values,
@@ -221,16 +241,14 @@ class BaseClient:
             # No token is fetched for `security: []` operations (the token calls a provider itself makes).
             token = self._auth.get_token() if op.secured else None
             request = call.request(client, token)
-            t0 = time.perf_counter()
             try:
-                response = client.send(request)
-            except httpx.TransportError as exc:
+                response = _send(client, call, request)
+            except httpx.RequestError as exc:
                 delay = call.delay_after_exception(exc)
                 if delay is None:
                     raise call.network_error(exc) from exc
                 time.sleep(delay)
                 continue
-            log_response(response, time.perf_counter() - t0)
             if call.wants_renewal(response) and self._auth.renew(token):
                 call.renewed = True
                 response.close()
@@ -256,16 +274,14 @@ class BaseClient:
         while True:
             token = await self._auth.get_token_async() if op.secured else None
             request = call.request(client, token)
-            t0 = time.perf_counter()
             try:
-                response = await client.send(request)
-            except httpx.TransportError as exc:
+                response = await _send_async(client, call, request)
+            except httpx.RequestError as exc:
                 delay = call.delay_after_exception(exc)
                 if delay is None:
                     raise call.network_error(exc) from exc
                 await asyncio.sleep(delay)
                 continue
-            log_response(response, time.perf_counter() - t0)
             if call.wants_renewal(response) and await self._auth.renew_async(token):
                 call.renewed = True
                 await response.aclose()
@@ -276,6 +292,48 @@ class BaseClient:
                 await asyncio.sleep(delay)
                 continue
             return call.finish(response)
+
+
+def _send(client: httpx.Client, call: _Call, request: httpx.Request) -> httpx.Response:
+    """Send one attempt, following redirects ourselves (a user's client may have them enabled)."""
+    while True:
+        t0 = time.perf_counter()
+        response = client.send(request, follow_redirects=False)
+        log_response(response, time.perf_counter() - t0)
+        nxt = call.redirect(client, response)
+        if nxt is None:
+            return response
+        response.close()
+        request = nxt
+
+
+async def _send_async(client: httpx.AsyncClient, call: _Call, request: httpx.Request) -> httpx.Response:
+    while True:
+        t0 = time.perf_counter()
+        response = await client.send(request, follow_redirects=False)
+        log_response(response, time.perf_counter() - t0)
+        nxt = call.redirect(client, response)
+        if nxt is None:
+            return response
+        await response.aclose()
+        request = nxt
+
+
+def _check_timeout(timeout_ms: float) -> float:
+    # A timeout of 0, below 0, NaN or infinity would mean "fail at once" or "wait forever".
+    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):
+        raise TypeError(f"timeout_ms must be a number of milliseconds, got {type(timeout_ms).__name__}")
+    if not math.isfinite(timeout_ms) or timeout_ms <= 0:
+        raise ValueError(f"timeout_ms must be a finite number > 0, got {timeout_ms}")
+    return timeout_ms
+
+
+def _forward_to(target: logging.Logger) -> None:
+    """Send the SDK's debug records to `target` too; one forwarder per target, however many clients."""
+    if not any(isinstance(h, _Forward) and h.target is target for h in logger.handlers):
+        logger.addHandler(_Forward(target))
+    target.setLevel(logging.DEBUG)
+    logger.setLevel(logging.DEBUG)
 
 
 def _is_loopback(host: str) -> bool:
@@ -290,7 +348,7 @@ def _is_loopback(host: str) -> bool:
 class _Forward(logging.Handler):
     def __init__(self, target: logging.Logger) -> None:
         super().__init__(logging.DEBUG)
-        self._target = target
+        self.target = target
 
     def emit(self, record: logging.LogRecord) -> None:
-        self._target.handle(record)
+        self.target.handle(record)

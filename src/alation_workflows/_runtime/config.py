@@ -29,6 +29,9 @@ class RetryConfig:
 
     `strategy` is "backoff" or "none". Whether an operation may be retried at all, and on
     what, is decided per operation by the spec (`x-retries`); this only tunes the timing.
+    `max_attempts` counts every request sent (first one included); `backoff.max_elapsed_time`
+    caps the total time including waits. A `Retry-After` longer than `max_retry_after_ms` is
+    not waited out: the call fails with the server's response instead.
     """
 
     strategy: Literal["backoff", "none"] = "backoff"
@@ -42,6 +45,8 @@ class RetryConfig:
             raise ValueError(f"RetryConfig.strategy must be 'backoff' or 'none', got {self.strategy!r}")
         if self.max_attempts < 1:
             raise ValueError(f"RetryConfig.max_attempts must be >= 1, got {self.max_attempts}")
+        if self.max_retry_after_ms < 0:
+            raise ValueError(f"RetryConfig.max_retry_after_ms must be >= 0, got {self.max_retry_after_ms}")
 
 
 NO_RETRIES = RetryConfig(strategy="none", max_attempts=1)

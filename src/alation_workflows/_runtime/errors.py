@@ -31,8 +31,8 @@ class APIError(WorkflowsError):
 
     def __str__(self) -> str:
         preview = self.body if len(self.body) <= _BODY_PREVIEW else self.body[:_BODY_PREVIEW] + "…"
-        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
-        return f"{self.message} (HTTP {self.status_code}{tries}): {preview}"
+        preview = _scrub(preview, self.raw_response)
+        return f"{self.message} (HTTP {self.status_code} after {_attempts(self.attempts)}): {preview}"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code}, attempts={self.attempts})"
@@ -57,12 +57,36 @@ class ResponseValidationError(APIError):
 
 
 class NetworkError(WorkflowsError):
-    """No usable response: connection refused or dropped, or the request timed out."""
+    """No usable response: connection refused or dropped, or the request timed out.
 
-    def __init__(self, message: str, *, attempts: int, cause: BaseException) -> None:
-        super().__init__(f"{message} after {attempts} attempt{'s' if attempts != 1 else ''}: {cause!r}")
+    `maybe_processed` is False only when the request provably never reached the server (the
+    connection could not be opened); otherwise a write may have been carried out.
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, cause: BaseException, maybe_processed: bool = True
+    ) -> None:
+        super().__init__(f"{message} after {_attempts(attempts)}: {cause!r}")
         self.attempts = attempts
         self.cause = cause
+        self.maybe_processed = maybe_processed
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt{'s' if n != 1 else ''}"
+
+
+def _scrub(text: str, response: httpx.Response) -> str:
+    """Blank out the request's credentials should a server echo them back in its body."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return text
+    for name in ("token", "authorization"):
+        for secret in request.headers.get_list(name):
+            if len(secret) >= 4:
+                text = text.replace(secret, "[REDACTED]")
+    return text
 
 
 def _text(response: httpx.Response) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pydantic
 
 from .operation import Operation
 
@@ -31,9 +32,26 @@ def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) ->
             if p.required:
                 raise ValueError(f"{method_name}() missing required parameter {p.name!r}")
             continue
-        # Lax mode so enum parameters accept their plain string values ("id" for DataflowKeyField.ID).
-        values[p.name] = p.type.adapter.validate_python(value)
+        try:
+            # Lax mode so enum parameters accept their plain string values ("id" for DataflowKeyField.ID).
+            values[p.name] = p.type.adapter.validate_python(value)
+        except pydantic.ValidationError as exc:
+            raise _named(exc, method_name, p.name) from None
     return values
+
+
+def _named(exc: pydantic.ValidationError, method_name: str, name: str) -> pydantic.ValidationError:
+    """The same validation error, located at the parameter so the message names it."""
+    errors: list[Any] = [
+        {
+            "type": e["type"],
+            "loc": (name, *e["loc"]),
+            "input": e["input"],
+            **({"ctx": e["ctx"]} if "ctx" in e else {}),
+        }
+        for e in exc.errors()
+    ]
+    return pydantic.ValidationError.from_exception_data(f"{method_name}() arguments", errors)
 
 
 def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:

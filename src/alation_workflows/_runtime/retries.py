@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
+import math
 import random
 import time
 
@@ -26,11 +28,17 @@ _MAYBE_SENT = (
 )
 
 
+def never_sent(exc: BaseException) -> bool:
+    """True when the request provably did not reach the server (the connection never opened)."""
+    return isinstance(exc, _NOT_SENT)
+
+
 def retryable_status(policy: str, status: int) -> bool:
     return status in (_IDEMPOTENT_STATUSES if policy == "idempotent" else _SUBMIT_STATUSES)
 
 
 def retryable_exception(policy: str, config: RetryConfig, exc: BaseException) -> bool:
+    """True when the failure is transient and retrying cannot duplicate work on the server."""
     if not config.retry_connection_errors:
         return False
     if isinstance(exc, _NOT_SENT):
@@ -47,30 +55,47 @@ def retry_after_seconds(response: httpx.Response | None) -> float | None:
         return None
     raw = raw.strip()
     try:
-        return max(0.0, float(raw))
+        seconds = float(raw)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:
+        # RFC 9110 dates are GMT; "-0000" parses as naive, which would otherwise mean local time.
+        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, when.timestamp() - time.time())
 
 
-def next_delay(config: RetryConfig, attempt: int, response: httpx.Response | None) -> float:
-    """Seconds to wait after failed attempt number `attempt` (1-based)."""
-    hinted = retry_after_seconds(response)
-    if hinted is not None:
-        return min(hinted, config.max_retry_after_ms / 1000)
+def backoff_seconds(config: RetryConfig, attempt: int) -> float:
+    """Exponential backoff with equal jitter after failed attempt number `attempt` (1-based)."""
     b = config.backoff
-    base = min(b.initial_interval * (b.exponent ** (attempt - 1)), b.max_interval) / 1000
+    # Capping the exponent keeps huge attempt counts from overflowing a float.
+    power = min(attempt - 1, 64)
+    base = min(b.initial_interval * (b.exponent**power), b.max_interval) / 1000
     # Equal jitter: keeps at least half the backoff, spreads the rest so clients do not stampede.
     return base / 2 + random.uniform(0, base / 2)
 
 
-def should_retry(config: RetryConfig, attempt: int, started: float, delay: float) -> bool:
+def next_delay(config: RetryConfig, attempt: int, response: httpx.Response | None) -> float | None:
+    """Seconds to wait after failed attempt `attempt`; None when the server asks for more than allowed.
+
+    A `Retry-After` above `config.max_retry_after_ms` is not shortened: retrying earlier than the
+    server asked would most likely be refused again, so the caller gets the error (with its
+    `Retry-After` header) instead.
+    """
+    hinted = retry_after_seconds(response)
+    if hinted is not None:
+        return hinted if hinted * 1000 <= config.max_retry_after_ms else None
+    return backoff_seconds(config, attempt)
+
+
+def should_retry(config: RetryConfig, attempt: int, started: float, delay: float | None) -> bool:
     """True when another attempt fits within the attempt cap and the elapsed-time cap."""
-    if config.strategy == "none" or attempt >= config.max_attempts:
+    if delay is None or config.strategy == "none" or attempt >= config.max_attempts:
         return False
     elapsed_ms = (time.monotonic() - started + delay) * 1000
     return elapsed_ms <= config.backoff.max_elapsed_time

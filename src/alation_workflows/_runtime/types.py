@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from pydantic import BeforeValidator, Field, SerializationInfo, SerializerFunctionWrapHandler, WrapSerializer
+from pydantic_core import PydanticSerializationUnexpectedValue
 
 
 class _Unset:
@@ -39,6 +40,9 @@ def _decode_json_string(value: Any) -> Any:
 
 
 def _encode_json_string(value: Any, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+    if value is None:
+        # Never a decoded value: lets a union fall through to the branch that kept the null as sent.
+        raise PydanticSerializationUnexpectedValue("null is not a JSON-string value")
     dumped = handler(value)
     return json.dumps(dumped) if info.mode_is_json() else dumped
 

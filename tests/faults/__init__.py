@@ -1,0 +1,1 @@
+"""Fault-injection scenarios against the simulator."""
