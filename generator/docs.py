@@ -36,7 +36,8 @@ CONFIG_FIELDS = {
     "PollConfig.multiplier": "Factor the wait grows by after each status request.",
     "PollConfig.max_interval": "Longest wait between two status requests (seconds).",
     "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
-    "PollConfig.jitter": "Random spread applied to each wait (fraction, 0.1 = ±10 %).",
+    "PollConfig.jitter": "Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter).",
+    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least 0.1 s), so a finished job is seen within max(0.1 s, 10 %) of its duration; 0 disables.",
 }
 # Credentials in examples are read from the environment, never written into code.
 CREDENTIALS = {

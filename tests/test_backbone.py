@@ -340,3 +340,12 @@ def test_enum_query_parameter_accepts_plain_string() -> None:
             wf.dataflows.delete_dataflows(request=["ext-1"], key_field="nonsense")  # type: ignore[arg-type]
     assert rec.requests[0].url.params["keyField"] == "external_id"
     assert len(rec.requests) == 1
+
+
+def test_error_while_waiting_names_the_handle_to_resume() -> None:
+    rec = Recorder(httpx.Response(202, json={"job_id": 41}), httpx.Response(500, text="down"))
+    with client(rec, retry_config=RetryConfig(strategy="none")) as wf:
+        handle = wf.documents.create_documents(request=[models.DocumentIn(title="A", document_hub_id=1)])
+        with pytest.raises(APIError) as info:
+            handle.wait(timeout=5)
+    assert info.value.handle is handle and info.value.handle.id == 41

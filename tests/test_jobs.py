@@ -49,12 +49,38 @@ def test_schedule_starts_fast_and_backs_off_to_the_cap() -> None:
     fake = FakeAlation()
     with fake.client() as wf:
         handle = JobHandle.resume(wf, 1, operation="createDocuments")
-    cfg = PollConfig(initial_interval=0.1, multiplier=2.0, max_interval=1.0, timeout=60, jitter=0.0)
+    cfg = PollConfig(initial_interval=0.1, multiplier=2.0, max_interval=1.0, timeout=60, jitter=0.0, lag_ratio=0)
     schedule = Schedule(cfg, handle)
-    assert [round(schedule.next_delay(), 6) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
-    jittery = Schedule(PollConfig(initial_interval=1.0, multiplier=1.0, max_interval=1.0, jitter=0.2), handle)
-    delays = [jittery.next_delay() for _ in range(200)]
-    assert all(0.8 <= d <= 1.2 for d in delays) and len(set(delays)) > 1
+    now = time.monotonic()
+    assert [round(schedule.next_delay(now), 6) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+    jittery = Schedule(
+        PollConfig(initial_interval=1.0, multiplier=1.0, max_interval=1.0, jitter=0.2, lag_ratio=0), handle
+    )
+    delays = [jittery.next_delay(now) for _ in range(200)]
+    assert all(0.8 <= d <= 1.0 for d in delays) and len(set(delays)) > 1
+
+
+def test_waits_are_capped_by_a_tenth_of_the_job_age() -> None:
+    fake = FakeAlation()
+    with fake.client() as wf:
+        handle = JobHandle.resume(wf, 1, operation="createDocuments")
+    cfg = PollConfig(initial_interval=4.0, multiplier=1.0, max_interval=4.0, jitter=0.0)
+    schedule = Schedule(cfg, handle)
+    # Young job: the 0.1 s floor; 20 s old: 10 % = 2 s; 100 s old: the 4 s interval itself.
+    assert schedule.next_delay(handle.created) == pytest.approx(0.1)
+    assert schedule.next_delay(handle.created + 20) == pytest.approx(2.0)
+    assert schedule.next_delay(handle.created + 100) == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1.0])
+def test_wait_rejects_timeouts_that_could_never_fire(timeout: float) -> None:
+    fake = FakeAlation()
+    with fake.client() as wf:
+        handle = JobHandle.resume(wf, fake.add_job(1, details("successful")))
+        with pytest.raises(ValueError, match="timeout"):
+            handle.wait(timeout=timeout)
+    with pytest.raises(ValueError, match="finite"):
+        PollConfig(timeout=float("inf"))
 
 
 def test_long_job_is_polled_with_backoff_not_hammered() -> None:

@@ -55,6 +55,7 @@ class Workflows(BaseClient):
         max_interval=5.0,
         timeout=3600.0,
         jitter=0.1,
+        lag_ratio=0.1,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -71,13 +72,20 @@ class PollConfig:
     max_interval: float = 5.0
     timeout: float = 3600.0
     jitter: float = 0.1
+    # Cap each wait at this fraction of the job's age (0 disables): a job that ends is seen within it.
+    lag_ratio: float = 0.1
 
     def __post_init__(self) -> None:
+        for name in ("initial_interval", "multiplier", "max_interval", "timeout", "jitter", "lag_ratio"):
+            if not math.isfinite(getattr(self, name)):
+                raise ValueError(f"PollConfig.{name} must be a finite number, got {getattr(self, name)}")
         if self.initial_interval <= 0 or self.max_interval <= 0:
             raise ValueError("PollConfig intervals must be > 0 seconds")
         if self.multiplier < 1:
             raise ValueError(f"PollConfig.multiplier must be >= 1, got {self.multiplier}")
         if self.timeout <= 0:
             raise ValueError(f"PollConfig.timeout must be > 0 seconds, got {self.timeout}")
+        if not 0 <= self.lag_ratio <= 1:
+            raise ValueError(f"PollConfig.lag_ratio must be in [0, 1], got {self.lag_ratio}")
         if not 0 <= self.jitter < 1:
             raise ValueError(f"PollConfig.jitter must be in [0, 1), got {self.jitter}")

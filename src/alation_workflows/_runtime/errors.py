@@ -10,7 +10,12 @@ _BODY_PREVIEW = 500
 
 
 class WorkflowsError(Exception):
-    """Base class of every error this SDK raises on purpose."""
+    """Base class of every error this SDK raises on purpose.
+
+    `handle` is the job handle when the error ended a wait on a job (so the wait can be resumed).
+    """
+
+    handle: Any = None
 
 
 class APIError(WorkflowsError):

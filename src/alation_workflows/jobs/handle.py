@@ -14,6 +14,7 @@ Every wait is bounded by a timeout (`PollConfig.timeout` unless given), after wh
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
@@ -121,6 +122,8 @@ class _HandleBase(Generic[T]):
         self.polls = 0
         # Backoff interval reached so far: a resumed wait continues from it instead of restarting fast.
         self.interval: float | None = None
+        # When this handle came to be (about when the job was submitted): bounds how late its end is seen.
+        self.created = time.monotonic()
         self._followups: list[Any] | None = None
 
     @property

@@ -8,6 +8,7 @@ due; the async driver runs one coroutine per job with a semaphore around status 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -16,12 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import PollConfig
+from .._runtime.errors import WorkflowsError
 from .errors import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
 from .outcomes import partial_failures
 from .progress import Clock, ProgressArg, Reporter, reporter
 
 T = TypeVar("T")
+_MIN_LAG = 0.1
 
 
 class Schedule:
@@ -34,11 +37,14 @@ class Schedule:
             handle.interval = config.initial_interval
         handle.interval = min(handle.interval, config.max_interval)
 
-    def next_delay(self) -> float:
+    def next_delay(self, now: float) -> float:
         interval = self.handle.interval or self.config.initial_interval
-        jitter = 1 + random.uniform(-self.config.jitter, self.config.jitter)
         self.handle.interval = min(interval * self.config.multiplier, self.config.max_interval)
-        return interval * jitter
+        # Never wait longer than lag_ratio of the job's age (>= 0.1 s): its end is seen within that.
+        if self.config.lag_ratio > 0:
+            interval = min(interval, max(_MIN_LAG, self.config.lag_ratio * (now - self.handle.created)))
+        # Jitter only shortens a wait, so it cannot push detection past the bound above.
+        return interval * (1 - random.uniform(0, self.config.jitter))
 
 
 class _Track:
@@ -85,7 +91,7 @@ class _Track:
             if now >= self.deadline:
                 self.expire()
                 return []
-            self.due = min(now + self.schedule.next_delay(), self.deadline)
+            self.due = min(now + self.schedule.next_delay(now), self.deadline)
             return [self]
         if verdict == "failed":
             msg = getattr(details, "msg", None)
@@ -120,6 +126,9 @@ class _Track:
 
     def fail(self, error: BaseException) -> None:
         """A status request itself failed (HTTP error, network error after the runtime's retries)."""
+        if isinstance(error, WorkflowsError) and error.handle is None:
+            # The caller of wait() may only hold the error: it must still name the job to resume.
+            error.handle = self.handle
         self.finish(None, error)
 
     def expire(self) -> None:
@@ -174,8 +183,8 @@ class JobOutcome(Generic[T]):
 
 
 def _deadline(config: PollConfig, timeout: float | None) -> float:
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds, got {timeout}")
+    if timeout is not None and not (0 <= timeout < math.inf):
+        raise ValueError(f"timeout must be a finite number of seconds >= 0, got {timeout}")
     return time.monotonic() + (config.timeout if timeout is None else timeout)
 
 
