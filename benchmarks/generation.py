@@ -1,0 +1,103 @@
+"""Comparison 5: regenerating the SDK from the spec, ours vs openapi-python-client, in scratch copies.
+
+Both are timed end to end as a user runs them (fresh process, including formatting with ruff);
+ours is also timed in-process (`generator.pipeline.generate`, after a warm-up) to show the pipeline
+alone. openapi-python-client reads the same spec, so it is a size-matched reference, not a
+feature-matched one (see DESIGN.md for what it drops).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ._paths import ROOT, child_env
+from .stats import Summary
+
+SPEC = "openapi/alation-workflows.yaml"
+
+
+def _scratch(base: Path) -> Path:
+    root = base / "project"
+    for name in ("openapi", "generator", "src", "docs"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def _env() -> dict[str, str]:
+    env = child_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # openapi-python-client runs `ruff` from PATH as a post-hook; give it the same ruff we use.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return time.perf_counter() - t0, proc
+
+
+def run(repeats: int) -> dict[str, Any]:
+    env = _env()
+    opc = Path(sys.executable).parent / "openapi-python-client"
+    ours_cmd = [sys.executable, "-m", "generator"]
+    ours, theirs, inproc = [], [], []
+    opc_note = None
+    with tempfile.TemporaryDirectory(prefix="bench-gen-") as tmp:
+        root = _scratch(Path(tmp))
+        out = Path(tmp) / "opc-out"
+        opc_cmd = [str(opc), "generate", "--path", str(root / SPEC), "--output-path", str(out), "--overwrite"]
+        # Warm-up: bytecode caches and the OS file cache, for both tools.
+        wall, proc = _timed(ours_cmd, root, env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"python -m generator failed: {proc.stderr[-1500:]}")
+        if opc.exists():
+            _, p = _timed(opc_cmd, root, env)
+            if p.returncode != 0:
+                opc_note = f"openapi-python-client failed: {(p.stderr or p.stdout)[-500:]}"
+            elif "Warning" in p.stdout + p.stderr:
+                opc_note = "openapi-python-client printed warnings (some pieces may be missing) on this spec"
+        else:
+            opc_note = "openapi-python-client not installed"
+        for _ in range(repeats):
+            wall, proc = _timed(ours_cmd, root, env)
+            if proc.returncode != 0:
+                raise RuntimeError(f"python -m generator failed: {proc.stderr[-1500:]}")
+            ours.append(wall)
+            if opc.exists() and not (opc_note or "").startswith("openapi-python-client failed"):
+                wall, _ = _timed(opc_cmd, root, env)
+                theirs.append(wall)
+        # In-process: the pipeline alone, with the generator already imported.
+        sys.path.insert(0, str(root))
+        try:
+            from generator.pipeline import generate
+
+            generate(root)
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                files = generate(root)
+                inproc.append(time.perf_counter() - t0)
+        finally:
+            sys.path.remove(str(root))
+        n_files = len(files)
+        spec_bytes = (root / SPEC).stat().st_size
+        opc_files = sum(1 for p in out.rglob("*.py")) if out.exists() else 0
+    return {
+        "ours_cli": Summary.of(ours).as_dict(),
+        "ours_inprocess": Summary.of(inproc).as_dict(),
+        "openapi_python_client": Summary.of(theirs).as_dict() if theirs else None,
+        "files": n_files,
+        "opc_files": opc_files,
+        "spec_bytes": spec_bytes,
+        "repeats": repeats,
+        "opc_note": opc_note,
+    }
