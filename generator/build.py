@@ -214,21 +214,68 @@ class Builder:
         tags = {t["name"]: t for t in self.spec.get("tags") or []}
         groups: dict[str, ir.Group] = {}
         secured_default = bool(self.spec.get("security"))
-        for pointer, op in iter_operations(self.spec):
-            path, method = _path_method(pointer)
-            tag = op["tags"][0]
-            if tag not in tags:
-                self.fail(f"{pointer}/tags", f"tag {tag!r} is not declared in the top-level tags")
-                continue
-            group = groups.setdefault(
-                tag,
-                ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
-            )
-            group.operations.append(self.operation(op, pointer, path, method, group.attr, secured_default))
+        seen: dict[str, str] = {}
+        for base_pointer, base_op in iter_operations(self.spec):
+            path, method = _path_method(base_pointer)
+            for pointer, op in self.variants(base_op, base_pointer):
+                tag = op["tags"][0]
+                if tag not in tags:
+                    self.fail(f"{pointer}/tags", f"tag {tag!r} is not declared in the top-level tags")
+                    continue
+                if op.get("operationId") in seen:
+                    self.fail(
+                        pointer,
+                        f"operationId {op['operationId']!r} is also used at {seen[op['operationId']]}",
+                    )
+                    continue
+                seen[op["operationId"]] = pointer
+                group = groups.setdefault(
+                    tag,
+                    ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
+                )
+                group.operations.append(
+                    self.operation(op, pointer, path, method, group.attr, secured_default)
+                )
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
         return ordered
+
+    def variants(self, op: dict[str, Any], pointer: str) -> list[tuple[str, dict[str, Any]]]:
+        """`x-variants`: one wire operation whose body is a oneOf, emitted as one typed method per option."""
+        variants = op.get("x-variants")
+        if variants is None:
+            return [(pointer, op)]
+        v_ptr = f"{pointer}/x-variants"
+        base_schema = _json_schema(op.get("requestBody"))
+        options = {s.get("$ref") for s in (base_schema or {}).get("oneOf") or [] if isinstance(s, dict)}
+        if not options or None in options:
+            self.fail(f"{pointer}/requestBody", "an operation with x-variants needs a oneOf of $refs as body")
+            return []
+        if not isinstance(variants, list) or not variants:
+            self.fail(v_ptr, "x-variants must be a non-empty list")
+            return []
+        out = []
+        covered = set()
+        for i, variant in enumerate(variants):
+            extra = set(variant) - _VARIANT_KEYS
+            if extra:
+                self.fail(
+                    f"{v_ptr}/{i}", f"a variant may only set {sorted(_VARIANT_KEYS)}, not {sorted(extra)}"
+                )
+                continue
+            ref = (_json_schema(variant.get("requestBody")) or {}).get("$ref")
+            if ref not in options:
+                self.fail(
+                    f"{v_ptr}/{i}/requestBody", "a variant's body must $ref one of the base body's oneOf"
+                )
+                continue
+            covered.add(ref)
+            merged = {k: v for k, v in op.items() if k != "x-variants"} | variant
+            out.append((f"{v_ptr}/{i}", merged))
+        if covered != options:
+            self.fail(v_ptr, f"no variant covers {sorted(options - covered)}")
+        return out
 
     def operation(
         self, op: dict[str, Any], pointer: str, path: str, method: str, group: str, secured_default: bool
@@ -264,6 +311,12 @@ class Builder:
             if n not in {p.wire for p in params}:
                 self.fail(f"{pointer}/x-exactly-one-of", f"{n!r} is not a parameter of this operation")
         job = self.job_link(op, pointer, responses)
+        batch = op.get("x-batch-limit")
+        if batch is not None and self._batch_max(body) != batch:
+            self.fail(
+                f"{pointer}/x-batch-limit",
+                "x-batch-limit must equal the maxItems of the body array (or of an object body's one array)",
+            )
         security = op.get("security")
         return ir.Operation(
             id=op["operationId"],
@@ -285,6 +338,16 @@ class Builder:
             secured=secured_default if security is None else bool(security),
             deprecated=bool(op.get("deprecated")),
         )
+
+    def _batch_max(self, body: ir.Body | None) -> Any:
+        if body is None:
+            return None
+        if isinstance(body.type, ir.ListOf):
+            return body.constraints.get("max_length")
+        if isinstance(body.type, ir.Ref) and body.type.name in self.models:
+            lists = [f for f in self.models[body.type.name].fields if isinstance(f.type, ir.ListOf)]
+            return lists[0].constraints.get("max_length") if len(lists) == 1 else None
+        return None
 
     def body(self, op: dict[str, Any], pointer: str, name: str) -> ir.Body | None:
         rb = op.get("requestBody")
@@ -355,29 +418,74 @@ class Builder:
             return None
         sources: list[tuple[str, str]] = []
         status_op = None
+        handles: list[str] = []
+        sync: list[str] = []
         for status, resp in (op.get("responses") or {}).items():
             if not str(status).startswith("2"):
                 continue
+            r_ptr = f"{pointer}/responses/{esc(str(status))}"
             if "$ref" in resp:
                 resp = resolve_pointer(self.spec, resp["$ref"]) or {}
-            for lname, link in (resp.get("links") or {}).items():
+            links = resp.get("links") or {}
+            (handles if links else sync).append(str(status))
+            for lname, link in links.items():
                 status_op = link["operationId"]
                 for param, expr in (link.get("parameters") or {}).items():
                     prefix = "$response.body#"
                     if not isinstance(expr, str) or not expr.startswith(prefix):
-                        self.fail(
-                            f"{pointer}/responses/{status}/links/{lname}",
-                            "link parameters must be $response.body#/pointer",
-                        )
+                        self.fail(f"{r_ptr}/links/{lname}", "link parameters must be $response.body#/pointer")
                         continue
-                    sources.append((param_name(param), expr[len(prefix) :]))
+                    target = expr[len(prefix) :]
+                    if not self._schema_has(_json_schema(resp), target):
+                        self.fail(
+                            f"{r_ptr}/links/{lname}/parameters/{esc(param)}",
+                            f"{target!r} is not a property path of the response schema",
+                        )
+                    if (param_name(param), target) not in sources:
+                        sources.append((param_name(param), target))
         if status_op is None or not sources:
             self.fail(
                 f"{pointer}/x-job",
                 "a job operation needs a 2XX response with links to the job-status operation",
             )
             return None
-        return ir.JobLink(snake(status_op), details, sources)
+        by_status = {r.status: r.type for r in responses}
+        handle_types = {by_status.get(s) for s in handles}
+        for s in handles:
+            if not isinstance(by_status.get(s), ir.Ref):
+                self.fail(
+                    f"{pointer}/responses/{s}", "a job-handle response must be a model ($ref an object)"
+                )
+        for s in sync:
+            # The runtime tells a handle from a finished result by its model class.
+            if by_status.get(s) in handle_types:
+                self.fail(
+                    f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema"
+                )
+        return ir.JobLink(snake(status_op), details, sources, handles, sync)
+
+    def _schema_has(self, schema: Any, pointer: str) -> bool:
+        """Whether a JSON pointer names a property path of a schema (following $ref and allOf)."""
+        node = schema
+        for token in pointer.lstrip("/").split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            node = self._property(node, token, 0)
+            if node is None:
+                return False
+        return True
+
+    def _property(self, schema: Any, name: str, depth: int) -> Any:
+        if not isinstance(schema, dict) or depth > 20:
+            return None
+        if "$ref" in schema:
+            return self._property(resolve_pointer(self.spec, schema["$ref"]), name, depth + 1)
+        if name in (schema.get("properties") or {}):
+            return schema["properties"][name]
+        for part in schema.get("allOf") or []:
+            found = self._property(part, name, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     # ---- which models are sent, which received --------------------------------------------------
 
@@ -435,6 +543,18 @@ def _union(options: list[ir.TypeNode], ordered: bool) -> ir.TypeNode:
     rest = tuple(o for o in options if o != ir.Prim("None"))
     inner: ir.TypeNode = rest[0] if len(rest) == 1 else ir.Union(rest, ordered)
     return ir.Nullable(inner) if nullable else inner
+
+
+_VARIANT_KEYS = frozenset(
+    {"operationId", "summary", "description", "requestBody", "x-batch-limit", "externalDocs"}
+)
+
+
+def _json_schema(holder: Any) -> Any:
+    """The application/json schema of a request body or response object, if any."""
+    if not isinstance(holder, dict):
+        return None
+    return ((holder.get("content") or {}).get("application/json") or {}).get("schema")
 
 
 def _is_model(schema: dict[str, Any]) -> bool:

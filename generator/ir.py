@@ -137,6 +137,13 @@ class JobLink:
     status_operation: str
     details: Ref
     sources: list[tuple[str, str]]
+    # 2XX statuses whose bodies are job handles; any other 2XX response is a finished result.
+    handle_statuses: list[str] = field(default_factory=list)
+    sync_statuses: list[str] = field(default_factory=list)
+
+    @property
+    def hybrid(self) -> bool:
+        return bool(self.sync_statuses)
 
 
 @dataclass

@@ -52,7 +52,10 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 def load_spec(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
-    spec = yaml.safe_load(text)
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError([("", f"{path.name} is not valid YAML: {exc}")]) from exc
     if not isinstance(spec, dict):
         raise SpecError([("", "the spec is not a YAML mapping")])
     try:

@@ -168,9 +168,23 @@ def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
             tw.typing.add("Sequence")
             body_t = f"Sequence[{tw.py(op.body.type.item)}]"
         args.insert(0, f"request: {body_t}" if op.body.required else f"request: {body_t} | None = None")
-    returns = " | ".join(dict.fromkeys(tw.py(r.type) if r.type else "None" for r in op.responses)) or "None"
+    returned = op.responses
+    if op.job:
+        # A job operation returns a handle; a hybrid one may also return a finished result.
+        returned = [r for r in op.responses if r.status in op.job.sync_statuses]
+    returns = " | ".join(dict.fromkeys(tw.py(r.type) if r.type else "None" for r in returned))
     call_args = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in op.params) + "}"
-    return {"op": op, "args": args, "returns": returns, "call_args": call_args, "docstring": _docstring(op)}
+    runner = "call"
+    if op.job:
+        runner = "submit_or_result" if op.job.hybrid else "submit"
+    return {
+        "op": op,
+        "args": args,
+        "returns": returns or "None",
+        "runner": runner,
+        "call_args": call_args,
+        "docstring": _docstring(op),
+    }
 
 
 def _docstring(op: ir.Operation) -> str:
@@ -187,6 +201,12 @@ def _docstring(op: ir.Operation) -> str:
         ":param server_url: Override the client's server URL.",
         ":param http_headers: Extra HTTP headers to send.",
     ]
-    if op.job:
+    if op.job and op.job.hybrid:
+        lines.append(
+            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when Alation "
+            f"runs the request as a job (HTTP {', '.join(op.job.handle_statuses)}), else the finished "
+            f"result (HTTP {', '.join(op.job.sync_statuses)})."
+        )
+    elif op.job:
         lines.append(f":returns: A job handle; `wait()` returns `models.{op.job.details.name}`.")
     return textwrap.dedent("\n".join(lines)).replace("\n", "\n        ").rstrip() + "\n        "

@@ -60,6 +60,26 @@ CREATE_DOCUMENTS = Operation(
     batch_limit=1000,
 )
 
+DELETE_DOCUMENTS = Operation(
+    id="deleteDocuments",
+    method="DELETE",
+    path="/integration/v2/document/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.DocumentDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.DocumentDeleteResult), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
 UPDATE_DOCUMENTS = Operation(
     id="updateDocuments",
     method="PUT",
@@ -90,8 +110,1087 @@ UPDATE_DOCUMENTS = Operation(
     batch_limit=1000,
 )
 
+CREATE_DOCUMENT_HUB_FOLDERS = Operation(
+    id="createDocumentHubFolders",
+    method="POST",
+    path="/integration/v2/folder/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.DocumentHubFolderIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(
+            LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
+            "application/json",
+        ),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDocumentHubFolderPost),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+DELETE_DOCUMENT_HUB_FOLDERS = Operation(
+    id="deleteDocumentHubFolders",
+    method="DELETE",
+    path="/integration/v2/folder/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.DocumentHubFolderDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
+UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
+    id="updateDocumentHubFolders",
+    method="PUT",
+    path="/integration/v2/folder/",
+    retry="submit",
+    body=Body(
+        LazyType(
+            lambda: Annotated[list[models.DocumentHubFolderUpdate], Field(max_length=1000, min_length=1)]
+        ),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(
+            LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
+            "application/json",
+        ),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDocumentHubFolderPut),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_TERMS = Operation(
+    id="createTerms",
+    method="POST",
+    path="/integration/v2/term/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.TermIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(
+            LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
+            "application/json",
+        ),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDocumentPost),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+DELETE_TERMS = Operation(
+    id="deleteTerms",
+    method="DELETE",
+    path="/integration/v2/term/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.TermDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.TermDeleteResult), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
+UPDATE_TERMS = Operation(
+    id="updateTerms",
+    method="PUT",
+    path="/integration/v2/term/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.TermUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(
+            LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
+            "application/json",
+        ),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDocumentPut),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_BUSINESS_POLICIES = Operation(
+    id="createBusinessPolicies",
+    method="POST",
+    path="/integration/v1/business_policies/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BusinessPolicyIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.TaskHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsBusinessPolicy),
+        (("id", "/task/id"),),
+    ),
+    batch_limit=1000,
+)
+
+DELETE_BUSINESS_POLICIES = Operation(
+    id="deleteBusinessPolicies",
+    method="DELETE",
+    path="/integration/v1/business_policies/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.BusinessPolicyDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "204": Response(None, None),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
+UPDATE_BUSINESS_POLICIES = Operation(
+    id="updateBusinessPolicies",
+    method="PUT",
+    path="/integration/v1/business_policies/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BusinessPolicyUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.TaskHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsBusinessPolicy),
+        (("id", "/task/id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_CUSTOM_FIELDS = Operation(
+    id="createCustomFields",
+    method="POST",
+    path="/integration/v2/custom_field/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.CustomFieldIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsCustomFieldPost),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_CUSTOM_FIELD_VALUES_ASYNC = Operation(
+    id="updateCustomFieldValuesAsync",
+    method="PUT",
+    path="/integration/v2/custom_field_value/async/",
+    retry="submit",
+    body=Body(
+        LazyType(
+            lambda: Annotated[list[models.CustomFieldValueUpdate], Field(max_length=10000, min_length=1)]
+        ),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsCustomFieldValue),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=10000,
+)
+
+CREATE_COLUMNS = Operation(
+    id="createColumns",
+    method="POST",
+    path="/integration/v2/column/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.ColumnIn], Field(max_length=10000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=10000,
+)
+
+CREATE_SCHEMAS = Operation(
+    id="createSchemas",
+    method="POST",
+    path="/integration/v2/schema/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.SchemaIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_TABLES = Operation(
+    id="createTables",
+    method="POST",
+    path="/integration/v2/table/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.TableIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_CHILD_COLUMNS = Operation(
+    id="updateChildColumns",
+    method="PATCH",
+    path="/integration/v2/column/{column_id}/children/",
+    retry="submit",
+    params=(
+        Param("column_id", "column_id", "path", LazyType(lambda: int), True),
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),
+    ),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.ChildColumnUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_COLUMNS = Operation(
+    id="updateColumns",
+    method="PATCH",
+    path="/integration/v2/column/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.ColumnUpdate], Field(max_length=10000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=10000,
+)
+
+UPDATE_ROOT_CHILD_COLUMNS = Operation(
+    id="updateRootChildColumns",
+    method="PATCH",
+    path="/integration/v2/column/children/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.RootChildColumnUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_SCHEMAS = Operation(
+    id="updateSchemas",
+    method="PATCH",
+    path="/integration/v2/schema/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.SchemaUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_TABLES = Operation(
+    id="updateTables",
+    method="PATCH",
+    path="/integration/v2/table/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.TableUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsRdbms),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
+    id="postVirtualDataSourceMetadata",
+    method="POST",
+    path="/api/v1/bulk_metadata/extraction/{ds_id}",
+    retry="submit",
+    params=(
+        Param("ds_id", "ds_id", "path", LazyType(lambda: int), True),
+        Param("set_title_descs", "set_title_descs", "query", LazyType(lambda: bool), False),
+        Param("remove_not_seen", "remove_not_seen", "query", LazyType(lambda: bool), False),
+    ),
+    body=Body(
+        LazyType(
+            lambda: Annotated[
+                list[
+                    Annotated[
+                        Union[
+                            models.VdsTable,
+                            models.VdsView,
+                            models.VdsIndex,
+                            models.VdsSchema,
+                            models.VdsColumn,
+                        ],
+                        ORDERED,
+                    ]
+                ],
+                Field(min_length=1),
+            ]
+        ),
+        "application/x-ndjson",
+        True,
+        LazyType(
+            lambda: Annotated[
+                Union[models.VdsTable, models.VdsView, models.VdsIndex, models.VdsSchema, models.VdsColumn],
+                ORDERED,
+            ]
+        ),
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.JobNameHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ErrorMessage), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
+        (("name", "/job_name"),),
+    ),
+)
+
+POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
+    id="postVirtualFileSystemMetadata",
+    method="POST",
+    path="/api/v1/bulk_metadata/file_upload/{fs_id}/",
+    retry="submit",
+    params=(Param("fs_id", "fs_id", "path", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: list[models.VirtualFileSystemItem]),
+        "application/x-ndjson",
+        True,
+        LazyType(lambda: models.VirtualFileSystemItem),
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.JobObjectHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ErrorMessage), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
+        (("id", "/job/id"),),
+    ),
+)
+
+DELETE_DATA_QUALITY_FIELDS = Operation(
+    id="deleteDataQualityFields",
+    method="DELETE",
+    path="/integration/v1/data_quality/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataQualityFieldsDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataQuality),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+DELETE_DATA_QUALITY_VALUES = Operation(
+    id="deleteDataQualityValues",
+    method="DELETE",
+    path="/integration/v1/data_quality/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataQualityValuesDeleteRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataQuality),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+POST_DATA_QUALITY_FIELDS = Operation(
+    id="postDataQualityFields",
+    method="POST",
+    path="/integration/v1/data_quality/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataQualityFieldsRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataQuality),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+POST_DATA_QUALITY_VALUES = Operation(
+    id="postDataQualityValues",
+    method="POST",
+    path="/integration/v1/data_quality/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataQualityValuesRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataQuality),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_DATAFLOWS = Operation(
+    id="createDataflows",
+    method="POST",
+    path="/integration/v2/dataflow/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataflowPayload),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataflowPost),
+        (("id", "/job_id"),),
+    ),
+)
+
+DELETE_DATAFLOWS = Operation(
+    id="deleteDataflows",
+    method="DELETE",
+    path="/integration/v2/dataflow/",
+    retry="submit",
+    params=(Param("key_field", "keyField", "query", LazyType(lambda: models.DataflowKeyField), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[Union[int, str]], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataflowDelete),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+UPDATE_DATAFLOWS = Operation(
+    id="updateDataflows",
+    method="PATCH",
+    path="/integration/v2/dataflow/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.DataflowUpdate], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDataflowPost),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_BI_FOLDERS = Operation(
+    id="createBiFolders",
+    method="POST",
+    path="/integration/v2/bi/server/{bi_server_id}/folder/",
+    retry="submit",
+    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BiFolderIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsBiSource),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_BI_REPORT_COLUMNS = Operation(
+    id="createBiReportColumns",
+    method="POST",
+    path="/integration/v2/bi/server/{bi_server_id}/report/column/",
+    retry="submit",
+    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BiReportColumnIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsBiSource),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_BI_REPORTS = Operation(
+    id="createBiReports",
+    method="POST",
+    path="/integration/v2/bi/server/{bi_server_id}/report/",
+    retry="submit",
+    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BiReportIn], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsBiSource),
+        (("id", "/job_id"),),
+    ),
+    batch_limit=1000,
+)
+
+CREATE_BI_SERVERS = Operation(
+    id="createBiServers",
+    method="POST",
+    path="/integration/v2/bi/server/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: Annotated[list[models.BiServerIn], Field(min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.BiServerPostResult), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
+ASSIGN_DOMAIN_MEMBERSHIP = Operation(
+    id="assignDomainMembership",
+    method="POST",
+    path="/integration/v2/domain/membership/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DomainMembershipRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "201": Response(LazyType(lambda: models.DomainMembership), "application/json"),
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsDomainMembership),
+        (("id", "/job_id"),),
+        handle_statuses=("202",),
+    ),
+)
+
+REMOVE_DUPLICATE_USERS = Operation(
+    id="removeDuplicateUsers",
+    method="POST",
+    path="/integration/v1/remove_dup_users_accts/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.RemoveDuplicateUsersRequest),
+        "multipart/form-data",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+)
+
+PUSH_QUERY_LOGS = Operation(
+    id="pushQueryLogs",
+    method="POST",
+    path="/api/v1/bulk_metadata/query_log_ingestion/{ds_id}/",
+    retry="submit",
+    params=(Param("ds_id", "ds_id", "path", LazyType(lambda: int), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[models.QueryLogEntry], Field(min_length=1)]),
+        "application/x-ndjson",
+        True,
+        LazyType(lambda: models.QueryLogEntry),
+    ),
+    responses={
+        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+    },
+    errors={
+        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    job=JobLink(
+        GET_JOB_STATUS,
+        LazyType(lambda: models.JobDetailsQueryLogIngestion),
+        (("id", "/job_id"),),
+    ),
+)
+
+CREATE_API_ACCESS_TOKEN = Operation(
+    id="createApiAccessToken",
+    method="POST",
+    path="/integration/v1/createAPIAccessToken/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.RefreshTokenRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.ApiAccessToken), "application/json"),
+    },
+    errors={
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    secured=False,
+)
+
+REVOKE_API_ACCESS_TOKENS = Operation(
+    id="revokeApiAccessTokens",
+    method="POST",
+    path="/integration/v1/revokeAPIAccessTokens/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.RefreshTokenRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.RevokeResult), "application/json"),
+    },
+    errors={
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    secured=False,
+)
+
+VALIDATE_API_ACCESS_TOKEN = Operation(
+    id="validateApiAccessToken",
+    method="POST",
+    path="/integration/v1/validateAPIAccessToken/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.AccessTokenRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.ApiAccessToken), "application/json"),
+    },
+    errors={
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    secured=False,
+)
+
+VALIDATE_REFRESH_TOKEN = Operation(
+    id="validateRefreshToken",
+    method="POST",
+    path="/integration/v1/validateRefreshToken/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.RefreshTokenRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": Response(LazyType(lambda: models.RefreshTokenInfo), "application/json"),
+    },
+    errors={
+        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+    },
+    secured=False,
+)
+
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
     "createDocuments": CREATE_DOCUMENTS,
+    "deleteDocuments": DELETE_DOCUMENTS,
     "updateDocuments": UPDATE_DOCUMENTS,
+    "createDocumentHubFolders": CREATE_DOCUMENT_HUB_FOLDERS,
+    "deleteDocumentHubFolders": DELETE_DOCUMENT_HUB_FOLDERS,
+    "updateDocumentHubFolders": UPDATE_DOCUMENT_HUB_FOLDERS,
+    "createTerms": CREATE_TERMS,
+    "deleteTerms": DELETE_TERMS,
+    "updateTerms": UPDATE_TERMS,
+    "createBusinessPolicies": CREATE_BUSINESS_POLICIES,
+    "deleteBusinessPolicies": DELETE_BUSINESS_POLICIES,
+    "updateBusinessPolicies": UPDATE_BUSINESS_POLICIES,
+    "createCustomFields": CREATE_CUSTOM_FIELDS,
+    "updateCustomFieldValuesAsync": UPDATE_CUSTOM_FIELD_VALUES_ASYNC,
+    "createColumns": CREATE_COLUMNS,
+    "createSchemas": CREATE_SCHEMAS,
+    "createTables": CREATE_TABLES,
+    "updateChildColumns": UPDATE_CHILD_COLUMNS,
+    "updateColumns": UPDATE_COLUMNS,
+    "updateRootChildColumns": UPDATE_ROOT_CHILD_COLUMNS,
+    "updateSchemas": UPDATE_SCHEMAS,
+    "updateTables": UPDATE_TABLES,
+    "postVirtualDataSourceMetadata": POST_VIRTUAL_DATA_SOURCE_METADATA,
+    "postVirtualFileSystemMetadata": POST_VIRTUAL_FILE_SYSTEM_METADATA,
+    "deleteDataQualityFields": DELETE_DATA_QUALITY_FIELDS,
+    "deleteDataQualityValues": DELETE_DATA_QUALITY_VALUES,
+    "postDataQualityFields": POST_DATA_QUALITY_FIELDS,
+    "postDataQualityValues": POST_DATA_QUALITY_VALUES,
+    "createDataflows": CREATE_DATAFLOWS,
+    "deleteDataflows": DELETE_DATAFLOWS,
+    "updateDataflows": UPDATE_DATAFLOWS,
+    "createBiFolders": CREATE_BI_FOLDERS,
+    "createBiReportColumns": CREATE_BI_REPORT_COLUMNS,
+    "createBiReports": CREATE_BI_REPORTS,
+    "createBiServers": CREATE_BI_SERVERS,
+    "assignDomainMembership": ASSIGN_DOMAIN_MEMBERSHIP,
+    "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
+    "pushQueryLogs": PUSH_QUERY_LOGS,
+    "createApiAccessToken": CREATE_API_ACCESS_TOKEN,
+    "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
+    "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
+    "validateRefreshToken": VALIDATE_REFRESH_TOKEN,
 }

@@ -29,10 +29,12 @@ class JobStatus(Group):
         Returns the status of a background job, by integer `id` or by job `name` (exactly one of
         the two). Job names contain `#` and are sent URL-encoded (`%23`). `status` is `running`
         until the job ends as `successful` or `failed`; unknown values are passed through. The
-        shape of `result` depends on the operation that started the job.
+        shape of `result` depends on the operation that started the job (see that operation's
+        JobDetails* schema); partial failures usually come back as `successful` with the errors
+        inside `result`.
 
         :param id: Integer id of the job, as returned by most bulk operations.
-        :param name: Name of the job (contains `#`), as returned by the virtual data source and lineage APIs.
+        :param name: Name of the job (contains `#`), as returned by the virtual data source API.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
@@ -60,10 +62,12 @@ class JobStatus(Group):
         Returns the status of a background job, by integer `id` or by job `name` (exactly one of
         the two). Job names contain `#` and are sent URL-encoded (`%23`). `status` is `running`
         until the job ends as `successful` or `failed`; unknown values are passed through. The
-        shape of `result` depends on the operation that started the job.
+        shape of `result` depends on the operation that started the job (see that operation's
+        JobDetails* schema); partial failures usually come back as `successful` with the errors
+        inside `result`.
 
         :param id: Integer id of the job, as returned by most bulk operations.
-        :param name: Name of the job (contains `#`), as returned by the virtual data source and lineage APIs.
+        :param name: Name of the job (contains `#`), as returned by the virtual data source API.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.

@@ -10,12 +10,27 @@ from ._runtime.client import BaseClient
 from ._runtime.config import BackoffStrategy, PollConfig, RetryConfig
 
 if TYPE_CHECKING:
+    from .authentication import Authentication
+    from .bi_sources import BISources
+    from .business_policies import BusinessPolicies
+    from .custom_field_values import CustomFieldValues
+    from .custom_fields import CustomFields
+    from .data_quality import DataQuality
+    from .dataflows import Dataflows
+    from .document_hub_folders import DocumentHubFolders
     from .documents import Documents
+    from .domains import Domains
     from .job_status import JobStatus
+    from .query_logs import QueryLogs
+    from .rdbms import RDBMS
+    from .terms import Terms
+    from .users import Users
+    from .virtual_data_sources import VirtualDataSources
+    from .virtual_file_systems import VirtualFileSystems
 
 
 class Workflows(BaseClient):
-    """Alation Workflows: Most bulk-metadata calls of the Alation REST API start a background job and answer with a job handle; `GET /api/v1/bulk_metadata/job/` reports the job's status and a result whose shape depends on the operation that started it. This spec describes each operation once, together with the schema of its job result.
+    """Alation Workflows: Most bulk-metadata calls of the Alation REST API start a background job and answer with a job handle; `GET /api/v1/bulk_metadata/job/` reports the job's status and a result whose shape depends on the operation that started it. This spec describes each operation once, together with the schema of its job result. Synchronous siblings used in the same workflows (deletes, BI server creation, duplicate-user removal, token calls) are described with their real synchronous responses.
 
     `server_url` is your Alation instance (e.g. "https://yourcompany.alationcloud.com"); `token`
     is an API access token, a callable returning one, or a `RefreshTokenAuth`. Use it as a
@@ -51,7 +66,112 @@ class Workflows(BaseClient):
 
     @cached_property
     def documents(self) -> Documents:
-        """Documents in document hubs (create and update run as background jobs)."""
+        """Documents in document hubs (create and update run as background jobs; delete is synchronous)."""
         from .documents import Documents
 
         return Documents(self)
+
+    @cached_property
+    def document_hub_folders(self) -> DocumentHubFolders:
+        """Folders of document hubs (create and update run as background jobs; delete is synchronous)."""
+        from .document_hub_folders import DocumentHubFolders
+
+        return DocumentHubFolders(self)
+
+    @cached_property
+    def terms(self) -> Terms:
+        """Glossary terms (create and update run as background jobs; delete is synchronous)."""
+        from .terms import Terms
+
+        return Terms(self)
+
+    @cached_property
+    def business_policies(self) -> BusinessPolicies:
+        """Business policies (create and update run as background tasks; delete is synchronous)."""
+        from .business_policies import BusinessPolicies
+
+        return BusinessPolicies(self)
+
+    @cached_property
+    def custom_fields(self) -> CustomFields:
+        """Custom field definitions (bulk create runs as a background job)."""
+        from .custom_fields import CustomFields
+
+        return CustomFields(self)
+
+    @cached_property
+    def custom_field_values(self) -> CustomFieldValues:
+        """Custom field values on catalog objects (bulk upsert runs as a background job)."""
+        from .custom_field_values import CustomFieldValues
+
+        return CustomFieldValues(self)
+
+    @cached_property
+    def rdbms(self) -> RDBMS:
+        """Schemas, tables, columns and nested (child) columns of relational data sources, through the Relational Integration API v2 (all writes run as background jobs)."""
+        from .rdbms import RDBMS
+
+        return RDBMS(self)
+
+    @cached_property
+    def virtual_data_sources(self) -> VirtualDataSources:
+        """Technical metadata of virtual data sources, uploaded as newline-delimited JSON (a background job, polled by name)."""
+        from .virtual_data_sources import VirtualDataSources
+
+        return VirtualDataSources(self)
+
+    @cached_property
+    def virtual_file_systems(self) -> VirtualFileSystems:
+        """Directories and files of virtual file systems, uploaded as newline-delimited JSON (a background job)."""
+        from .virtual_file_systems import VirtualFileSystems
+
+        return VirtualFileSystems(self)
+
+    @cached_property
+    def data_quality(self) -> DataQuality:
+        """Data quality fields and values (create, update and delete run as background jobs)."""
+        from .data_quality import DataQuality
+
+        return DataQuality(self)
+
+    @cached_property
+    def dataflows(self) -> Dataflows:
+        """Dataflow (lineage) objects and their paths (create, update and delete run as background jobs)."""
+        from .dataflows import Dataflows
+
+        return Dataflows(self)
+
+    @cached_property
+    def bi_sources(self) -> BISources:
+        """Virtual BI servers (created synchronously) and their folders, reports and report columns (upserted by background jobs)."""
+        from .bi_sources import BISources
+
+        return BISources(self)
+
+    @cached_property
+    def domains(self) -> Domains:
+        """Domain membership of catalog objects (synchronous for small requests, a background job for large ones)."""
+        from .domains import Domains
+
+        return Domains(self)
+
+    @cached_property
+    def users(self) -> Users:
+        """User account maintenance (synchronous)."""
+        from .users import Users
+
+        return Users(self)
+
+    @cached_property
+    def query_logs(self) -> QueryLogs:
+        """Query log ingestion for a data source (a background job)."""
+        from .query_logs import QueryLogs
+
+        return QueryLogs(self)
+
+    @cached_property
+    def authentication(self) -> Authentication:
+        """Refresh tokens and API access tokens. These calls authenticate with the tokens in their body, not with the TOKEN header."""
+        from .authentication import Authentication
+
+        return Authentication(self)

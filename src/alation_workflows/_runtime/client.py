@@ -218,7 +218,8 @@ class BaseClient:
         call = self._prepare(op, method, args, body, opts, override)
         client = self.http_client
         while True:
-            token = self._auth.get_token()
+            # No token is fetched for `security: []` operations (the token calls a provider itself makes).
+            token = self._auth.get_token() if op.secured else None
             request = call.request(client, token)
             t0 = time.perf_counter()
             try:
@@ -253,7 +254,7 @@ class BaseClient:
         call = self._prepare(op, method, args, body, opts, override)
         client = self.async_http_client
         while True:
-            token = await self._auth.get_token_async()
+            token = await self._auth.get_token_async() if op.secured else None
             request = call.request(client, token)
             t0 = time.perf_counter()
             try:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..jobs.handle import AsyncJobHandle, JobHandle
 from .config import CallOptions
-from .operation import Operation
+from .operation import JobLink, Operation
 
 if TYPE_CHECKING:
     from .client import BaseClient
@@ -37,3 +37,31 @@ class Group:
     ) -> AsyncJobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
         return AsyncJobHandle(self._sdk, op.job, await self._sdk._invoke_async(op, method, args, body, opts))
+
+    # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
+    # result for small ones; only a body of a handle status's model is wrapped in a handle.
+    def _submit_or_result(
+        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
+    ) -> Any:
+        link = _link(op)
+        value = self._sdk._invoke(op, method, args, body, opts)
+        return JobHandle(self._sdk, link, value) if _is_handle(op, link, value) else value
+
+    async def _submit_or_result_async(
+        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
+    ) -> Any:
+        link = _link(op)
+        value = await self._sdk._invoke_async(op, method, args, body, opts)
+        return AsyncJobHandle(self._sdk, link, value) if _is_handle(op, link, value) else value
+
+
+def _link(op: Operation) -> JobLink:
+    assert op.job is not None, f"{op.id} is not a job operation"
+    return op.job
+
+
+def _is_handle(op: Operation, link: JobLink, value: Any) -> bool:
+    types = tuple(
+        r.type.type for s in link.handle_statuses if (r := op.responses.get(s)) and r.type is not None
+    )
+    return bool(types) and isinstance(value, types)

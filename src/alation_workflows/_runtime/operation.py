@@ -62,6 +62,8 @@ class JobLink:
     details: LazyType
     # (parameter of the status operation, JSON pointer into the handle body), tried in order.
     sources: tuple[tuple[str, str], ...]
+    # Set for hybrid operations: the statuses answering a handle; other 2XX bodies are finished results.
+    handle_statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

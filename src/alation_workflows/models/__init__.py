@@ -6,61 +6,376 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._runtime.errors import APIError, ProblemDetailsError
+    from .access_token_request import AccessTokenRequest
+    from .api_access_token import ApiAccessToken
+    from .bi_folder_in import BiFolderIn
+    from .bi_name_configuration import BiNameConfiguration
+    from .bi_report_column_in import BiReportColumnIn
+    from .bi_report_in import BiReportIn
+    from .bi_server_in import BiServerIn
+    from .bi_server_post_result import BiServerPostResult
+    from .business_policy_delete_request import BusinessPolicyDeleteRequest
+    from .business_policy_in import BusinessPolicyIn
+    from .business_policy_update import BusinessPolicyUpdate
+    from .child_column_update import ChildColumnUpdate
+    from .column_in import ColumnIn
+    from .column_index import ColumnIndex
+    from .column_update import ColumnUpdate
     from .created_item import CreatedItem
+    from .custom_field_in import CustomFieldIn
+    from .custom_field_job_data import CustomFieldJobData
+    from .custom_field_job_message import CustomFieldJobMessage
+    from .custom_field_type import CustomFieldType
     from .custom_field_value import CustomFieldValue
     from .custom_field_value_ref import CustomFieldValueRef
+    from .custom_field_value_update import CustomFieldValueUpdate
+    from .data_quality_attribution import DataQualityAttribution
+    from .data_quality_counts import DataQualityCounts
+    from .data_quality_error import DataQualityError
+    from .data_quality_field_in import DataQualityFieldIn
+    from .data_quality_field_type import DataQualityFieldType
+    from .data_quality_fields_delete_request import DataQualityFieldsDeleteRequest
+    from .data_quality_fields_request import DataQualityFieldsRequest
+    from .data_quality_flag_counts import DataQualityFlagCounts
+    from .data_quality_object_type import DataQualityObjectType
+    from .data_quality_result import DataQualityResult
+    from .data_quality_sample import DataQualitySample
+    from .data_quality_stats import DataQualityStats
+    from .data_quality_status import DataQualityStatus
+    from .data_quality_value_in import DataQualityValueIn
+    from .data_quality_value_key import DataQualityValueKey
+    from .data_quality_values_delete_request import DataQualityValuesDeleteRequest
+    from .data_quality_values_request import DataQualityValuesRequest
+    from .dataflow_job_result import DataflowJobResult
+    from .dataflow_key_field import DataflowKeyField
+    from .dataflow_mapping import DataflowMapping
+    from .dataflow_object import DataflowObject
+    from .dataflow_payload import DataflowPayload
+    from .dataflow_update import DataflowUpdate
+    from .document_delete_request import DocumentDeleteRequest
+    from .document_delete_result import DocumentDeleteResult
+    from .document_hub_folder_delete_request import DocumentHubFolderDeleteRequest
+    from .document_hub_folder_delete_result import DocumentHubFolderDeleteResult
+    from .document_hub_folder_in import DocumentHubFolderIn
+    from .document_hub_folder_post_result import DocumentHubFolderPostResult
+    from .document_hub_folder_put_result import DocumentHubFolderPutResult
+    from .document_hub_folder_update import DocumentHubFolderUpdate
     from .document_in import DocumentIn
     from .document_post_result import DocumentPostResult
     from .document_put_result import DocumentPutResult
     from .document_update import DocumentUpdate
+    from .domain_membership import DomainMembership
+    from .domain_membership_request import DomainMembershipRequest
+    from .error_message import ErrorMessage
     from .invalid_documents_error import InvalidDocumentsError
+    from .invalid_folders_error import InvalidFoldersError
     from .invalid_item import InvalidItem
+    from .invalid_terms_error import InvalidTermsError
     from .job_details import JobDetails
+    from .job_details_bi_source import JobDetailsBiSource
+    from .job_details_business_policy import JobDetailsBusinessPolicy
+    from .job_details_custom_field_post import JobDetailsCustomFieldPost
+    from .job_details_custom_field_value import JobDetailsCustomFieldValue
+    from .job_details_data_quality import JobDetailsDataQuality
+    from .job_details_dataflow_delete import JobDetailsDataflowDelete
+    from .job_details_dataflow_post import JobDetailsDataflowPost
+    from .job_details_document_hub_folder_post import JobDetailsDocumentHubFolderPost
+    from .job_details_document_hub_folder_put import JobDetailsDocumentHubFolderPut
     from .job_details_document_post import JobDetailsDocumentPost
     from .job_details_document_put import JobDetailsDocumentPut
+    from .job_details_domain_membership import JobDetailsDomainMembership
+    from .job_details_query_log_ingestion import JobDetailsQueryLogIngestion
+    from .job_details_rdbms import JobDetailsRdbms
+    from .job_details_virtual_datasource_post import JobDetailsVirtualDatasourcePost
+    from .job_details_virtual_file_system_post import JobDetailsVirtualFileSystemPost
     from .job_id_handle import JobIdHandle
+    from .job_id_href_handle import JobIdHrefHandle
+    from .job_name_handle import JobNameHandle
+    from .job_object import JobObject
+    from .job_object_handle import JobObjectHandle
     from .job_state import JobState
+    from .job_task import JobTask
+    from .lineage_object_ref import LineageObjectRef
+    from .policy_group_ids_change import PolicyGroupIdsChange
     from .problem_details import ProblemDetails
+    from .query_log_entry import QueryLogEntry
+    from .rdbms_job_result import RdbmsJobResult
+    from .rdbms_mapping import RdbmsMapping
+    from .refresh_token_info import RefreshTokenInfo
+    from .refresh_token_request import RefreshTokenRequest
+    from .remove_duplicate_users_request import RemoveDuplicateUsersRequest
+    from .remove_duplicate_users_result import RemoveDuplicateUsersResult
+    from .revoke_result import RevokeResult
+    from .root_child_column_update import RootChildColumnUpdate
+    from .schema_in import SchemaIn
+    from .schema_update import SchemaUpdate
+    from .table_in import TableIn
+    from .table_update import TableUpdate
+    from .task_handle import TaskHandle
+    from .task_link import TaskLink
+    from .term_delete_request import TermDeleteRequest
+    from .term_delete_result import TermDeleteResult
+    from .term_in import TermIn
+    from .term_update import TermUpdate
+    from .token_status import TokenStatus
+    from .vds_column import VdsColumn
+    from .vds_index import VdsIndex
+    from .vds_schema import VdsSchema
+    from .vds_table import VdsTable
+    from .vds_table_base import VdsTableBase
+    from .vds_view import VdsView
+    from .virtual_datasource_result import VirtualDatasourceResult
+    from .virtual_file_system_item import VirtualFileSystemItem
 
 _RUNTIME = "alation_workflows._runtime.errors"
 _LAZY: dict[str, str] = {
     "APIError": _RUNTIME,
     "ProblemDetailsError": _RUNTIME,
+    "AccessTokenRequest": ".access_token_request",
+    "ApiAccessToken": ".api_access_token",
+    "BiFolderIn": ".bi_folder_in",
+    "BiNameConfiguration": ".bi_name_configuration",
+    "BiReportColumnIn": ".bi_report_column_in",
+    "BiReportIn": ".bi_report_in",
+    "BiServerIn": ".bi_server_in",
+    "BiServerPostResult": ".bi_server_post_result",
+    "BusinessPolicyDeleteRequest": ".business_policy_delete_request",
+    "BusinessPolicyIn": ".business_policy_in",
+    "BusinessPolicyUpdate": ".business_policy_update",
+    "ChildColumnUpdate": ".child_column_update",
+    "ColumnIn": ".column_in",
+    "ColumnIndex": ".column_index",
+    "ColumnUpdate": ".column_update",
     "CreatedItem": ".created_item",
+    "CustomFieldIn": ".custom_field_in",
+    "CustomFieldJobData": ".custom_field_job_data",
+    "CustomFieldJobMessage": ".custom_field_job_message",
+    "CustomFieldType": ".custom_field_type",
     "CustomFieldValue": ".custom_field_value",
     "CustomFieldValueRef": ".custom_field_value_ref",
+    "CustomFieldValueUpdate": ".custom_field_value_update",
+    "DataQualityAttribution": ".data_quality_attribution",
+    "DataQualityCounts": ".data_quality_counts",
+    "DataQualityError": ".data_quality_error",
+    "DataQualityFieldIn": ".data_quality_field_in",
+    "DataQualityFieldType": ".data_quality_field_type",
+    "DataQualityFieldsDeleteRequest": ".data_quality_fields_delete_request",
+    "DataQualityFieldsRequest": ".data_quality_fields_request",
+    "DataQualityFlagCounts": ".data_quality_flag_counts",
+    "DataQualityObjectType": ".data_quality_object_type",
+    "DataQualityResult": ".data_quality_result",
+    "DataQualitySample": ".data_quality_sample",
+    "DataQualityStats": ".data_quality_stats",
+    "DataQualityStatus": ".data_quality_status",
+    "DataQualityValueIn": ".data_quality_value_in",
+    "DataQualityValueKey": ".data_quality_value_key",
+    "DataQualityValuesDeleteRequest": ".data_quality_values_delete_request",
+    "DataQualityValuesRequest": ".data_quality_values_request",
+    "DataflowJobResult": ".dataflow_job_result",
+    "DataflowKeyField": ".dataflow_key_field",
+    "DataflowMapping": ".dataflow_mapping",
+    "DataflowObject": ".dataflow_object",
+    "DataflowPayload": ".dataflow_payload",
+    "DataflowUpdate": ".dataflow_update",
+    "DocumentDeleteRequest": ".document_delete_request",
+    "DocumentDeleteResult": ".document_delete_result",
+    "DocumentHubFolderDeleteRequest": ".document_hub_folder_delete_request",
+    "DocumentHubFolderDeleteResult": ".document_hub_folder_delete_result",
+    "DocumentHubFolderIn": ".document_hub_folder_in",
+    "DocumentHubFolderPostResult": ".document_hub_folder_post_result",
+    "DocumentHubFolderPutResult": ".document_hub_folder_put_result",
+    "DocumentHubFolderUpdate": ".document_hub_folder_update",
     "DocumentIn": ".document_in",
     "DocumentPostResult": ".document_post_result",
     "DocumentPutResult": ".document_put_result",
     "DocumentUpdate": ".document_update",
+    "DomainMembership": ".domain_membership",
+    "DomainMembershipRequest": ".domain_membership_request",
+    "ErrorMessage": ".error_message",
     "InvalidDocumentsError": ".invalid_documents_error",
+    "InvalidFoldersError": ".invalid_folders_error",
     "InvalidItem": ".invalid_item",
+    "InvalidTermsError": ".invalid_terms_error",
     "JobDetails": ".job_details",
+    "JobDetailsBiSource": ".job_details_bi_source",
+    "JobDetailsBusinessPolicy": ".job_details_business_policy",
+    "JobDetailsCustomFieldPost": ".job_details_custom_field_post",
+    "JobDetailsCustomFieldValue": ".job_details_custom_field_value",
+    "JobDetailsDataQuality": ".job_details_data_quality",
+    "JobDetailsDataflowDelete": ".job_details_dataflow_delete",
+    "JobDetailsDataflowPost": ".job_details_dataflow_post",
+    "JobDetailsDocumentHubFolderPost": ".job_details_document_hub_folder_post",
+    "JobDetailsDocumentHubFolderPut": ".job_details_document_hub_folder_put",
     "JobDetailsDocumentPost": ".job_details_document_post",
     "JobDetailsDocumentPut": ".job_details_document_put",
+    "JobDetailsDomainMembership": ".job_details_domain_membership",
+    "JobDetailsQueryLogIngestion": ".job_details_query_log_ingestion",
+    "JobDetailsRdbms": ".job_details_rdbms",
+    "JobDetailsVirtualDatasourcePost": ".job_details_virtual_datasource_post",
+    "JobDetailsVirtualFileSystemPost": ".job_details_virtual_file_system_post",
     "JobIdHandle": ".job_id_handle",
+    "JobIdHrefHandle": ".job_id_href_handle",
+    "JobNameHandle": ".job_name_handle",
+    "JobObject": ".job_object",
+    "JobObjectHandle": ".job_object_handle",
     "JobState": ".job_state",
+    "JobTask": ".job_task",
+    "LineageObjectRef": ".lineage_object_ref",
+    "PolicyGroupIdsChange": ".policy_group_ids_change",
     "ProblemDetails": ".problem_details",
+    "QueryLogEntry": ".query_log_entry",
+    "RdbmsJobResult": ".rdbms_job_result",
+    "RdbmsMapping": ".rdbms_mapping",
+    "RefreshTokenInfo": ".refresh_token_info",
+    "RefreshTokenRequest": ".refresh_token_request",
+    "RemoveDuplicateUsersRequest": ".remove_duplicate_users_request",
+    "RemoveDuplicateUsersResult": ".remove_duplicate_users_result",
+    "RevokeResult": ".revoke_result",
+    "RootChildColumnUpdate": ".root_child_column_update",
+    "SchemaIn": ".schema_in",
+    "SchemaUpdate": ".schema_update",
+    "TableIn": ".table_in",
+    "TableUpdate": ".table_update",
+    "TaskHandle": ".task_handle",
+    "TaskLink": ".task_link",
+    "TermDeleteRequest": ".term_delete_request",
+    "TermDeleteResult": ".term_delete_result",
+    "TermIn": ".term_in",
+    "TermUpdate": ".term_update",
+    "TokenStatus": ".token_status",
+    "VdsColumn": ".vds_column",
+    "VdsIndex": ".vds_index",
+    "VdsSchema": ".vds_schema",
+    "VdsTable": ".vds_table",
+    "VdsTableBase": ".vds_table_base",
+    "VdsView": ".vds_view",
+    "VirtualDatasourceResult": ".virtual_datasource_result",
+    "VirtualFileSystemItem": ".virtual_file_system_item",
 }
 
 __all__ = [
     "APIError",
     "ProblemDetailsError",
+    "AccessTokenRequest",
+    "ApiAccessToken",
+    "BiFolderIn",
+    "BiNameConfiguration",
+    "BiReportColumnIn",
+    "BiReportIn",
+    "BiServerIn",
+    "BiServerPostResult",
+    "BusinessPolicyDeleteRequest",
+    "BusinessPolicyIn",
+    "BusinessPolicyUpdate",
+    "ChildColumnUpdate",
+    "ColumnIn",
+    "ColumnIndex",
+    "ColumnUpdate",
     "CreatedItem",
+    "CustomFieldIn",
+    "CustomFieldJobData",
+    "CustomFieldJobMessage",
+    "CustomFieldType",
     "CustomFieldValue",
     "CustomFieldValueRef",
+    "CustomFieldValueUpdate",
+    "DataQualityAttribution",
+    "DataQualityCounts",
+    "DataQualityError",
+    "DataQualityFieldIn",
+    "DataQualityFieldType",
+    "DataQualityFieldsDeleteRequest",
+    "DataQualityFieldsRequest",
+    "DataQualityFlagCounts",
+    "DataQualityObjectType",
+    "DataQualityResult",
+    "DataQualitySample",
+    "DataQualityStats",
+    "DataQualityStatus",
+    "DataQualityValueIn",
+    "DataQualityValueKey",
+    "DataQualityValuesDeleteRequest",
+    "DataQualityValuesRequest",
+    "DataflowJobResult",
+    "DataflowKeyField",
+    "DataflowMapping",
+    "DataflowObject",
+    "DataflowPayload",
+    "DataflowUpdate",
+    "DocumentDeleteRequest",
+    "DocumentDeleteResult",
+    "DocumentHubFolderDeleteRequest",
+    "DocumentHubFolderDeleteResult",
+    "DocumentHubFolderIn",
+    "DocumentHubFolderPostResult",
+    "DocumentHubFolderPutResult",
+    "DocumentHubFolderUpdate",
     "DocumentIn",
     "DocumentPostResult",
     "DocumentPutResult",
     "DocumentUpdate",
+    "DomainMembership",
+    "DomainMembershipRequest",
+    "ErrorMessage",
     "InvalidDocumentsError",
+    "InvalidFoldersError",
     "InvalidItem",
+    "InvalidTermsError",
     "JobDetails",
+    "JobDetailsBiSource",
+    "JobDetailsBusinessPolicy",
+    "JobDetailsCustomFieldPost",
+    "JobDetailsCustomFieldValue",
+    "JobDetailsDataQuality",
+    "JobDetailsDataflowDelete",
+    "JobDetailsDataflowPost",
+    "JobDetailsDocumentHubFolderPost",
+    "JobDetailsDocumentHubFolderPut",
     "JobDetailsDocumentPost",
     "JobDetailsDocumentPut",
+    "JobDetailsDomainMembership",
+    "JobDetailsQueryLogIngestion",
+    "JobDetailsRdbms",
+    "JobDetailsVirtualDatasourcePost",
+    "JobDetailsVirtualFileSystemPost",
     "JobIdHandle",
+    "JobIdHrefHandle",
+    "JobNameHandle",
+    "JobObject",
+    "JobObjectHandle",
     "JobState",
+    "JobTask",
+    "LineageObjectRef",
+    "PolicyGroupIdsChange",
     "ProblemDetails",
+    "QueryLogEntry",
+    "RdbmsJobResult",
+    "RdbmsMapping",
+    "RefreshTokenInfo",
+    "RefreshTokenRequest",
+    "RemoveDuplicateUsersRequest",
+    "RemoveDuplicateUsersResult",
+    "RevokeResult",
+    "RootChildColumnUpdate",
+    "SchemaIn",
+    "SchemaUpdate",
+    "TableIn",
+    "TableUpdate",
+    "TaskHandle",
+    "TaskLink",
+    "TermDeleteRequest",
+    "TermDeleteResult",
+    "TermIn",
+    "TermUpdate",
+    "TokenStatus",
+    "VdsColumn",
+    "VdsIndex",
+    "VdsSchema",
+    "VdsTable",
+    "VdsTableBase",
+    "VdsView",
+    "VirtualDatasourceResult",
+    "VirtualFileSystemItem",
 ]
 
 

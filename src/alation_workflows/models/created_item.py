@@ -5,7 +5,7 @@ from .._runtime.model import BaseModel
 
 
 class CreatedItem(BaseModel):
-    """An object a job created."""
+    """An object a job created or updated."""
 
     id: int
     title: Optional[str] = None

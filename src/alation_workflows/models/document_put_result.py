@@ -6,7 +6,7 @@ from .created_item import CreatedItem
 
 
 class DocumentPutResult(BaseModel):
-    """What a document update job changed."""
+    """What a document (or term) update job changed."""
 
     updated_term_count: int
     updated_terms: list[CreatedItem]

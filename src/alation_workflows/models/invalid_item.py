@@ -7,7 +7,7 @@ from .._runtime.model import BaseModel
 
 
 class InvalidItem(BaseModel):
-    """One rejected item of a batch."""
+    """One rejected item of a batch, with an echo of the item under `document`, `folder` or `term`."""
 
     index: Annotated[int, Field(description="Position of the item in the submitted list.")]
     errors: Annotated[
@@ -17,3 +17,5 @@ class InvalidItem(BaseModel):
         ),
     ]
     document: Annotated[Optional[dict[str, Any]], Field(description="Echo of the rejected document.")] = None
+    folder: Annotated[Optional[dict[str, Any]], Field(description="Echo of the rejected folder.")] = None
+    term: Annotated[Optional[dict[str, Any]], Field(description="Echo of the rejected term.")] = None

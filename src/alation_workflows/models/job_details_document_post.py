@@ -9,9 +9,11 @@ from .job_details import JobDetails
 
 
 class JobDetailsDocumentPost(JobDetails):
-    """Job details of createDocuments."""
+    """Job details of createDocuments and createTerms."""
 
     result: Annotated[
         Optional[Annotated[Union[DocumentPostResult, Any], ORDERED]],
-        Field(description="The created documents; an error payload Alation put here instead is kept as-is."),
+        Field(
+            description="The created documents or terms; an error payload Alation put here instead is kept as-is."
+        ),
     ] = None

@@ -9,9 +9,11 @@ from .job_details import JobDetails
 
 
 class JobDetailsDocumentPut(JobDetails):
-    """Job details of updateDocuments."""
+    """Job details of updateDocuments and updateTerms."""
 
     result: Annotated[
         Optional[Annotated[Union[DocumentPutResult, Any], ORDERED]],
-        Field(description="The updated documents; an error payload Alation put here instead is kept as-is."),
+        Field(
+            description="The updated documents or terms; an error payload Alation put here instead is kept as-is."
+        ),
     ] = None

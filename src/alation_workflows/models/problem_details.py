@@ -7,7 +7,7 @@ from .._runtime.model import BaseModel
 
 
 class ProblemDetails(BaseModel):
-    """Alation's JSON error body. Which fields are present varies by endpoint."""
+    """Alation's JSON error body. Which fields are present varies by endpoint; unknown fields are kept."""
 
     title: Optional[str] = None
     detail: Annotated[

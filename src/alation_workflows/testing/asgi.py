@@ -1,0 +1,86 @@
+"""The starlette application: one route per Alation path, each a thin adapter over `Simulator.handle`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Route as StarletteRoute
+from starlette.types import Receive, Scope, Send
+
+from .app import ROUTES, Route
+from .wire import SimRequest, SimResponse
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+# Closes the client connection of a request without answering; installed by the uvicorn runner.
+Dropper = Callable[[Scope], bool]
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def build_app(sim: Simulator) -> Starlette:
+    """The app answering for `sim`; `app.state.sim` may be swapped to serve another simulator."""
+    routes = [
+        StarletteRoute(route.path, endpoint=_endpoint(route), methods=[route.method]) for route in ROUTES
+    ]
+    # Anything else: the simulator's own 404/405 bodies (and no slash-redirects: paths are byte-exact).
+    routes.append(StarletteRoute("/{rest:path}", endpoint=_endpoint(None), methods=_METHODS))
+    app = Starlette(routes=routes)
+    app.state.sim = sim
+    app.state.dropper = None
+    return app
+
+
+def _endpoint(route: Route | None) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> _Reply:
+        sim: Simulator = request.app.state.sim
+        body = await request.body()
+        sim_request = SimRequest.build(
+            request.method, request.url.path, request.url.query, dict(request.headers), body
+        )
+        params = None
+        if route is not None:
+            params = route.params(request.url.path)
+        answer = sim.handle(sim_request, route, params)
+        return _Reply(answer, request.app.state.dropper)
+
+    return endpoint
+
+
+class _Reply:
+    """A raw ASGI response that can also hold, truncate or drop the answer."""
+
+    def __init__(self, answer: SimResponse, dropper: Dropper | None) -> None:
+        self.answer = answer
+        self.dropper = dropper
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = self.answer
+        if answer.delay > 0:
+            await asyncio.sleep(answer.delay)
+        if answer.drop:
+            if self.dropper is not None and self.dropper(scope):
+                await asyncio.sleep(0)  # let the server notice the closed connection
+                return
+            raise ConnectionAbortedError("drop fault: no server hook to close the connection")
+        headers = [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+        headers.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        if answer.truncate:
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": answer.body[: len(answer.body) // 2],
+                    "more_body": True,
+                }
+            )
+            if self.dropper is not None and self.dropper(scope):
+                await asyncio.sleep(0)
+                return
+            raise ConnectionAbortedError("truncated fault: connection closed mid-body")
+        await send({"type": "http.response.body", "body": answer.body})

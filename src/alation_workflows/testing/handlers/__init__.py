@@ -1,0 +1,1 @@
+"""Operation handlers, one module per area of the Alation API; each takes (sim, request, **path params)."""

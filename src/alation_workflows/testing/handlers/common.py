@@ -1,0 +1,143 @@
+"""Validation and response helpers shared by the operation handlers (DRF-style field messages)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..wire import Reject, SimRequest, SimResponse
+
+if TYPE_CHECKING:
+    from ..jobs import Job
+
+REQUIRED = "This field is required."
+BLANK = "This field may not be blank."
+
+# Field spec: name -> (kind, required). Kinds: str, int, bool, num, list[int], list[str], list, dict, any.
+Spec = dict[str, tuple[str, bool]]
+
+
+def type_name(value: Any) -> str:
+    return {dict: "dict", list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def check_value(kind: str, value: Any) -> str | None:
+    """DRF's message for a value of the wrong type, or None when it fits."""
+    if kind == "any":
+        return None
+    if kind == "str":
+        return None if isinstance(value, str) else "Not a valid string."
+    if kind == "int":
+        return (
+            None if isinstance(value, int) and not isinstance(value, bool) else "A valid integer is required."
+        )
+    if kind == "bool":
+        return None if isinstance(value, bool) else "Must be a valid boolean."
+    if kind == "num":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "A valid number is required."
+    if kind == "dict":
+        return (
+            None
+            if isinstance(value, dict)
+            else f'Expected a dictionary of items but got type "{type_name(value)}".'
+        )
+    if kind.startswith("list"):
+        if not isinstance(value, list):
+            return f'Expected a list of items but got type "{type_name(value)}".'
+        inner = kind[5:-1] if kind != "list" else "any"
+        for item in value:
+            problem = check_value(inner, item)
+            if problem:
+                return problem
+        return None
+    raise AssertionError(kind)
+
+
+def check_fields(item: Any, spec: Spec) -> dict[str, list[str]]:
+    """Field errors of one submitted object against a spec (unknown fields are ignored, as DRF does)."""
+    if not isinstance(item, dict):
+        return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(item)}."]}
+    errors: dict[str, list[str]] = {}
+    for name, (kind, required) in spec.items():
+        if name not in item or item[name] is None:
+            if required:
+                errors[name] = [REQUIRED]
+            continue
+        problem = check_value(kind, item[name])
+        if problem:
+            errors[name] = [problem]
+        elif kind == "str" and required and not item[name].strip():
+            errors[name] = [BLANK]
+    return errors
+
+
+def list_body(request: SimRequest, limit: int) -> list[Any]:
+    """The body as a non-empty JSON list of at most `limit` items, else a 400."""
+    body = request.json()
+    if not isinstance(body, list):
+        raise Reject(
+            400, {"detail": f'Expected a list of items but got type "{type_name(body)}".', "code": "400000"}
+        )
+    if not body:
+        raise Reject(400, {"detail": "This list may not be empty.", "code": "400000"})
+    check_limit(len(body), limit)
+    return body
+
+
+def check_limit(count: int, limit: int) -> None:
+    if count > limit:
+        raise Reject(
+            400,
+            {
+                "detail": f"Too many objects in one request: {count}; the maximum is {limit}.",
+                "code": "400000",
+            },
+        )
+
+
+def dict_body(request: SimRequest) -> dict[str, Any]:
+    body = request.json()
+    if not isinstance(body, dict):
+        raise Reject(
+            400,
+            {"detail": f'Expected a dictionary of items but got type "{type_name(body)}".', "code": "400000"},
+        )
+    return body
+
+
+def jsonl_lines(request: SimRequest) -> list[tuple[int, str]]:
+    """(line number, text) of each non-blank line of a JSONL body."""
+    text = request.body.decode("utf-8", errors="replace")
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def parse_line(line: str) -> dict[str, Any] | str:
+    """A JSONL line as an object, or a message saying why it is not one."""
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        return f"Invalid JSON: {exc}"
+    if not isinstance(value, dict):
+        return f"Expected a JSON object, got {type_name(value)}"
+    return value
+
+
+def job_id_handle(job: Job, status: int = 202) -> SimResponse:
+    """H1: `{"job_id": N}`."""
+    return SimResponse.json(status, {"job_id": job.id})
+
+
+def int_list(body: dict[str, Any], key: str) -> list[int]:
+    """`body[key]` as a list of ints, else Alation's 400 for delete bodies."""
+    value = body.get(key)
+    problem = REQUIRED if value is None else check_value("list[int]", value)
+    if problem or not isinstance(value, list):
+        raise Reject(400, {key: [problem], "detail": {key: [problem]}, "code": "400000"})
+    return list(value)
+
+
+def object_pk_error(name: str, value: Any) -> list[str]:
+    return [f'Invalid pk "{value}" - object does not exist.']

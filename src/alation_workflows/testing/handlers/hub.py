@@ -1,0 +1,228 @@
+"""Documents, document hub folders and glossary terms: async create/update, sync delete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..wire import Reject, SimRequest, SimResponse
+from .common import Spec, check_fields, dict_body, int_list, job_id_handle, list_body, object_pk_error
+
+if TYPE_CHECKING:
+    from ..simulator import Simulator
+
+LIMIT = 1000
+NO_TEMPLATE = "Custom field values were included, but no template was specified."
+CF_SPEC: Spec = {"field_id": ("int", True), "value": ("any", True)}
+
+DOC_CREATE: Spec = {
+    "title": ("str", True),
+    "document_hub_id": ("int", True),
+    "description": ("str", False),
+    "template_id": ("int", False),
+    "parent_folder_id": ("int", False),
+    "parent_document_id": ("int", False),
+    "nav_link_folder_ids": ("list[int]", False),
+    "custom_fields": ("list", False),
+}
+DOC_UPDATE: Spec = {
+    "id": ("int", True),
+    "title": ("str", False),
+    "description": ("str", False),
+    "template_id": ("int", False),
+    "parent_folder_id": ("int", False),
+    "parent_document_id": ("int", False),
+    "nav_link_folder_ids": ("list[int]", False),
+    "custom_fields": ("list", False),
+}
+FOLDER_CREATE: Spec = {
+    "title": ("str", True),
+    "document_hub_id": ("int", True),
+    "description": ("str", False),
+    "template_id": ("int", False),
+    "parent_folder_id": ("int", False),
+    "custom_fields": ("list", False),
+}
+FOLDER_UPDATE: Spec = {
+    "id": ("int", True),
+    "title": ("str", False),
+    "description": ("str", False),
+    "document_hub_id": ("int", False),
+    "template_id": ("int", False),
+    "parent_folder_id": ("int", False),
+    "custom_fields": ("list", False),
+}
+TERM_CREATE: Spec = {
+    "title": ("str", True),
+    "description": ("str", False),
+    "template_id": ("int", False),
+    "glossary_ids": ("list[int]", False),
+    "custom_fields": ("list", False),
+}
+TERM_UPDATE: Spec = {
+    "id": ("int", True),
+    "title": ("str", False),
+    "description": ("str", False),
+    "template_id": ("int", False),
+    "glossary_ids": ("list[int]", False),
+    "custom_fields": ("list", False),
+}
+
+
+def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
+    """Alation's `errors` list for one item: field errors, then custom-field errors as a nested list."""
+    fields = check_fields(item, spec)
+    if "non_field_errors" in fields:
+        return [fields]
+    cat = sim.catalog
+    refs = {
+        "document_hub_id": cat.document_hubs,
+        "template_id": cat.templates,
+        "parent_folder_id": cat.folders,
+        "parent_document_id": cat.documents,
+        "id": {"document": cat.documents, "folder": cat.folders, "term": cat.terms}[kind],
+    }
+    for name, table in refs.items():
+        if name in item and name not in fields and item[name] is not None and item[name] not in table:
+            fields[name] = object_pk_error(name, item[name])
+    for name, table in (("nav_link_folder_ids", cat.folders), ("glossary_ids", cat.glossaries)):
+        missing = [i for i in item.get(name) or [] if name not in fields and i not in table]
+        if missing:
+            fields[name] = object_pk_error(name, missing[0])
+    errors: list[Any] = [fields] if fields else []
+    custom = item.get("custom_fields")
+    if custom and "custom_fields" not in fields:
+        if item.get("template_id") is None:
+            errors.append([{"non_field_errors": [NO_TEMPLATE]}])
+        else:
+            cf_errors = []
+            for value in custom:
+                problem = check_fields(value, CF_SPEC)
+                if not problem and value["field_id"] not in cat.custom_fields:
+                    problem = {"field_id": object_pk_error("field_id", value["field_id"])}
+                if problem:
+                    cf_errors.append(problem)
+            if cf_errors:
+                errors.append(cf_errors)
+    return errors
+
+
+def _validate(sim: Simulator, request: SimRequest, spec: Spec, kind: str) -> list[dict[str, Any]]:
+    items = list_body(request, LIMIT)
+    invalid = []
+    for index, item in enumerate(items):
+        errors = _item_errors(sim, item, spec, kind)
+        if errors:
+            invalid.append({"index": index, "errors": errors, kind: item})
+    if invalid:
+        raise Reject(400, {"job_id": None, f"invalid_{kind}s": invalid})
+    return items
+
+
+def _create(
+    sim: Simulator, table: dict[int, dict[str, Any]], items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    created = []
+    for item in items:
+        obj = {**item, "id": sim.catalog.new_id()}
+        table[obj["id"]] = obj
+        created.append({"id": obj["id"], "title": obj["title"]})
+    return created
+
+
+def _update(table: dict[int, dict[str, Any]], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply changes; an object deleted while the job waited is skipped (not reported as updated)."""
+    updated = []
+    for item in items:
+        obj = table.get(item["id"])
+        if obj is not None:
+            obj.update({k: v for k, v in item.items() if v is not None})
+            updated.append({"id": obj["id"], "title": obj.get("title")})
+    return updated
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def create_documents(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, DOC_CREATE, "document")
+
+    def work() -> dict[str, Any]:
+        created = _create(sim, sim.catalog.documents, items)
+        return {"created_term_count": len(created), "created_terms": created}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def update_documents(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, DOC_UPDATE, "document")
+
+    def work() -> dict[str, Any]:
+        updated = _update(sim.catalog.documents, items)
+        # Document updates report ids only (terms and folders add the title).
+        return {"updated_term_count": len(updated), "updated_terms": [{"id": u["id"]} for u in updated]}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def delete_documents(sim: Simulator, request: SimRequest) -> SimResponse:
+    ids = int_list(dict_body(request), "id")
+    deleted = [i for i in ids if sim.catalog.documents.pop(i, None) is not None]
+    return SimResponse.json(200, {"deleted_document_count": len(deleted), "deleted_document_ids": deleted})
+
+
+# -- folders ---------------------------------------------------------------------------------
+
+
+def create_folders(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, FOLDER_CREATE, "folder")
+
+    def work() -> dict[str, Any]:
+        created = _create(sim, sim.catalog.folders, items)
+        return {"created_folder_count": len(created), "created_folders": created}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def update_folders(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, FOLDER_UPDATE, "folder")
+
+    def work() -> dict[str, Any]:
+        updated = _update(sim.catalog.folders, items)
+        return {"updated_folder_count": len(updated), "updated_folders": updated}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def delete_folders(sim: Simulator, request: SimRequest) -> SimResponse:
+    ids = int_list(dict_body(request), "ids")
+    deleted = [i for i in ids if sim.catalog.folders.pop(i, None) is not None]
+    return SimResponse.json(200, {"deleted_folder_count": len(deleted), "deleted_folder_ids": deleted})
+
+
+# -- glossary terms --------------------------------------------------------------------------
+
+
+def create_terms(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, TERM_CREATE, "term")
+
+    def work() -> dict[str, Any]:
+        created = _create(sim, sim.catalog.terms, items)
+        return {"created_term_count": len(created), "created_terms": created}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def update_terms(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = _validate(sim, request, TERM_UPDATE, "term")
+
+    def work() -> dict[str, Any]:
+        updated = _update(sim.catalog.terms, items)
+        return {"updated_term_count": len(updated), "updated_terms": updated}
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def delete_terms(sim: Simulator, request: SimRequest) -> SimResponse:
+    ids = int_list(dict_body(request), "id")
+    deleted = [i for i in ids if sim.catalog.terms.pop(i, None) is not None]
+    return SimResponse.json(200, {"deleted_term_ids": deleted, "deleted_term_count": len(deleted)})

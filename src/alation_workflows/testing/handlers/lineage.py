@@ -1,0 +1,129 @@
+"""Lineage: dataflow objects (POST create-or-replace, PATCH, DELETE) and the lineage V2 POST."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..wire import Reject, SimRequest, SimResponse
+from .common import Spec, check_fields, dict_body, job_id_handle, list_body
+
+if TYPE_CHECKING:
+    from ..simulator import Simulator
+
+LIMIT = 1000
+DATAFLOW: Spec = {
+    "external_id": ("str", True),
+    "title": ("str", False),
+    "description": ("str", False),
+    "content": ("str", False),
+    "group_name": ("str", False),
+}
+SEGMENT_ITEM: Spec = {"otype": ("str", True), "key": ("str", True)}
+
+
+def _invalid(errors: Any) -> Reject:
+    # No captured sample of a rejected lineage payload; this follows Alation's usual 400 body.
+    return Reject(400, {"detail": "Invalid lineage payload.", "errors": errors, "code": "400000"})
+
+
+def _check_graph(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+    objects = body.get("dataflow_objects") or []
+    paths = body.get("paths") or []
+    if not isinstance(objects, list) or not isinstance(paths, list):
+        raise _invalid([{"non_field_errors": ["dataflow_objects and paths must be lists."]}])
+    if len(objects) > LIMIT:
+        raise _invalid([{"dataflow_objects": [f"At most {LIMIT} dataflow objects per request."]}])
+    errors = [check_fields(obj, DATAFLOW) for obj in objects]
+    if any(errors):
+        raise _invalid({"dataflow_objects": errors})
+    for number, path in enumerate(paths):
+        if (
+            not isinstance(path, list)
+            or len(path) < 2
+            or not all(isinstance(seg, list) and seg for seg in path)
+        ):
+            raise _invalid({"paths": [f"Path {number} must be a list of at least two non-empty segments."]})
+        for segment in path:
+            if any(check_fields(node, SEGMENT_ITEM) for node in segment):
+                raise _invalid({"paths": [f"Path {number}: each node needs otype and key."]})
+        if any(node["otype"] == "dataflow" for node in path[0] + path[-1]):
+            raise _invalid(
+                {"paths": [f"Path {number}: the first and last segments must not contain dataflows."]}
+            )
+    return objects, paths
+
+
+def _upsert(sim: Simulator, objects: list[dict[str, Any]], paths: list[Any]) -> list[dict[str, Any]]:
+    by_external = {df["external_id"]: df for df in sim.catalog.dataflows.values()}
+    mapping = []
+    for obj in objects:
+        existing = by_external.get(obj["external_id"])
+        df_id = existing["id"] if existing else sim.catalog.new_id()
+        sim.catalog.dataflows[df_id] = {**obj, "id": df_id}
+        mapping.append(
+            {"id": df_id, "external_id": obj["external_id"], "replaced": "true" if existing else "false"}
+        )
+    sim.catalog.lineage_paths.extend(paths)
+    created = sum(1 for m in mapping if m["replaced"] == "false")
+    response = f"Created {created} and replaced {len(mapping) - created} dataflow objects."
+    return [{"response": response, "mapping": mapping}]
+
+
+def post_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
+    objects, paths = _check_graph(dict_body(request))
+    return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
+
+
+def post_lineage(sim: Simulator, request: SimRequest) -> SimResponse:
+    # The lineage V2 result shape was never captured; it mirrors the dataflow POST result.
+    objects, paths = _check_graph(dict_body(request))
+    return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
+
+
+def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
+    items = list_body(request, LIMIT)
+    spec = {**DATAFLOW, "id": ("int", True), "external_id": ("str", False)}
+    errors = [check_fields(item, spec) for item in items]
+    if any(errors):
+        raise _invalid(errors)
+
+    def work() -> list[dict[str, Any]]:
+        mapping = []
+        for item in items:
+            df = sim.catalog.dataflows.get(item["id"])
+            if df is not None:
+                df.update({k: v for k, v in item.items() if k != "id"})
+                mapping.append({"id": df["id"], "external_id": df["external_id"], "replaced": "false"})
+        return [{"response": f"Updated {len(mapping)} dataflow objects.", "mapping": mapping}]
+
+    return job_id_handle(sim.start_job(request, work))
+
+
+def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
+    key_field = request.arg("keyField") or "id"
+    if key_field not in ("id", "external_id"):
+        raise _invalid({"keyField": [f'"{key_field}" is not a valid choice.']})
+    keys = list_body(request, LIMIT)
+    kind = "int" if key_field == "id" else "str"
+    if any(check_fields({"k": key}, {"k": (kind, True)}) for key in keys):
+        raise _invalid([f"Expected a list of {'integer ids' if kind == 'int' else 'external id strings'}."])
+
+    def work() -> list[dict[str, Any]]:
+        cat = sim.catalog
+        mapping, failed = [], []
+        for key in keys:
+            df = (
+                cat.dataflows.get(key)
+                if key_field == "id"
+                else next((d for d in cat.dataflows.values() if d["external_id"] == key), None)
+            )
+            if df is None:
+                failed.append(key)
+                continue
+            del cat.dataflows[df["id"]]
+            mapping.append({"id": df["id"], "external_id": df["external_id"], "impacted_dfos": []})
+        return [
+            {"response": f"Deleted {len(mapping)} dataflow objects.", "mapping": mapping, "failed": failed}
+        ]
+
+    return job_id_handle(sim.start_job(request, work))

@@ -1,0 +1,118 @@
+"""The simulated catalog: every object kind the bulk APIs create, update or delete, kept in memory."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+Obj = dict[str, Any]
+
+
+@dataclass
+class CatalogState:
+    """Objects by id (each a plain dict as Alation would echo it); keyed indexes where the API uses keys.
+
+    Seeded with one of each container the bulk APIs need (document hub 1, template 1, glossary 1,
+    policy group 1, data source 1, file system 1, domain 1, user 1) so tests can submit at once.
+    """
+
+    document_hubs: dict[int, Obj] = field(default_factory=dict)
+    templates: dict[int, Obj] = field(default_factory=dict)
+    glossaries: dict[int, Obj] = field(default_factory=dict)
+    policy_groups: dict[int, Obj] = field(default_factory=dict)
+    documents: dict[int, Obj] = field(default_factory=dict)
+    folders: dict[int, Obj] = field(default_factory=dict)
+    terms: dict[int, Obj] = field(default_factory=dict)
+    policies: dict[int, Obj] = field(default_factory=dict)
+    custom_fields: dict[int, Obj] = field(default_factory=dict)
+    # (otype, oid, field_id) -> value
+    custom_field_values: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    datasources: dict[int, Obj] = field(default_factory=dict)
+    # "<ds_id>.<schema>[.<table>[.<column>]]" -> object (with "id", "otype")
+    schemas: dict[str, Obj] = field(default_factory=dict)
+    tables: dict[str, Obj] = field(default_factory=dict)
+    columns: dict[str, Obj] = field(default_factory=dict)
+    indexes: dict[str, Obj] = field(default_factory=dict)
+    file_systems: dict[int, Obj] = field(default_factory=dict)
+    # fs_id -> path -> file entry (each upload replaces the listing)
+    files: dict[int, dict[str, Obj]] = field(default_factory=dict)
+    query_logs: dict[int, list[Obj]] = field(default_factory=dict)
+    dq_fields: dict[str, Obj] = field(default_factory=dict)
+    # (field_key, object_key) -> value entry
+    dq_values: dict[tuple[str, str], Obj] = field(default_factory=dict)
+    dataflows: dict[int, Obj] = field(default_factory=dict)
+    lineage_paths: list[Any] = field(default_factory=list)
+    bi_servers: dict[int, Obj] = field(default_factory=dict)
+    # (server_id, external_id) -> object
+    bi_folders: dict[tuple[int, str], Obj] = field(default_factory=dict)
+    bi_reports: dict[tuple[int, str], Obj] = field(default_factory=dict)
+    bi_columns: dict[tuple[int, str], Obj] = field(default_factory=dict)
+    domains: dict[int, Obj] = field(default_factory=dict)
+    # domain id -> set of (otype, oid)
+    domain_members: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
+    users: dict[int, Obj] = field(default_factory=dict)
+    dd_tasks: dict[str, Obj] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(101))
+
+    def __post_init__(self) -> None:
+        self.document_hubs[1] = {"id": 1, "title": "Documents"}
+        self.templates[1] = {"id": 1, "title": "Document template"}
+        self.glossaries[1] = {"id": 1, "title": "Business Glossary"}
+        self.policy_groups[1] = {"id": 1, "title": "Policies"}
+        self.datasources[1] = {"id": 1, "title": "Virtual data source", "is_virtual": True}
+        self.file_systems[1] = {"id": 1, "title": "Virtual file system"}
+        self.domains[1] = {"id": 1, "title": "Finance"}
+        self.users[1] = {"id": 1, "username": "admin", "email": "admin@example.com", "suspended": False}
+        # Built-in fields every Alation has (ids as in Alation): title, description, steward.
+        self.custom_fields[3] = {"id": 3, "field_type": "TEXT", "name_singular": "Title", "builtin": True}
+        self.custom_fields[4] = {
+            "id": 4,
+            "field_type": "RICH_TEXT",
+            "name_singular": "Description",
+            "builtin": True,
+        }
+        self.custom_fields[8] = {
+            "id": 8,
+            "field_type": "OBJECT_SET",
+            "name_singular": "Steward",
+            "name_plural": "Stewards",
+            "allow_multiple": True,
+            "allowed_otypes": ["user", "groupprofile"],
+            "builtin": True,
+        }
+
+    def new_id(self) -> int:
+        """A fresh object id (unique across kinds, like Alation's per-table ids are in practice)."""
+        return next(self._ids)
+
+    def add_datasource(self, title: str = "Data source", *, id: int | None = None, **extra: Any) -> int:
+        """Register a data source (e.g. for RDBMS or virtual data source tests); returns its id."""
+        ds_id = id if id is not None else self.new_id()
+        self.datasources[ds_id] = {"id": ds_id, "title": title, **extra}
+        return ds_id
+
+    def add_file_system(self, title: str = "File system", *, id: int | None = None) -> int:
+        fs_id = id if id is not None else self.new_id()
+        self.file_systems[fs_id] = {"id": fs_id, "title": title}
+        return fs_id
+
+    def add_domain(self, title: str = "Domain", *, id: int | None = None) -> int:
+        domain_id = id if id is not None else self.new_id()
+        self.domains[domain_id] = {"id": domain_id, "title": title}
+        return domain_id
+
+    def add_document_hub(self, title: str = "Hub", *, id: int | None = None) -> int:
+        hub_id = id if id is not None else self.new_id()
+        self.document_hubs[hub_id] = {"id": hub_id, "title": title}
+        return hub_id
+
+    def add_user(self, username: str, email: str = "", *, id: int | None = None) -> int:
+        user_id = id if id is not None else self.new_id()
+        self.users[user_id] = {"id": user_id, "username": username, "email": email, "suspended": False}
+        return user_id
+
+    def object_exists(self, otype: str, key: str) -> bool:
+        """Whether an RDBMS object with this key exists (data quality object keys)."""
+        kinds = {"SCHEMA": self.schemas, "TABLE": self.tables, "ATTRIBUTE": self.columns}
+        return key in kinds.get(otype.upper(), {})
