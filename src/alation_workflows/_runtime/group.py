@@ -30,13 +30,14 @@ class Group:
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> JobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return JobHandle(self._sdk, op.job, self._sdk._invoke(op, method, args, body, opts))
+        return JobHandle(self._sdk, op.job, self._sdk._invoke(op, method, args, body, opts), operation=op)
 
     async def _submit_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> AsyncJobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return AsyncJobHandle(self._sdk, op.job, await self._sdk._invoke_async(op, method, args, body, opts))
+        submitted = await self._sdk._invoke_async(op, method, args, body, opts)
+        return AsyncJobHandle(self._sdk, op.job, submitted, operation=op)
 
     # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
     # result for small ones; only a body of a handle status's model is wrapped in a handle.
@@ -45,14 +46,14 @@ class Group:
     ) -> Any:
         link = _link(op)
         value = self._sdk._invoke(op, method, args, body, opts)
-        return JobHandle(self._sdk, link, value) if _is_handle(op, link, value) else value
+        return JobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
     async def _submit_or_result_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> Any:
         link = _link(op)
         value = await self._sdk._invoke_async(op, method, args, body, opts)
-        return AsyncJobHandle(self._sdk, link, value) if _is_handle(op, link, value) else value
+        return AsyncJobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
 
 def _link(op: Operation) -> JobLink:

@@ -1,0 +1,175 @@
+"""Progress reporting for long waits and batch runs: a callback, or a ready-made rich/tqdm bar."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypeAlias
+
+EventKind = Literal["submitted", "polled", "finished", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """One thing that happened while waiting.
+
+    `kind`: "submitted" (a batch became a job), "polled" (a status check found the job still
+    running), "finished" (the job's outcome is known and not an error), "failed" (it ended in
+    an error: failed job, timeout, HTTP error; `error` holds it).
+    `done`/`total` count the jobs (or batches) of the whole run; `status` is the last status seen.
+    """
+
+    kind: EventKind
+    handle: Any
+    done: int
+    total: int
+    elapsed: float
+    status: str | None = None
+    error: BaseException | None = None
+    batch: int | None = None
+
+
+ProgressCallback: TypeAlias = Callable[[ProgressEvent], None]
+# None: no progress; a callable: called with each event; "auto": a bar if rich or tqdm is
+# installed, else nothing; True/"bar": a bar (rich, else tqdm), error if neither; "rich"/"tqdm".
+ProgressArg: TypeAlias = ProgressCallback | bool | Literal["auto", "bar", "rich", "tqdm"] | None
+
+
+class Reporter(Protocol):
+    def __call__(self, event: ProgressEvent) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Nothing:
+    def __call__(self, event: ProgressEvent) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class _Callback:
+    def __init__(self, fn: ProgressCallback) -> None:
+        self._fn = fn
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self._fn(event)
+
+    def close(self) -> None:
+        return None
+
+
+class _RichBar:
+    """A rich progress bar on stderr: one tick per finished job or batch."""
+
+    def __init__(self, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._task: Any = None
+        self._label = label
+        self._failed = 0
+        self._progress.start()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self._task is None:
+            self._task = self._progress.add_task(self._label, total=event.total, note="")
+        if event.kind == "failed":
+            self._failed += 1
+        note = f"{self._failed} failed" if self._failed else (event.status or "")
+        self._progress.update(self._task, completed=event.done, total=event.total, note=note)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+class _TqdmBar:
+    """A tqdm progress bar on stderr: one tick per finished job or batch."""
+
+    def __init__(self, label: str) -> None:
+        tqdm = importlib.import_module("tqdm").tqdm  # optional, untyped: looked up at run time
+        self._bar: Any = tqdm(desc=label, unit="job")
+        self._failed = 0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self._bar.total != event.total:
+            self._bar.total = event.total
+        if event.kind == "failed":
+            self._failed += 1
+            self._bar.set_postfix(failed=self._failed, refresh=False)
+        self._bar.update(event.done - self._bar.n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def reporter(progress: ProgressArg, label: str = "jobs") -> Reporter:
+    """Turn the user's `progress=` argument into a reporter; a bar that was asked for must exist."""
+    if progress is None or progress is False:
+        return _Nothing()
+    if progress == "auto":
+        if _installed("rich"):
+            return _RichBar(label)
+        if _installed("tqdm"):
+            return _TqdmBar(label)
+        return _Nothing()
+    if progress is True or progress == "bar":
+        if _installed("rich"):
+            return _RichBar(label)
+        if _installed("tqdm"):
+            return _TqdmBar(label)
+        raise ImportError(
+            "progress=True needs 'rich' or 'tqdm': pip install 'alation-workflows[progress]' "
+            "(or pass progress='auto' to show a bar only when one is installed)"
+        )
+    if progress in ("rich", "tqdm"):
+        if not _installed(str(progress)):
+            raise ImportError(f"progress={progress!r} needs the {progress!r} package: pip install {progress}")
+        return _RichBar(label) if progress == "rich" else _TqdmBar(label)
+    if callable(progress):
+        return _Callback(progress)
+    raise TypeError(
+        "progress must be None, a callable taking a ProgressEvent, True, 'auto', 'bar', 'rich' or 'tqdm'; "
+        f"got {progress!r}"
+    )
+
+
+class Clock:
+    """Counts finished jobs and elapsed time for the events of one run."""
+
+    def __init__(self, total: int) -> None:
+        self.started = time.monotonic()
+        self.total = total
+        self.done = 0
+
+    def event(
+        self,
+        kind: EventKind,
+        handle: Any,
+        *,
+        status: str | None = None,
+        error: BaseException | None = None,
+        batch: int | None = None,
+    ) -> ProgressEvent:
+        if kind in ("finished", "failed"):
+            self.done += 1
+        return ProgressEvent(
+            kind, handle, self.done, self.total, time.monotonic() - self.started, status, error, batch
+        )

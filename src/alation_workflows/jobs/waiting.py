@@ -1,0 +1,420 @@
+"""Waiting on one or many jobs: per-job poll schedules, a round-robin poller (sync), tasks (async).
+
+One `_Track` per job holds the decisions (keep polling, done, failed, wait for follow-ups);
+the sync driver polls every due job in turn from one thread and sleeps until the next is
+due; the async driver runs one coroutine per job with a semaphore around status requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from .._runtime.config import PollConfig
+from .errors import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
+from .outcomes import partial_failures
+from .progress import Clock, ProgressArg, Reporter, reporter
+
+T = TypeVar("T")
+
+
+class Schedule:
+    """Poll delays of one job: start at `initial_interval`, grow by `multiplier` up to `max_interval`."""
+
+    def __init__(self, config: PollConfig, handle: _HandleBase[Any]) -> None:
+        self.config = config
+        self.handle = handle
+        if handle.interval is None:
+            handle.interval = config.initial_interval
+        handle.interval = min(handle.interval, config.max_interval)
+
+    def next_delay(self) -> float:
+        interval = self.handle.interval or self.config.initial_interval
+        jitter = 1 + random.uniform(-self.config.jitter, self.config.jitter)
+        self.handle.interval = min(interval * self.config.multiplier, self.config.max_interval)
+        return interval * jitter
+
+
+class _Track:
+    """The wait of one job (and of the follow-up jobs it names)."""
+
+    def __init__(
+        self,
+        handle: _HandleBase[Any],
+        config: PollConfig,
+        deadline: float,
+        raise_on_failure: bool,
+        follow: bool,
+        parent: _Track | None = None,
+    ) -> None:
+        self.handle = handle
+        self.schedule = Schedule(config, handle)
+        self.deadline = deadline
+        self.raise_on_failure = raise_on_failure
+        self.follow = follow
+        self.parent = parent
+        self.children: list[_Track] = []
+        self.due = 0.0
+        self.done = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.reported = False
+
+    @property
+    def root(self) -> _Track:
+        return self if self.parent is None else self.parent.root
+
+    def start(self, now: float) -> list[_Track]:
+        """Tracks that need a status request now: this one, or its follow-ups if already done."""
+        if self.handle.done:
+            return self.settle(self.handle.details, now)
+        self.due = now
+        return [self]
+
+    def settle(self, details: Any, now: float) -> list[_Track]:
+        """Apply one status result; returns the tracks that still need polling."""
+        verdict = classify(details)
+        handle = self.handle
+        if verdict == "running":
+            if now >= self.deadline:
+                self.expire()
+                return []
+            self.due = min(now + self.schedule.next_delay(), self.deadline)
+            return [self]
+        if verdict == "failed":
+            msg = getattr(details, "msg", None)
+            failed = JobFailedError(f"job {handle.ref} failed: {msg or 'no message'}", handle, details)
+            return self.finish(details, failed if self.raise_on_failure else None)
+        if verdict == "unknown":
+            unknown = UnexpectedJobStatusError(
+                f"job {handle.ref} reported status {status_of(details)!r}, which is neither running, "
+                "successful nor failed; its details are on .details",
+                handle,
+                details,
+            )
+            return self.finish(details, unknown if self.raise_on_failure else None)
+        followups = handle.followups if self.follow else []  # type: ignore[attr-defined]
+        if not followups:
+            return self.finish(details, None)
+        self.value = details
+        self.children = [
+            _Track(f, self.schedule.config, self.deadline, self.raise_on_failure, False, self)
+            for f in followups
+        ]
+        polling: list[_Track] = []
+        for child in self.children:
+            polling += child.start(now)
+        return polling
+
+    def finish(self, value: Any, error: BaseException | None) -> list[_Track]:
+        self.done, self.value, self.error = True, value, error
+        if self.parent is not None:
+            self.parent.child_done()
+        return []
+
+    def fail(self, error: BaseException) -> None:
+        """A status request itself failed (HTTP error, network error after the runtime's retries)."""
+        self.finish(None, error)
+
+    def expire(self) -> None:
+        root = self.root
+        what = (
+            f"follow-up job {self.handle.ref} of job {root.handle.ref}"
+            if self.parent
+            else f"job {root.handle.ref}"
+        )
+        self.finish(
+            None,
+            JobTimeoutError(
+                f"{what} still {status_of(self.handle.details) or 'not polled'!s} after "
+                f"{self.handle.polls} status checks; call wait() again to resume",
+                root.handle,
+                root.handle.details,
+            ),
+        )
+
+    def child_done(self) -> None:
+        if self.done or not all(c.done for c in self.children):
+            return
+        error = next((c.error for c in self.children if c.error is not None), None)
+        self.finish(self.value, error)
+
+
+@dataclass(slots=True)
+class JobOutcome(Generic[T]):
+    """How one job of `wait_all` ended: `details` (typed) or `error`, never neither."""
+
+    handle: JobHandle[T] | AsyncJobHandle[T]
+    details: T | None
+    error: BaseException | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def problems(self) -> list[str]:
+        """Partial failures reported inside a successful job's result."""
+        return [] if self.details is None else partial_failures(self.details)
+
+    def unwrap(self) -> T:
+        """The details, or raise the error."""
+        if self.error is not None:
+            raise self.error
+        return self.details  # type: ignore[return-value]
+
+
+# -- shared by the drivers --------------------------------------------------------------------
+
+
+def _deadline(config: PollConfig, timeout: float | None) -> float:
+    if timeout is not None and timeout < 0:
+        raise ValueError(f"timeout must be >= 0 seconds, got {timeout}")
+    return time.monotonic() + (config.timeout if timeout is None else timeout)
+
+
+def _report(
+    tracks: Sequence[_Track], report: Reporter, clock: Clock, batch_of: Callable[[_Track], int | None]
+) -> None:
+    for t in tracks:
+        if t.done and not t.reported:
+            t.reported = True
+            status = status_of(t.handle.details) or None
+            report(
+                clock.event(
+                    "failed" if t.error is not None else "finished",
+                    t.handle,
+                    status=status,
+                    error=t.error,
+                    batch=batch_of(t),
+                )
+            )
+
+
+def _checked(handles: Sequence[Any], kind: type, other: str) -> list[Any]:
+    handles = list(handles)
+    for h in handles:
+        if not isinstance(h, kind):
+            hint = f"; use {other}() for {type(h).__name__}s" if isinstance(h, _HandleBase) else ""
+            raise TypeError(f"expected {kind.__name__}s, got {type(h).__name__}{hint}")
+    return handles
+
+
+def _no_batch(t: _Track) -> int | None:
+    return None
+
+
+# -- sync driver -------------------------------------------------------------------------------
+
+
+class _Poller:
+    """Round-robin poller: polls each due job, then sleeps until the next one is due."""
+
+    def __init__(self, report: Reporter, clock: Clock, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"concurrency must be >= 1, got {workers}")
+        self.report = report
+        self.clock = clock
+        self.workers = workers
+        self.tracks: list[_Track] = []
+        self.polling: list[_Track] = []
+        self.batch_of: Callable[[_Track], int | None] = _no_batch
+
+    def add(self, track: _Track) -> None:
+        self.tracks.append(track)
+        self.polling += track.start(time.monotonic())
+
+    def _poll(self, track: _Track) -> tuple[_Track, Any, BaseException | None]:
+        try:
+            return track, track.handle.status(), None  # type: ignore[attr-defined]
+        except Exception as exc:  # kept on the job's outcome, never lost
+            return track, None, exc
+
+    def run(self, feed: Callable[[], bool] | None = None, pool: ThreadPoolExecutor | None = None) -> None:
+        """Poll until every job is settled; `feed()` may add jobs and says whether more may come."""
+        more = True
+        while True:
+            if feed is not None and more:
+                more = feed()
+            _report(self.tracks, self.report, self.clock, self.batch_of)
+            if not self.polling:
+                if feed is None or not more:
+                    return
+                continue
+            now = time.monotonic()
+            due = [t for t in self.polling if t.due <= now]
+            if not due:
+                time.sleep(max(0.0, min(t.due for t in self.polling) - now))
+                continue
+            rest = [t for t in self.polling if t.due > now]
+            results = pool.map(self._poll, due) if pool is not None else map(self._poll, due)
+            for track, details, error in results:
+                if error is not None:
+                    track.fail(error)
+                    continue
+                again = track.settle(details, time.monotonic())
+                if track in again and not track.done:
+                    self.report(self.clock.event("polled", track.root.handle, status=status_of(details)))
+                rest += again
+            self.polling = rest
+
+    def run_all(self, feed: Callable[[], bool] | None = None) -> None:
+        if self.workers == 1:
+            self.run(feed)
+            return
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="alation-poll") as pool:
+            self.run(feed, pool)
+
+
+def wait_one(
+    handle: JobHandle[T],
+    timeout: float | None,
+    poll: PollConfig | None,
+    raise_on_failure: bool,
+    follow: bool,
+    progress: ProgressArg,
+) -> T:
+    config = poll or handle.client.poll_config
+    track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
+    report = reporter(progress, "job")
+    try:
+        poller = _Poller(report, Clock(1), 1)
+        poller.add(track)
+        poller.run()
+    finally:
+        report.close()
+    if track.error is not None:
+        raise track.error
+    value: T = track.value
+    return value
+
+
+def wait_all(
+    handles: Sequence[JobHandle[T]],
+    *,
+    concurrency: int = 1,
+    timeout: float | None = None,
+    poll: PollConfig | None = None,
+    raise_on_failure: bool = True,
+    follow: bool = True,
+    progress: ProgressArg = None,
+) -> list[JobOutcome[T]]:
+    """Wait for every job; one `JobOutcome` per handle, in order, each with details or an error.
+
+    One thread polls the jobs round-robin, each on its own backoff schedule; `concurrency` > 1
+    sends the status requests that are due at the same moment from that many threads.
+    `timeout` bounds the whole call (default `poll.timeout`): jobs still running then get a
+    `JobTimeoutError` outcome and can be resumed with `wait()` / `wait_all()`.
+    """
+    handles = _checked(handles, JobHandle, "wait_all_async")
+    if not handles:
+        return []
+    config = poll or handles[0].client.poll_config
+    deadline = _deadline(config, timeout)
+    report = reporter(progress, "jobs")
+    try:
+        poller = _Poller(report, Clock(len(handles)), concurrency)
+        for h in handles:
+            poller.add(_Track(h, config, deadline, raise_on_failure, follow))
+        poller.run_all()
+    finally:
+        report.close()
+    return [JobOutcome(t.handle, t.value, t.error) for t in poller.tracks]  # type: ignore[arg-type]
+
+
+# -- async driver ------------------------------------------------------------------------------
+
+
+async def _drive(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
+    """Poll one track (and then its follow-ups) until it is settled."""
+    polling = track.start(time.monotonic())
+    if polling and polling != [track]:
+        await asyncio.gather(*(_drive_polling(t, gate, report, clock) for t in polling))
+    elif polling:
+        await _drive_polling(track, gate, report, clock)
+
+
+async def _drive_polling(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
+    while True:
+        delay = track.due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            async with gate:
+                details = await track.handle.status()  # type: ignore[attr-defined]
+        except Exception as exc:  # kept on the job's outcome, never lost
+            track.fail(exc)
+            return
+        again = track.settle(details, time.monotonic())
+        if track in again and not track.done:
+            report(clock.event("polled", track.root.handle, status=status_of(details)))
+            continue
+        if again:
+            await asyncio.gather(*(_drive_polling(t, gate, report, clock) for t in again))
+        return
+
+
+async def _run_track(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
+    try:
+        await _drive(track, gate, report, clock)
+    except Exception as exc:  # a bug in a callback: still recorded on this job's outcome
+        if not track.done:
+            track.fail(exc)
+    _report([track], report, clock, _no_batch)
+
+
+async def wait_one_async(
+    handle: AsyncJobHandle[T],
+    timeout: float | None,
+    poll: PollConfig | None,
+    raise_on_failure: bool,
+    follow: bool,
+    progress: ProgressArg,
+) -> T:
+    config = poll or handle.client.poll_config
+    track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
+    report = reporter(progress, "job")
+    try:
+        await _run_track(track, asyncio.Semaphore(1), report, Clock(1))
+    finally:
+        report.close()
+    if track.error is not None:
+        raise track.error
+    value: T = track.value
+    return value
+
+
+async def wait_all_async(
+    handles: Sequence[AsyncJobHandle[T]],
+    *,
+    concurrency: int = 8,
+    timeout: float | None = None,
+    poll: PollConfig | None = None,
+    raise_on_failure: bool = True,
+    follow: bool = True,
+    progress: ProgressArg = None,
+) -> list[JobOutcome[T]]:
+    """The asyncio twin of `wait_all`: every job waits in its own task; at most `concurrency`
+    status requests are in flight at once."""
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    handles = _checked(handles, AsyncJobHandle, "wait_all")
+    if not handles:
+        return []
+    config = poll or handles[0].client.poll_config
+    deadline = _deadline(config, timeout)
+    tracks = [_Track(h, config, deadline, raise_on_failure, follow) for h in handles]
+    gate = asyncio.Semaphore(concurrency)
+    clock = Clock(len(tracks))
+    report = reporter(progress, "jobs")
+    try:
+        await asyncio.gather(*(_run_track(t, gate, report, clock) for t in tracks))
+    finally:
+        report.close()
+    return [JobOutcome(t.handle, t.value, t.error) for t in tracks]  # type: ignore[arg-type]
