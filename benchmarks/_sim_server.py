@@ -4,6 +4,7 @@ Running it out of process keeps the server off the benchmarked client's GIL. Pri
 once serving; then answers one JSON line per command:
   {"op": "duration", "seconds": 1.0}         -> sim.set_job_duration(1.0)
   {"op": "status_requests", "job_id": 7}     -> how many job-status requests asked for that job
+  {"op": "job", "id": 7}                     -> the job's status and monotonic finish time
   {"op": "count"}                            -> requests recorded so far, by path
   {"op": "clear"}                            -> forget recorded requests (keeps memory flat)
 """
@@ -49,6 +50,17 @@ def handle(sim: Simulator, command: dict[str, Any]) -> dict[str, Any]:
             if _path(r).rstrip("/") == STATUS_PATH.rstrip("/") and wanted in _query(r).get("id", [])
         )
         return {"ok": True, "count": n}
+    if op == "job":
+        job = sim.job(id=int(command["id"]))
+        if job is None:
+            return {"ok": False, "error": f"no job {command['id']}"}
+        # Simulator jobs run on time.monotonic (CLOCK_MONOTONIC: the same clock in every process here).
+        return {
+            "ok": True,
+            "status": job.status,
+            "finishes": job.created + job.duration,
+            "duration": job.duration,
+        }
     if op == "count":
         return {"ok": True, "by_path": dict(Counter(_path(r) for r in list(sim.requests)))}
     if op == "clear":

@@ -75,8 +75,8 @@ def available(name: str) -> str | None:
     return None if out.returncode == 0 else out.stderr.strip().splitlines()[-1]
 
 
-def run(repeats: int, warmup: int = 2) -> dict[str, Any]:
-    subjects = {n: s for n, s in SUBJECTS.items()}
+def run(repeats: int, warmup: int = 2, *, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    subjects = {n: s for n, s in SUBJECTS.items() if only is None or n in only}
     skipped = {n: why for n in list(subjects) if (why := available(n))}
     for n in skipped:
         subjects.pop(n)
