@@ -81,7 +81,7 @@ class Plan:
             self.generator_repeats = 1
             self.generator_extras = False
         else:
-            self.overhead = {"rounds": 40, "block": 50, "warmup": 200}
+            self.overhead = {"rounds": 30, "block": 40, "warmup": 100}
             self.completion = [(0.2, 5), (1.0, 3), (5.0, 2), (30.0, 1)]
             self.bulk_n, self.bulk_duration = 10_000, 1.0
             self.startup_repeats, self.startup_warmup = 15, 2
