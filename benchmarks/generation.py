@@ -71,7 +71,12 @@ def run(
             if p.returncode != 0:
                 opc_note = f"openapi-python-client failed: {(p.stderr or p.stdout)[-500:]}"
             elif "Warning" in p.stdout + p.stderr:
-                opc_note = "openapi-python-client printed warnings (some pieces may be missing) on this spec"
+                skipped = [
+                    ln.strip() for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("WARNING")
+                ]
+                opc_note = "openapi-python-client warned and generated less than the spec: " + (
+                    "; ".join(skipped) or "some pieces may be missing"
+                )
         else:
             opc_note = "openapi-python-client not installed"
         for _ in range(repeats):
