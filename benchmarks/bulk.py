@@ -41,12 +41,15 @@ def _worker(kind: str, url: str, n: int, timeout: float) -> dict[str, Any]:
     return out
 
 
-def run(sim: ServerProcess, n: int, job_duration: float, *, with_allie: bool = True) -> dict[str, Any]:
+def run(
+    sim: ServerProcess, n: int, job_duration: float, *, only: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Run each subject (all, or the worker kinds in `only`) once; one row each."""
     rows: list[dict[str, Any]] = []
     sim.command(op="duration", seconds=job_duration)
     try:
         for name, kind in SUBJECTS.items():
-            if kind == "allie" and not with_allie:
+            if only is not None and kind not in only:
                 continue
             sim.command(op="clear")
             try:

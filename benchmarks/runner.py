@@ -76,6 +76,7 @@ class Plan:
             self.overhead = {"rounds": 2, "block": 5, "warmup": 3}
             self.completion = [(0.0, 1)]
             self.bulk_n, self.bulk_duration = 50, 0.0
+            self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
             self.startup_repeats, self.startup_warmup = 1, 0
             self.startup_only: tuple[str, ...] | None = ("alation-workflows",)
             self.generator_repeats = 1
@@ -84,6 +85,7 @@ class Plan:
             self.overhead = {"rounds": 30, "block": 40, "warmup": 100}
             self.completion = [(0.2, 5), (1.0, 3), (5.0, 2), (30.0, 1)]
             self.bulk_n, self.bulk_duration = 10_000, 1.0
+            self.bulk_subjects = None
             self.startup_repeats, self.startup_warmup = 15, 2
             self.startup_only = None
             self.generator_repeats = 5
@@ -117,6 +119,7 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS)
     }
     t0 = time.perf_counter()
     with servers.simulator() as sim, servers.stub() as stub:
+        _ = sim.url, stub.url  # both children started above; wait for both to listen
         if "overhead" in only:
 
             def do_overhead() -> dict[str, Any]:
@@ -138,7 +141,11 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS)
         if "completion" in only:
             _section(results, "completion", lambda: completion.run(sim, plan.completion))
         if "bulk" in only:
-            _section(results, "bulk", lambda: bulk.run(sim, plan.bulk_n, plan.bulk_duration))
+            _section(
+                results,
+                "bulk",
+                lambda: bulk.run(sim, plan.bulk_n, plan.bulk_duration, only=plan.bulk_subjects),
+            )
     if "startup" in only:
         _section(
             results,

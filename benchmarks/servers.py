@@ -26,15 +26,30 @@ class ServerProcess:
             text=True,
             bufsize=1,
         )
+        self.module = module
+        self.startup_timeout = startup_timeout
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        """Waits (once) for the child's ready line; starting several servers first overlaps their start-up."""
+        if self._url is None:
+            self._url = self._wait_ready()
+        return self._url
+
+    def _wait_ready(self) -> str:
+        module, startup_timeout = self.module, self.startup_timeout
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
             err = self.proc.stderr.read() if self.proc.stderr else ""
             self.proc.wait(timeout=startup_timeout)
             raise RuntimeError(f"{module} did not start: {err.strip()[-2000:]}")
-        self.url: str = json.loads(line)["url"]
+        url: str = json.loads(line)["url"]
+        return url
 
     def command(self, **command: Any) -> dict[str, Any]:
+        _ = self.url  # the ready line comes first on stdout
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(json.dumps(command) + "\n")
         self.proc.stdin.flush()
