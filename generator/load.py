@@ -53,7 +53,8 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 def load_spec(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     try:
-        spec = yaml.safe_load(text)
+        # libyaml's C loader is ~10x faster than the pure-Python one on this spec.
+        spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise SpecError([("", f"{path.name} is not valid YAML: {exc}")]) from exc
     if not isinstance(spec, dict):

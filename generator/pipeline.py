@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from .build import Builder
+from .docs import render_docs
 from .load import load_spec
 from .output import format_python
 from .render import render_all
@@ -23,4 +24,4 @@ def build_api(root: Path, spec_rel: str = SPEC):
 
 def generate(root: Path) -> dict[str, str]:
     api = build_api(root)
-    return format_python(render_all(api), root)
+    return format_python(render_all(api) | render_docs(api, root), root)

@@ -330,3 +330,13 @@ def test_groups_load_lazily_and_import_is_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": "src"}
     ).stdout
     assert out.splitlines() == ["[]", "False", "True"]
+
+
+def test_enum_query_parameter_accepts_plain_string() -> None:
+    rec = Recorder(httpx.Response(202, json={"job_id": 3}))
+    with client(rec) as wf:
+        wf.dataflows.delete_dataflows(request=["ext-1"], key_field="external_id")  # type: ignore[arg-type]
+        with pytest.raises(Exception, match="key_field|id"):
+            wf.dataflows.delete_dataflows(request=["ext-1"], key_field="nonsense")  # type: ignore[arg-type]
+    assert rec.requests[0].url.params["keyField"] == "external_id"
+    assert len(rec.requests) == 1

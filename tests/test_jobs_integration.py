@@ -112,7 +112,7 @@ def test_wait_all_over_http(wf: Workflows, alation_server: ServedSimulator) -> N
     handles = [wf.documents.create_documents(request=docs(2)) for _ in range(4)]
     sim.faults.inject("never_finish", path="/integration/v2/document/")
     handles.append(wf.documents.create_documents(request=docs(1)))
-    outcomes = wait_all(handles, timeout=0.5)
+    outcomes = wait_all(handles, timeout=1.0)
     assert [o.ok for o in outcomes] == [True, True, True, True, False]
     assert isinstance(outcomes[-1].error, JobTimeoutError) and outcomes[-1].error.handle is handles[-1]
     assert sum(o.unwrap().result.created_term_count for o in outcomes[:4]) == 8

@@ -27,7 +27,12 @@ BP_PARTIAL = [
     "All total 1 batches with a limit of 250 items attempted. [Succeeded: 248, Failed: 2, Total: 250]",
 ]
 VDS = json.dumps(
-    {"number_received": 4, "updated_objects": 3, "error_objects": ["line 2: bad key"], "error": "1 errors were ignored"}
+    {
+        "number_received": 4,
+        "updated_objects": 3,
+        "error_objects": ["line 2: bad key"],
+        "error": "1 errors were ignored",
+    }
 )
 VDS_OK = json.dumps({"number_received": 4, "updated_objects": 4, "error_objects": [], "error": None})
 DQ_VALUES = {
@@ -43,7 +48,10 @@ DQ_VALUES = {
     "total_duration": 0.1,
 }
 DQ_DELETE = {
-    "fields": {"deleted": {"count": 0, "sample": []}, "not_found": {"count": 2, "sample": [{"field_key": "x"}]}},
+    "fields": {
+        "deleted": {"count": 0, "sample": []},
+        "not_found": {"count": 2, "sample": [{"field_key": "x"}]},
+    },
     "values": {"deleted": {"count": 0, "sample": []}, "not_found": {"count": 0, "sample": []}},
     "total_duration": 0.01,
 }
@@ -92,7 +100,9 @@ def test_custom_field_value_error_count_and_followups() -> None:
     assert partial_failures(job(CFV_CLASSIC)) == ["3 custom field value error(s)"]
     assert error_count(["Error count: 0. Errors: []"]) == 0
     assert error_count(BP_OK) is None
-    lines = [f"step {i} Legacy(Rosemeta) write job_id (can be tracked using jobs API): 7637" for i in range(3)]
+    lines = [
+        f"step {i} Legacy(Rosemeta) write job_id (can be tracked using jobs API): 7637" for i in range(3)
+    ]
     assert followup_job_ids(job(lines)) == [7637]
     assert followup_job_ids(lines + ["other (can be tracked using jobs API): 12"]) == [7637, 12]
     assert followup_job_ids(["tracked using jobs API: 5 and more text"]) == []

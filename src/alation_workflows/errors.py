@@ -7,6 +7,7 @@ from ._runtime.errors import (
     ResponseValidationError,
     WorkflowsError,
 )
+from .auth import RefreshTokenError
 from .jobs.errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "JobTimeoutError",
     "NetworkError",
     "ProblemDetailsError",
+    "RefreshTokenError",
     "ResponseValidationError",
     "UnexpectedJobStatusError",
     "WorkflowsError",

@@ -54,6 +54,7 @@ class Workflows(BaseClient):
         multiplier=1.5,
         max_interval=5.0,
         timeout=3600.0,
+        jitter=0.1,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
 

@@ -31,7 +31,8 @@ def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) ->
             if p.required:
                 raise ValueError(f"{method_name}() missing required parameter {p.name!r}")
             continue
-        values[p.name] = p.type.adapter.validate_python(value, strict=True)
+        # Lax mode so enum parameters accept their plain string values ("id" for DataflowKeyField.ID).
+        values[p.name] = p.type.adapter.validate_python(value)
     return values
 
 

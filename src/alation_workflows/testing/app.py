@@ -37,6 +37,7 @@ class Route:
     path: str
     handler: Handler
     public: bool = False  # answered without a TOKEN header (token endpoints)
+    aliases: tuple[str, ...] = ()  # the spec's per-variant operation ids sharing this route
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     converters: dict[str, type] = field(init=False, repr=False, compare=False)
 
@@ -60,10 +61,19 @@ class Route:
         return {name: self.converters[name](value) for name, value in m.groupdict().items()}
 
 
-def _r(op: str, method: str, path: str, handler: Callable[..., SimResponse], public: bool = False) -> Route:
-    return Route(op, method, path, handler, public)
+def _r(
+    op: str,
+    method: str,
+    path: str,
+    handler: Callable[..., SimResponse],
+    public: bool = False,
+    aliases: tuple[str, ...] = (),
+) -> Route:
+    return Route(op, method, path, handler, public, aliases)
 
 
+# Operation ids are the spec's (openapi/alation-workflows.yaml); routes the spec does not
+# describe (lineage V2, domain delete, data dictionary, OAuth, duplicate-user CSV) have their own.
 ROUTES: list[Route] = [
     # §1 job status
     _r("getJobStatus", "GET", "/api/v1/bulk_metadata/job/", jobs_api.get_job_status),
@@ -71,9 +81,9 @@ ROUTES: list[Route] = [
     _r("createDocuments", "POST", "/integration/v2/document/", hub.create_documents),
     _r("updateDocuments", "PUT", "/integration/v2/document/", hub.update_documents),
     _r("deleteDocuments", "DELETE", "/integration/v2/document/", hub.delete_documents),
-    _r("createFolders", "POST", "/integration/v2/folder/", hub.create_folders),
-    _r("updateFolders", "PUT", "/integration/v2/folder/", hub.update_folders),
-    _r("deleteFolders", "DELETE", "/integration/v2/folder/", hub.delete_folders),
+    _r("createDocumentHubFolders", "POST", "/integration/v2/folder/", hub.create_folders),
+    _r("updateDocumentHubFolders", "PUT", "/integration/v2/folder/", hub.update_folders),
+    _r("deleteDocumentHubFolders", "DELETE", "/integration/v2/folder/", hub.delete_folders),
     _r("createTerms", "POST", "/integration/v2/term/", hub.create_terms),
     _r("updateTerms", "PUT", "/integration/v2/term/", hub.update_terms),
     _r("deleteTerms", "DELETE", "/integration/v2/term/", hub.delete_terms),
@@ -84,7 +94,7 @@ ROUTES: list[Route] = [
     # custom fields and values
     _r("createCustomFields", "POST", "/integration/v2/custom_field/", custom_fields.create_fields),
     _r(
-        "putCustomFieldValuesAsync",
+        "updateCustomFieldValuesAsync",
         "PUT",
         "/integration/v2/custom_field_value/async/",
         custom_fields.put_values,
@@ -104,29 +114,51 @@ ROUTES: list[Route] = [
         rdbms.patch_children,
     ),
     # virtual data source / file system, query log ingestion
-    _r("uploadVirtualDataSource", "POST", "/api/v1/bulk_metadata/extraction/{ds_id:int}", virtual.post_vds),
-    _r("uploadVirtualFileSystem", "POST", "/api/v1/bulk_metadata/file_upload/{fs_id:int}/", virtual.post_vfs),
     _r(
-        "uploadVirtualFileSystemJsonl",
+        "postVirtualDataSourceMetadata",
+        "POST",
+        "/api/v1/bulk_metadata/extraction/{ds_id:int}",
+        virtual.post_vds,
+    ),
+    _r(
+        "postVirtualFileSystemMetadata",
+        "POST",
+        "/api/v1/bulk_metadata/file_upload/{fs_id:int}/",
+        virtual.post_vfs,
+    ),
+    _r(
+        "postVirtualFileSystemMetadataNoSlash",
         "POST",
         "/api/v1/bulk_metadata/file_upload/{fs_id:int}",
         virtual.post_vfs,
     ),
-    _r("ingestQueryLogs", "POST", "/api/v1/bulk_metadata/query_log_ingestion/{ds_id:int}/", virtual.post_qli),
+    _r("pushQueryLogs", "POST", "/api/v1/bulk_metadata/query_log_ingestion/{ds_id:int}/", virtual.post_qli),
     # data quality
-    _r("postDataQuality", "POST", "/integration/v1/data_quality/", data_quality.post),
-    _r("deleteDataQuality", "DELETE", "/integration/v1/data_quality/", data_quality.delete),
+    _r(
+        "postDataQuality",
+        "POST",
+        "/integration/v1/data_quality/",
+        data_quality.post,
+        aliases=("postDataQualityFields", "postDataQualityValues"),
+    ),
+    _r(
+        "deleteDataQuality",
+        "DELETE",
+        "/integration/v1/data_quality/",
+        data_quality.delete,
+        aliases=("deleteDataQualityFields", "deleteDataQualityValues"),
+    ),
     # lineage
-    _r("createOrReplaceDataflows", "POST", "/integration/v2/dataflow/", lineage.post_dataflows),
+    _r("createDataflows", "POST", "/integration/v2/dataflow/", lineage.post_dataflows),
     _r("updateDataflows", "PATCH", "/integration/v2/dataflow/", lineage.patch_dataflows),
     _r("deleteDataflows", "DELETE", "/integration/v2/dataflow/", lineage.delete_dataflows),
     _r("createLineage", "POST", "/integration/v2/lineage/", lineage.post_lineage),
     # BI sources
     _r("createBiServers", "POST", "/integration/v2/bi/server/", bi.create_servers),
-    _r("upsertBiFolders", "POST", "/integration/v2/bi/server/{bi_server_id:int}/folder/", bi.upsert_folders),
-    _r("upsertBiReports", "POST", "/integration/v2/bi/server/{bi_server_id:int}/report/", bi.upsert_reports),
+    _r("createBiFolders", "POST", "/integration/v2/bi/server/{bi_server_id:int}/folder/", bi.upsert_folders),
+    _r("createBiReports", "POST", "/integration/v2/bi/server/{bi_server_id:int}/report/", bi.upsert_reports),
     _r(
-        "upsertBiReportColumns",
+        "createBiReportColumns",
         "POST",
         "/integration/v2/bi/server/{bi_server_id:int}/report/column/",
         bi.upsert_report_columns,
@@ -167,18 +199,18 @@ ROUTES: list[Route] = [
         data_dictionary.get_task_errors,
     ),
     # §4 authentication
-    _r("createAPIAccessToken", "POST", "/integration/v1/createAPIAccessToken/", tokens.create_access, True),
+    _r("createApiAccessToken", "POST", "/integration/v1/createAPIAccessToken/", tokens.create_access, True),
     _r(
         "validateRefreshToken", "POST", "/integration/v1/validateRefreshToken/", tokens.validate_refresh, True
     ),
     _r(
-        "validateAPIAccessToken",
+        "validateApiAccessToken",
         "POST",
         "/integration/v1/validateAPIAccessToken/",
         tokens.validate_access,
         True,
     ),
-    _r("revokeAPIAccessTokens", "POST", "/integration/v1/revokeAPIAccessTokens/", tokens.revoke, True),
+    _r("revokeApiAccessTokens", "POST", "/integration/v1/revokeAPIAccessTokens/", tokens.revoke, True),
     _r("createOAuthToken", "POST", "/oauth/v2/token/", tokens.oauth_token, True),
     _r("createOAuthTokenNoSlash", "POST", "/oauth/v2/token", tokens.oauth_token, True),
 ]
@@ -199,3 +231,12 @@ def match(method: str, path: str) -> tuple[Route, dict[str, Any]] | SimResponse:
             405, {"detail": f'Method "{method}" not allowed.'}, {"allow": ", ".join(sorted(set(allowed)))}
         )
     return SimResponse.json(404, {"detail": "Not found.", "code": "404000"})
+
+
+def resolve_operation(operation_id: str) -> str:
+    """The route's operation id for an operation id or one of its aliases; ValueError if unknown."""
+    for route in ROUTES:
+        if operation_id == route.operation_id or operation_id in route.aliases:
+            return route.operation_id
+    known = sorted({r.operation_id for r in ROUTES} | {a for r in ROUTES for a in r.aliases})
+    raise ValueError(f"unknown operation id {operation_id!r}; known: {', '.join(known)}")

@@ -46,13 +46,17 @@ class TokenStore:
 
     # -- python-level helpers ------------------------------------------------------------------
 
-    def issue_refresh_token(self, user_id: int = 1, lifetime: float = 60 * 86400) -> str:
-        value = secrets.token_urlsafe(24)
+    def issue_refresh_token(
+        self, user_id: int = 1, lifetime: float = 60 * 86400, value: str | None = None
+    ) -> str:
+        value = value or secrets.token_urlsafe(24)
         self.refresh[value] = _Token(value, user_id, datetime.now(UTC), self._clock() + lifetime)
         return value
 
-    def issue_access_token(self, user_id: int = 1, refresh: str | None = None) -> _Token:
-        value = secrets.token_urlsafe(24)
+    def issue_access_token(
+        self, user_id: int = 1, refresh: str | None = None, value: str | None = None
+    ) -> _Token:
+        value = value or secrets.token_urlsafe(24)
         token = _Token(value, user_id, datetime.now(UTC), self._clock() + self.access_token_lifetime, refresh)
         self.access[value] = token
         return token

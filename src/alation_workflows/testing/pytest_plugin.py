@@ -1,7 +1,8 @@
 """pytest fixtures: `alation_simulator`, `alation_server` (loopback HTTP) and `workflows` (a bound client).
 
 Enable with `pytest_plugins = ["alation_workflows.testing.pytest_plugin"]` in your conftest.py.
-One uvicorn server runs per test session; each test binds its own fresh simulator to it.
+One uvicorn server runs per test session; each test binds its own fresh simulator to it. To
+change the simulator (job duration, options), override `alation_simulator` in your conftest.py.
 """
 
 from __future__ import annotations

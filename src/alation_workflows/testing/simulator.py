@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .app import ROUTES, Route, match
+from .app import Route, match, resolve_operation
 from .auth import TokenStore
 from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
@@ -104,20 +104,19 @@ class Simulator:
             if operation_id is None:
                 self.jobs.default_duration = seconds
                 return
-            known = {route.operation_id for route in ROUTES}
-            if operation_id not in known:
-                raise ValueError(f"unknown operation id {operation_id!r}; known: {', '.join(sorted(known))}")
-            self.jobs.durations[operation_id] = seconds
+            self.jobs.durations[resolve_operation(operation_id)] = seconds
 
-    def issue_refresh_token(self, user_id: int = 1, lifetime: float = 60 * 86400) -> str:
-        """A refresh token for the token endpoints (createAPIAccessToken etc.)."""
+    def issue_refresh_token(
+        self, user_id: int = 1, lifetime: float = 60 * 86400, value: str | None = None
+    ) -> str:
+        """A refresh token for the token endpoints (createAPIAccessToken etc.); random unless `value` is given."""
         with self.lock:
-            return self.tokens.issue_refresh_token(user_id, lifetime)
+            return self.tokens.issue_refresh_token(user_id, lifetime, value)
 
-    def issue_access_token(self, user_id: int = 1) -> str:
-        """A fresh API access token that expires after `access_token_lifetime` seconds."""
+    def issue_access_token(self, user_id: int = 1, value: str | None = None) -> str:
+        """An API access token that expires after `access_token_lifetime` seconds."""
         with self.lock:
-            return self.tokens.issue_access_token(user_id).value
+            return self.tokens.issue_access_token(user_id, value=value).value
 
     def add_oauth_client(self, client_id: str, client_secret: str) -> None:
         """Register OAuth client credentials for `POST /oauth/v2/token/`."""

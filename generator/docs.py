@@ -1,0 +1,583 @@
+"""Stage 3b: render the reference docs (docs/sdks, docs/models) and the README's generated sections."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import ir
+from .errors import SpecError
+from .naming import enum_member
+from .pytypes import doc_type
+from .render import MD_HEADER, environment
+
+README = "README.md"
+MODELS = "docs/models"
+UTILS = "docs/models/utils"
+WIDTH = 100
+# The hand-written runtime types the per-call options link to (parsed from their source, not imported).
+CONFIG_SOURCE = "_runtime/config.py"
+CONFIG_CLASSES = ("RetryConfig", "BackoffStrategy", "PollConfig")
+CONFIG_FIELDS = {
+    "RetryConfig.strategy": '"backoff" retries with exponential backoff; "none" sends each request once.',
+    "RetryConfig.backoff": "Timing of the retries.",
+    "RetryConfig.retry_connection_errors": "Also retry when no response arrived (connection refused, reset, timeout), where the operation allows it.",
+    "RetryConfig.max_attempts": "Most requests sent for one call, the first included.",
+    "RetryConfig.max_retry_after_ms": "Longest wait a `Retry-After` header can impose (milliseconds).",
+    "BackoffStrategy.initial_interval": "Wait before the first retry (milliseconds).",
+    "BackoffStrategy.max_interval": "Longest wait between two attempts (milliseconds).",
+    "BackoffStrategy.exponent": "Factor the wait grows by after each attempt.",
+    "BackoffStrategy.max_elapsed_time": "No retry starts after this much time since the first attempt (milliseconds).",
+    "PollConfig.initial_interval": "Wait before the second status request (seconds).",
+    "PollConfig.multiplier": "Factor the wait grows by after each status request.",
+    "PollConfig.max_interval": "Longest wait between two status requests (seconds).",
+    "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
+    "PollConfig.jitter": "Random spread applied to each wait (fraction, 0.1 = ±10 %).",
+}
+# Credentials in examples are read from the environment, never written into code.
+CREDENTIALS = {
+    "api_access_token": 'os.environ["ALATION_TOKEN"]',
+    "refresh_token": 'os.environ["ALATION_REFRESH_TOKEN"]',
+    "client_secret": 'os.environ["ALATION_CLIENT_SECRET"]',
+}
+CALL_OPTIONS = (
+    (
+        "retries",
+        "[Optional[RetryConfig]](../../models/utils/retryconfig.md)",
+        "Override the client's retry configuration for this call.",
+    ),
+    ("timeout_ms", "*Optional[int]*", "Override the client's request timeout (milliseconds)."),
+    ("server_url", "*Optional[str]*", "Override the client's server URL for this call."),
+    ("http_headers", "*Optional[Mapping[str, str]]*", "Extra HTTP headers to send with this call."),
+)
+
+
+class DocsError(SpecError):
+    """The docs cannot be rendered (e.g. the README lost a generated-section marker)."""
+
+
+def render_docs(api: ir.Api, root: Path) -> dict[str, str]:
+    """Every generated doc file, plus README.md with its marked sections replaced."""
+    env = environment()
+    header = MD_HEADER.format(spec=api.spec_path)
+    docs = _Docs(api)
+    out: dict[str, str] = {}
+    for group in api.groups:
+        ops = [docs.operation(op) for op in group.operations]
+        out[f"docs/sdks/{group.module}/README.md"] = env.get_template("docs_group.md.jinja").render(
+            header=header, group=group, ops=ops
+        )
+    for page in docs.model_pages():
+        out[f"{MODELS}/{page['file']}"] = env.get_template("docs_model.md.jinja").render(
+            header=header, **page
+        )
+    for page in _config_pages(api, root):
+        out[f"{UTILS}/{page['file']}"] = env.get_template("docs_model.md.jinja").render(header=header, **page)
+    readme = root / README
+    if readme.exists():
+        sections = {
+            "Available Resources and Operations": env.get_template("readme_operations.md.jinja").render(
+                api=api, groups=[(g, [docs.summary(op) for op in g.operations]) for g in api.groups]
+            ),
+        }
+        out[README] = replace_sections(readme.read_text(encoding="utf-8"), sections)
+    return out
+
+
+def replace_sections(text: str, sections: dict[str, str]) -> str:
+    """Replace what lies between `<!-- Start: NAME -->` and `<!-- End: NAME -->`; both must exist."""
+    for name, body in sections.items():
+        start, end = f"<!-- Start: {name} -->", f"<!-- End: {name} -->"
+        i, j = text.find(start), text.find(end)
+        if i < 0 or j < i:
+            raise DocsError([(README, f"missing or misordered markers {start!r} ... {end!r}")])
+        text = text[: i + len(start)] + "\n" + body.strip("\n") + "\n" + text[j:]
+    return text
+
+
+# ---- operations ---------------------------------------------------------------------------------
+
+
+class _Docs:
+    def __init__(self, api: ir.Api) -> None:
+        self.api = api
+        self.models = {m.name: m for m in api.models}
+        self.enums = {e.name: e for e in api.enums}
+        self.ops = {op.name: op for op in api.operations}
+        files: dict[str, str] = {}
+        for name in [*self.models, *self.enums]:
+            f = page_file(name)
+            if f in files:
+                raise DocsError([("/components/schemas", f"{name} and {files[f]} share the doc page {f}")])
+            files[f] = name
+
+    def summary(self, op: ir.Operation) -> dict[str, Any]:
+        return {"op": op, "summary": _cell(op.summary or op.description.split("\n")[0])}
+
+    def operation(self, op: ir.Operation) -> dict[str, Any]:
+        link = "../../models/"
+        params = []
+        if op.body:
+            desc = op.body.description or "The request body."
+            if op.batch_limit:
+                desc += f" At most {op.batch_limit} items per request."
+            params.append(("request", doc_type(op.body.type, link), op.body.required, desc))
+        for p in sorted(op.params, key=lambda p: not p.required):
+            desc = p.description or "N/A"
+            if p.name in op.exactly_one_of:
+                others = ", ".join(f"`{n}`" for n in op.exactly_one_of if n != p.name)
+                desc += f" Give exactly one of this and {others}."
+            params.append((p.name, doc_type(p.type, link), p.required, desc))
+        rows = [(f"`{n}`", _cell(t if "[" in t else f"*{t}*"), req, _cell(d)) for n, t, req, d in params]
+        rows += [(f"`{n}`", t, False, d) for n, t, d in CALL_OPTIONS]
+        success = op.success
+        return {
+            "op": op,
+            "anchor": op.name,
+            "summary": self.summary(op)["summary"],
+            "description": op.description,
+            "snippet": self.snippet(op),
+            "params": rows,
+            "response": doc_type(success.type, link) if success.type else "None",
+            "details": doc_type(op.job.details, link) if op.job else None,
+            "handle": self.handle_type(op, link),
+            "sync": [
+                (r.status, doc_type(r.type, link) if r.type else "no body")
+                for r in op.responses
+                if op.job and r.status in op.job.sync_statuses
+            ],
+            "errors": self.errors(op, link),
+        }
+
+    def handle_type(self, op: ir.Operation, link: str) -> str | None:
+        if not op.job:
+            return None
+        statuses = op.job.handle_statuses or [op.success.status]
+        types = [doc_type(r.type, link) for r in op.responses if r.status in statuses and r.type]
+        return " \\| ".join(dict.fromkeys(types)) or None
+
+    def errors(self, op: ir.Operation, link: str) -> list[tuple[str, str, str, str]]:
+        by_type: dict[tuple[str, str], list[str]] = {}
+        for r in op.errors:
+            if r.type is not None and r.media and "json" in r.media:
+                by_type.setdefault((doc_type(r.type, link), r.media), []).append(r.status)
+        rows = [
+            ("errors.ProblemDetailsError", ", ".join(st), media, _cell(data))
+            for (data, media), st in by_type.items()
+        ]
+        rows.append(("errors.APIError", "4XX, 5XX", "\\*/\\*", "—"))
+        if op.job:
+            rows.append(("errors.JobFailedError", "job ended `failed` (from `wait()`)", "—", "—"))
+            rows.append(("errors.JobTimeoutError", "job still running at timeout (from `wait()`)", "—", "—"))
+        return rows
+
+    # -- usage snippets ---------------------------------------------------------------------------
+
+    def snippet(self, op: ir.Operation) -> str:
+        lines: list[str] = []
+        if op.job and op.job.hybrid:
+            lines.append(_fmt(self.call(op, "res = "), 4))
+            lines.append("    if isinstance(res, JobHandle):  # Alation chose to run this request as a job")
+            lines.append("        res = res.wait(timeout=60)")
+            lines.append("    print(res)")
+        elif op.job:
+            lines.append(_fmt(self.call(op, "job = "), 4))
+            lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
+            lines += self.use_details(op.job.details)
+        elif (source := self.job_source(op)) is not None:
+            job_op, param = source
+            lines.append(_fmt(self.call(job_op, "job = "), 4))
+            call = _Seq(f"wf.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
+            lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
+            lines.append("    print(res.status, res.msg)")
+        else:
+            res = "res = " if op.success.type is not None else ""
+            lines.append(_fmt(self.call(op, res), 4))
+            if res:
+                lines.append("    print(res)")
+        body = "\n".join(lines)
+        names = ["JobHandle"] if "JobHandle" in body else []
+        names += ["Workflows"] + (["models"] if "models." in body else [])
+        head = "import os\n\nfrom alation_workflows import " + ", ".join(names)
+        client = 'with Workflows(server_url=os.environ["ALATION_BASE_URL"], token=os.environ["ALATION_TOKEN"]) as wf:'
+        return f"{head}\n\n{client}\n{body}\n"
+
+    def job_source(self, op: ir.Operation) -> tuple[ir.Operation, str] | None:
+        """For a job-status operation: a create job with a short example to start, and the parameter to pass."""
+        starters = [
+            other
+            for other in self.api.operations
+            if other.job
+            and not other.job.hybrid
+            and other.job.status_operation == op.name
+            and other.job.sources
+        ]
+        if not starters:
+            return None
+        best = min(
+            starters, key=lambda o: (not o.name.startswith("create"), len(_flat(self.call(o, ""))), o.name)
+        )
+        assert best.job is not None
+        return best, best.job.sources[0][0]
+
+    def use_details(self, details: ir.Ref) -> list[str]:
+        lines = ["    print(details.status, details.msg)"]
+        model = self.models[details.name]
+        result = next((f for f in self.all_fields(model) if f.wire == "result"), None)
+        typed = _first_model(result.type) if result else None
+        if typed is not None:
+            lines.append(f"    if isinstance(details.result, models.{typed.name}):  # typed result")
+            fields = self.all_fields(self.models[typed.name])
+            shown = next((f for f in fields if isinstance(f.type, ir.ListOf)), fields[0] if fields else None)
+            lines.append(
+                f"        print(details.result.{shown.name})" if shown else "        print(details.result)"
+            )
+        else:
+            lines.append("    print(details.result)")
+        return lines
+
+    def call(self, op: ir.Operation, assign: str) -> _Seq:
+        items: list[tuple[str, _Doc]] = []
+        if op.body:
+            example = op.body.example if op.body.example is not None else self.synth(op.body.type)
+            items.append(("request=", self.value(op.body.type, example)))
+        picked_one = False
+        for p in op.params:
+            if p.name in op.exactly_one_of:
+                if picked_one:
+                    continue
+                picked_one = True
+            elif not p.required and p.example is None:
+                continue
+            example = p.example if p.example is not None else self.synth(p.type)
+            items.append((f"{p.name}=", self.value(p.type, example, p.wire)))
+        return _Seq(f"{assign}wf.{op.group}.{op.name}(", ")", items)
+
+    def all_fields(self, model: ir.Model) -> list[ir.Field]:
+        inherited = self.all_fields(self.models[model.base]) if model.base else []
+        own = {f.name for f in model.fields}
+        return [f for f in inherited if f.name not in own] + list(model.fields)
+
+    def synth(self, node: ir.TypeNode) -> Any:
+        """A plausible value when the spec gives no example (required fields only)."""
+        if isinstance(node, ir.Prim):
+            return {"str": "example", "int": 1, "float": 1.0, "bool": True, "bytes": "a,b\n1,2\n"}.get(
+                node.name
+            )
+        if isinstance(node, ir.ListOf):
+            return [self.synth(node.item)]
+        if isinstance(node, ir.Ref) and node.kind == "enum":
+            return self.enums[node.name].values[0]
+        if isinstance(node, ir.Ref):
+            model = self.models[node.name]
+            if model.example is not None:
+                return model.example
+            return {
+                f.wire: f.example if f.example is not None else self.synth(f.type)
+                for f in self.all_fields(model)
+                if f.required
+            }
+        if isinstance(node, ir.Union):
+            return self.synth(node.options[0])
+        if isinstance(node, (ir.Nullable, ir.JsonString)):
+            return self.synth(node.inner)
+        if isinstance(node, ir.Const):
+            return node.value
+        return {}
+
+    def value(self, node: ir.TypeNode, v: Any, wire: str = "") -> _Doc:
+        """Render an example value as Python: models as constructors, enums as members."""
+        if wire in CREDENTIALS and isinstance(v, str):
+            return _Atom(CREDENTIALS[wire])
+        if isinstance(node, ir.Nullable):
+            return _Atom("None") if v is None else self.value(node.inner, v)
+        if isinstance(node, ir.JsonString):
+            return _Atom(_literal(v)) if isinstance(v, str) else self.value(node.inner, v)
+        if isinstance(node, ir.ListOf) and isinstance(v, list):
+            return _Seq("[", "]", [("", self.value(node.item, x)) for x in v])
+        if isinstance(node, ir.DictOf) and isinstance(v, dict):
+            return _Seq("{", "}", [(f"{json.dumps(k)}: ", self.value(node.value, x)) for k, x in v.items()])
+        if isinstance(node, ir.Prim) and node.name == "bytes" and isinstance(v, str):
+            return _Atom(repr(v.encode()))
+        if isinstance(node, ir.Ref) and node.kind == "enum":
+            if v in self.enums[node.name].values:
+                return _Atom(f"models.{node.name}.{enum_member(v)}")
+            return _Atom(_literal(v))
+        if isinstance(node, ir.Ref) and self.fits(node, v):
+            fields = {f.wire: f for f in self.all_fields(self.models[node.name])}
+            return _Seq(
+                f"models.{node.name}(",
+                ")",
+                [(f"{fields[k].name}=", self.value(fields[k].type, x, k)) for k, x in v.items()],
+            )
+        if isinstance(node, ir.Union):
+            for option in node.options:
+                if not isinstance(option, ir.Ref) or self.fits(option, v):
+                    if isinstance(option, ir.Ref) or _plain_fits(option, v):
+                        return self.value(option, v)
+        return _plain(v)
+
+    def fits(self, ref: ir.Ref, v: Any) -> bool:
+        if ref.kind != "model" or not isinstance(v, dict):
+            return False
+        fields = self.all_fields(self.models[ref.name])
+        wires = {f.wire for f in fields}
+        return set(v) <= wires and all(f.wire in v for f in fields if f.required)
+
+    # -- model pages ------------------------------------------------------------------------------
+
+    def model_pages(self) -> list[dict[str, Any]]:
+        pages = []
+        for m in self.api.models:
+            fields = []
+            for f in self.all_fields(m):
+                desc = f.description
+                if _has_json_string(f.type):
+                    desc += (
+                        " Sent by Alation as a JSON-encoded string; the SDK decodes it into the type shown."
+                    )
+                if f.constraints:
+                    desc += (
+                        " Constraints: "
+                        + ", ".join(f"`{k}={v!r}`" for k, v in sorted(f.constraints.items()))
+                        + "."
+                    )
+                desc = desc.strip() or "N/A"
+                name = f"`{f.name}`" + (f" (wire: `{f.wire}`)" if f.wire != f.name else "")
+                example = "" if f.example is None else f"`{json.dumps(f.example, ensure_ascii=False)}`"
+                typ = doc_type(f.type, "")
+                fields.append(
+                    (name, _cell(typ if "[" in typ else f"*{typ}*"), f.required, _cell(desc), _cell(example))
+                )
+            notes = []
+            if m.base:
+                notes.append(f"Extends [{m.base}]({page_file(m.base)}): its fields are listed here too.")
+            if m.extra == "forbid":
+                notes.append("Sent to Alation only: an unknown field is an error, not silently dropped.")
+            else:
+                notes.append(
+                    "Fields Alation sends that are not listed here are kept (`model_extra`, `to_wire()`)."
+                )
+            pages.append(
+                {
+                    "file": page_file(m.name),
+                    "title": m.name,
+                    "import_path": f"models.{m.name}",
+                    "description": m.description,
+                    "notes": notes,
+                    "fields": fields,
+                    "values": None,
+                    "example": json.dumps(m.example, indent=2, ensure_ascii=False)
+                    if m.example is not None
+                    else None,
+                }
+            )
+        for e in self.api.enums:
+            note = (
+                "Open enum: a value Alation sends that is not listed stays a plain `str`."
+                if e.open
+                else "Closed enum: only these values are accepted."
+            )
+            pages.append(
+                {
+                    "file": page_file(e.name),
+                    "title": e.name,
+                    "import_path": f"models.{e.name}",
+                    "description": e.description,
+                    "notes": [note],
+                    "fields": None,
+                    "values": [(enum_member(v), v) for v in e.values],
+                    "example": None,
+                }
+            )
+        return sorted(pages, key=lambda p: p["file"])
+
+
+def page_file(name: str) -> str:
+    return f"{name.lower()}.md"
+
+
+def _first_model(node: ir.TypeNode | None) -> ir.Ref | None:
+    if isinstance(node, ir.Ref) and node.kind == "model":
+        return node
+    if isinstance(node, ir.Union):
+        return next((r for o in node.options if (r := _first_model(o))), None)
+    if isinstance(node, (ir.Nullable, ir.JsonString)):
+        return _first_model(node.inner)
+    return None
+
+
+def _has_json_string(node: ir.TypeNode) -> bool:
+    if isinstance(node, ir.JsonString):
+        return True
+    if isinstance(node, ir.ListOf):
+        return _has_json_string(node.item)
+    if isinstance(node, ir.DictOf):
+        return _has_json_string(node.value)
+    if isinstance(node, ir.Nullable):
+        return _has_json_string(node.inner)
+    if isinstance(node, ir.Union):
+        return any(_has_json_string(o) for o in node.options)
+    return False
+
+
+def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
+    if isinstance(node, ir.Prim):
+        kinds = {
+            "str": str,
+            "int": int,
+            "float": (int, float),
+            "bool": bool,
+            "None": type(None),
+            "bytes": str,
+        }
+        return node.name == "Any" or isinstance(v, kinds[node.name])
+    if isinstance(node, ir.ListOf):
+        return isinstance(v, list) and all(_plain_fits(node.item, x) for x in v)
+    if isinstance(node, ir.DictOf):
+        return isinstance(v, dict)
+    if isinstance(node, ir.Ref):
+        return isinstance(v, dict) if node.kind == "model" else isinstance(v, str)
+    if isinstance(node, ir.Const):
+        return v == node.value
+    return True
+
+
+def _cell(text: str) -> str:
+    # Newlines would end the table row; a bare "|" would split the cell (doc_type's "\\|" stays).
+    return re.sub(r"(?<!\\)\|", r"\\|", re.sub(r"\s*\n\s*", " ", str(text))).strip()
+
+
+# ---- a tiny pretty printer for snippet arguments -------------------------------------------------
+
+
+@dataclass
+class _Atom:
+    text: str
+
+
+@dataclass
+class _Seq:
+    open: str
+    close: str
+    items: list[tuple[str, _Doc]]
+
+
+_Doc = _Atom | _Seq
+
+
+def _flat(d: _Doc) -> str:
+    if isinstance(d, _Atom):
+        return d.text
+    return d.open + ", ".join(p + _flat(x) for p, x in d.items) + d.close
+
+
+def _fmt(d: _Doc, indent: int) -> str:
+    pad = " " * indent
+    flat = _flat(d)
+    if isinstance(d, _Atom) or len(pad + flat) <= WIDTH or not d.items:
+        return pad + flat
+    inner = [_fmt(x, indent + 4).lstrip() for _, x in d.items]
+    lines = [f"{pad}    {p}{x}," for (p, _), x in zip(d.items, inner, strict=True)]
+    return f"{pad}{d.open}\n" + "\n".join(lines) + f"\n{pad}{d.close}"
+
+
+def _literal(v: Any) -> str:
+    return _flat(_plain(v))
+
+
+def _plain(v: Any) -> _Doc:
+    if isinstance(v, dict):
+        return _Seq("{", "}", [(f"{json.dumps(k, ensure_ascii=False)}: ", _plain(x)) for k, x in v.items()])
+    if isinstance(v, list):
+        return _Seq("[", "]", [("", _plain(x)) for x in v])
+    if isinstance(v, str):
+        return _Atom(json.dumps(v, ensure_ascii=False))
+    return _Atom(repr(v))
+
+
+# ---- pages for the hand-written option types (fields read from their source) -------------------
+
+
+def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
+    source = root / "src" / api.package / CONFIG_SOURCE
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    pages = []
+    problems: list[tuple[str, str]] = []
+    for name in CONFIG_CLASSES:
+        cls = classes.get(name)
+        if cls is None:
+            raise DocsError([(str(source), f"class {name} not found (docs link to it)")])
+        fields = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                key = f"{name}.{stmt.target.id}"
+                if key not in CONFIG_FIELDS:
+                    problems.append(
+                        (str(source), f"{key} has no description in generator/docs.py CONFIG_FIELDS")
+                    )
+                default = _default(stmt.value)
+                typ = ast.unparse(stmt.annotation)
+                typ = re.sub(
+                    r"\b(" + "|".join(CONFIG_CLASSES) + r")\b", lambda m: f"[{m[1]}]({page_file(m[1])})", typ
+                )
+                fields.append(
+                    (
+                        f"`{stmt.target.id}`",
+                        _cell(typ if "[" in typ else f"*{typ}*"),
+                        False,
+                        _cell(CONFIG_FIELDS.get(key, "")),
+                        _cell(default),
+                    )
+                )
+        pages.append(
+            {
+                "file": page_file(name),
+                "title": name,
+                "import_path": f"alation_workflows.utils.{name}",
+                "description": (ast.get_docstring(cls) or "").split("\n\n")[0],
+                "notes": _client_defaults(api, name),
+                "fields": fields,
+                "values": None,
+                "example": None,
+                "default_column": "Default",
+            }
+        )
+    if problems:
+        raise DocsError(problems)
+    return pages
+
+
+def _default(node: ast.expr | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "field":
+        for kw in node.keywords:
+            if kw.arg == "default_factory":
+                return f"`{ast.unparse(kw.value)}()`"
+    return f"`{ast.unparse(node)}`"
+
+
+def _client_defaults(api: ir.Api, name: str) -> list[str]:
+    d = api.settings.get("defaults", {})
+    if name == "RetryConfig" and "retry" in d:
+        r = d["retry"]
+        return [
+            f"The generated `{api.client_class}` client uses strategy `{r['strategy']}`, "
+            f"{r['max_attempts']} attempts, backoff {r['initial_interval_ms']} ms × {r['exponent']} "
+            f"up to {r['max_interval_ms']} ms, at most {r['max_elapsed_time_ms']} ms in all "
+            "(from `openapi/gen.yaml`); pass `retry_config=` to the client or `retries=` to a call to change it."
+        ]
+    if name == "PollConfig" and "poll" in d:
+        p = d["poll"]
+        return [
+            f"The generated `{api.client_class}` client polls after {p['initial_interval_s']} s, × {p['multiplier']} "
+            f"up to {p['max_interval_s']} s between polls, for at most {p['timeout_s']} s "
+            "(from `openapi/gen.yaml`); pass `poll_config=` to the client or `poll=` to `wait()` to change it."
+        ]
+    return []
