@@ -449,11 +449,14 @@ def _memory_md(res: dict[str, Any]) -> list[str]:
             f"{r['rss_import_kib'] / 1024:.1f}",
             f"{r['rss_peak_kib'] / 1024:.1f}",
             f"{(r['rss_peak_kib'] - r['rss_import_kib']) / 1024:.1f}",
+            f"{r.get('ru_maxrss_kib', 0) / 1024:.1f}",
         ]
         for r in sec["rows"]
         if "error" not in r
     ]
-    lines += _table(["SDK", "RSS after import MiB", "peak RSS MiB", "peak − import MiB"], rows)
+    lines += _table(
+        ["SDK", "RSS after import MiB", "peak RSS (VmHWM) MiB", "peak − import MiB", "ru_maxrss MiB"], rows
+    )
     return lines
 
 
@@ -523,8 +526,9 @@ def _why_md(res: dict[str, Any]) -> list[str]:
                 line += (
                     f" The default PollConfig (first delay {cfg[0]:g} s, ×{cfg[1]:g}, at most {cfg[2]:g} s, "
                     f"±10 % jitter) polls at about {prev:.2f} s and {nxt:.2f} s after submission, so a job "
-                    f"ending at {d:g} s is seen about {nxt - d:.2f} s late: the geometric delay outgrows "
-                    f"10 % of the elapsed time. Proposal (runtime/overlay owners): cap each delay at "
+                    f"ending at {d:g} s is seen about {nxt - d:.2f} s late (the measured lag differs from this "
+                    f"nominal one by the jitter, which accumulates over the delays): the geometric delay "
+                    f"outgrows 10 % of the elapsed time. Proposal (runtime/overlay owners): cap each delay at "
                     f"max(0.1 s, 10 % of the time since submission) and make jitter only shorten delays; "
                     f"that schedule would poll at {nxt2:.2f} s here ({n2} requests up to then instead of {n})."
                 )
