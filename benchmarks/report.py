@@ -106,7 +106,7 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
                 [
                     f"1. Call overhead, {mode}: SDK / raw httpx, median",
                     f"≤ {OVERHEAD_TARGET}×",
-                    f"{r['ratio_median']:.2f}× (rounds {r['ratio_round_min']:.2f}–{r['ratio_round_max']:.2f})",
+                    f"{r['ratio_median']:.3f}× (rounds {r['ratio_round_min']:.2f}–{r['ratio_round_max']:.2f})",
                     _verdict(r["ratio_median"] <= OVERHEAD_TARGET),
                 ]
             )
@@ -114,7 +114,7 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
                 [
                     f"1. Call overhead, {mode}: SDK / raw httpx, p99",
                     f"≤ {OVERHEAD_TARGET}×",
-                    f"{r['ratio_p99']:.2f}×",
+                    f"{r['ratio_p99']:.3f}×",
                     _verdict(r["ratio_p99"] <= OVERHEAD_TARGET),
                 ]
             )
@@ -497,8 +497,8 @@ def _why_md(res: dict[str, Any]) -> list[str]:
             missed = [k for k in ("ratio_median", "ratio_p99") if r[k] > OVERHEAD_TARGET]
             if missed:
                 notes.append(
-                    f"- **{r['variant']}**: {', '.join(k.replace('ratio_', '') for k in missed)} ratio above "
-                    f"{OVERHEAD_TARGET}×. Client CPU per call is {r['ratio_cpu']:.2f}× raw httpx "
+                    f"- **{r['variant']}**: {', '.join(k.replace('ratio_', '') + f' {r[k]:.3f}×' for k in missed)} "
+                    f"above {OVERHEAD_TARGET}×. Client CPU per call is {r['ratio_cpu']:.2f}× raw httpx "
                     f"({r['cpu_median_ms']:.3f} vs {r['baseline_cpu_median_ms']:.3f} ms); per-round median "
                     f"ratios range {r['ratio_round_min']:.2f}–{r['ratio_round_max']:.2f}. When the CPU ratio is "
                     "within target but a wall-clock ratio is not, the difference is scheduling noise on this "
