@@ -1,0 +1,190 @@
+"""Runs every comparison in one go and writes results.json, report.md and chart.png."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import bulk, completion, generation, overhead, servers, startup
+from ._paths import ROOT, ensure_src_on_path
+from .report import write_report
+
+SECTIONS = ("overhead", "completion", "bulk", "startup", "generator")
+PACKAGES = (
+    "alation-workflows",
+    "httpx",
+    "pydantic",
+    "ttd-workflows",
+    "allie-sdk",
+    "requests",
+    "openapi-python-client",
+    "ruff",
+    "starlette",
+    "uvicorn",
+    "matplotlib",
+)
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        if name == "alation-workflows":  # run from a checkout that is not pip-installed
+            import alation_workflows
+
+            return f"{alation_workflows.__version__} (checkout)"
+        return None
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "os": platform.platform(),
+        "packages": {p: _version(p) for p in PACKAGES},
+    }
+
+
+class Plan:
+    """Sizes of every comparison: the full run, or a tiny one for the smoke test."""
+
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        if quick:
+            self.overhead = {"rounds": 2, "block": 5, "warmup": 3}
+            self.completion = [(0.0, 1)]
+            self.bulk_n, self.bulk_duration = 50, 0.0
+            self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
+            self.startup_repeats, self.startup_warmup = 1, 0
+            self.startup_only: tuple[str, ...] | None = ("alation-workflows",)
+            self.generator_repeats = 1
+            self.generator_extras = False
+        else:
+            self.overhead = {"rounds": 30, "block": 40, "warmup": 100}
+            self.completion = [(0.2, 5), (1.0, 3), (5.0, 2), (30.0, 1)]
+            self.bulk_n, self.bulk_duration = 10_000, 1.0
+            self.bulk_subjects = None
+            self.startup_repeats, self.startup_warmup = 15, 2
+            self.startup_only = None
+            self.generator_repeats = 5
+            self.generator_extras = True
+
+
+def _section(results: dict[str, Any], name: str, fn: Any) -> None:
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    print(f"== {name} ...", file=sys.stderr, flush=True)
+    try:
+        results[name] = fn()
+    except Exception as exc:  # one broken comparison must not hide the others; it is reported
+        results[name] = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+        print(results[name]["traceback"], file=sys.stderr)
+    results[name]["seconds"] = time.perf_counter() - started
+    results[name]["loadavg_before"] = load_before
+    results[name]["loadavg_after"] = os.getloadavg()
+    print(f"   {name}: {results[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
+
+
+def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
+    ensure_src_on_path()
+    plan = Plan(quick)
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "command": "python -m benchmarks" + (" --quick" if quick else ""),
+        "machine": machine(),
+        "loadavg_start": os.getloadavg(),
+    }
+    t0 = time.perf_counter()
+    with servers.simulator() as sim, servers.stub() as stub:
+        _ = sim.url, stub.url  # both children started above; wait for both to listen
+        if "overhead" in only:
+
+            def do_overhead() -> dict[str, Any]:
+                from alation_workflows import Workflows, models
+
+                with Workflows(server_url=sim.url, token=servers.TOKEN) as wf:
+                    job = wf.documents.create_documents(
+                        request=[models.DocumentIn(title="probe", document_hub_id=1)]
+                    )
+                    job.wait(timeout=30)
+                    job_id = job.id
+                assert job_id is not None
+                try:
+                    return overhead.run(sim.url, stub.url, job_id, **plan.overhead)
+                finally:
+                    sim.command(op="clear")
+
+            _section(results, "overhead", do_overhead)
+        if "completion" in only:
+            _section(results, "completion", lambda: completion.run(sim, plan.completion))
+        if "bulk" in only:
+            _section(
+                results,
+                "bulk",
+                lambda: bulk.run(sim, plan.bulk_n, plan.bulk_duration, only=plan.bulk_subjects),
+            )
+    if "startup" in only:
+        _section(
+            results,
+            "startup",
+            lambda: startup.run(plan.startup_repeats, plan.startup_warmup, only=plan.startup_only),
+        )
+    if "generator" in only:
+        _section(
+            results,
+            "generator",
+            lambda: generation.run(
+                plan.generator_repeats,
+                warmup=plan.generator_extras,
+                with_opc=plan.generator_extras,
+                inprocess=plan.generator_extras,
+            ),
+        )
+    results["total_seconds"] = time.perf_counter() - t0
+    results["loadavg_end"] = os.getloadavg()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    write_report(results, out_dir)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); numbers mean nothing")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results)")
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
+    )
+    args = parser.parse_args(argv)
+    only = tuple(s.strip() for s in args.only.split(",") if s.strip())
+    unknown = [s for s in only if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}")
+    out = args.out or (ROOT / "benchmarks" / ("results-quick" if args.quick else "results"))
+    results = run(out, quick=args.quick, only=only)
+    print(f"wrote {out / 'report.md'} in {results['total_seconds']:.0f} s", file=sys.stderr)
+    failed = [name for name in only if "error" in results.get(name, {})]
+    return 1 if failed else 0
