@@ -1,22 +1,22 @@
 """Schemathesis: requests generated from the spec, sent to the simulator over loopback, answers checked against the spec.
 
-Two bounded runs: schema-valid requests must get answers that conform to the spec (status,
-content type, headers, body schema); schema-invalid requests must never crash the simulator.
+Two bounded, deterministic runs (the same requests every time): schema-valid requests must get
+answers that conform to the spec (status, content type, headers, body schema); schema-invalid
+requests must never crash the simulator and must be rejected with a 4XX. One uvicorn server
+serves the whole session; each operation gets a fresh simulator (the `alation_server` fixture).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
-from alation_workflows.testing import Simulator
+from alation_workflows.testing.pytest_plugin import ServedSimulator
 
 SPEC = str(Path(__file__).parents[1] / "openapi" / "alation-workflows.yaml")
 
@@ -51,41 +51,29 @@ CONFORMANCE = [
     checks.response_headers_conformance,
     checks.response_schema_conformance,
 ]
+# Never a 5XX, and a request that violates the spec is refused (4XX), not acted on.
+REJECTION = [checks.not_a_server_error, checks.negative_data_rejection]
 
-# Simulator crashes schemathesis found, reported to the simulator's owner; remove once fixed.
-KNOWN = {
-    "PUT /integration/v1/business_policies/": "simulator job crashes on object items in policy_group_ids",
-    "POST /integration/v1/remove_dup_users_accts/": "simulator 500 (csv.Error) on a csv_file with a lone CR",
-}
-
-
-@pytest.fixture
-def simulator_url() -> Iterator[tuple[str, str]]:
-    # A fresh simulator per operation (examples of one operation share it, hence the suppressed
-    # health check): a crash in one operation's job cannot spill into the next.
-    sim = Simulator(token="schemathesis-token")
-    with sim.serve() as url:
-        yield url, sim.token or ""
+# Examples of one operation share its simulator (hence the suppressed function-scoped-fixture
+# health check); derandomize + no example database: the same requests on every run.
+FUZZ = {"deadline": None, "derandomize": True, "database": None, "suppress_health_check": list(HealthCheck)}
 
 
-def _run(case: schemathesis.Case, url: str, token: str, which: list[object]) -> None:
-    if case.operation.label in KNOWN:
-        # Only the 5XX of a known bug is tolerated; every other check still applies.
-        which = [c for c in which if c not in (checks.not_a_server_error, checks.status_code_conformance)]
-    case.call_and_validate(base_url=url, headers={"TOKEN": token}, timeout=5, checks=which)
+def _run(case: schemathesis.Case, server: ServedSimulator, which: list[object]) -> None:
+    case.call_and_validate(base_url=server.url, headers={"TOKEN": server.token}, timeout=5, checks=which)
 
 
 @positive.parametrize()
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, **FUZZ)
 def test_valid_requests_get_answers_that_conform_to_the_spec(
-    case: schemathesis.Case, simulator_url: tuple[str, str]
+    case: schemathesis.Case, alation_server: ServedSimulator
 ) -> None:
-    _run(case, *simulator_url, CONFORMANCE)
+    _run(case, alation_server, CONFORMANCE)
 
 
 @negative.parametrize()
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
-def test_invalid_requests_never_crash_the_simulator(
-    case: schemathesis.Case, simulator_url: tuple[str, str]
+@settings(max_examples=2, **FUZZ)
+def test_invalid_requests_are_rejected_and_never_crash_the_simulator(
+    case: schemathesis.Case, alation_server: ServedSimulator
 ) -> None:
-    _run(case, *simulator_url, [checks.not_a_server_error])
+    _run(case, alation_server, REJECTION)

@@ -135,7 +135,8 @@ def test_terms(api: Api) -> None:
 
 
 def test_business_policies_task_handle_and_text_result(api: Api) -> None:
-    items = [{"title": f"P{i}", "policy_group_ids": [1]} for i in range(300)] + [{"description": "no title"}]
+    # The last item is schema-valid but names a policy group that does not exist: it fails inside the job.
+    items = [{"title": f"P{i}", "policy_group_ids": [1]} for i in range(300)] + [{"title": "X", "policy_group_ids": [999]}]
     handle = api.submit("POST", "/integration/v1/business_policies/", json=items)
     task = handle["task"]
     assert set(handle) == {"task"}
@@ -291,7 +292,7 @@ def test_virtual_file_system(api: Api) -> None:
 
 
 def test_query_log_ingestion_plain_string_result(api: Api) -> None:
-    event = {"userName": "u", "sessionId": "s1", "text": "select 1", "startTime": "2024-01-01 00:00:00.000", "defaultDatabases": []}
+    event = {"userName": "u", "sessionId": "s1", "text": "select 1", "startTime": "2024-01-01 00:00:00.000", "defaultDatabases": "sales"}
     result = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event))
     assert result == "Bulk Query Ingestion Succeeded: 1 new events ingested, 0 previously-ingested events skipped."
     again = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event))
@@ -304,25 +305,27 @@ def test_query_log_ingestion_plain_string_result(api: Api) -> None:
 def test_data_quality_fields_values_and_deletes(api: Api) -> None:
     api.run("POST", "/integration/v2/schema/?ds_id=1", json=[{"key": "1.s"}])
     api.run("POST", "/integration/v2/table/?ds_id=1", json=[{"key": "1.s.t"}])
-    body = {
-        "fields": [{"field_key": "rows", "name": "Row count", "type": "NUMERIC"}],
+    # The spec allows fields or values per request (oneOf, no extra properties), not both at once.
+    fields = {"fields": [{"field_key": "rows", "name": "Row count", "type": "NUMERIC"}]}
+    values = {
         "values": [
             {"field_key": "rows", "object_key": "1.s.t", "object_type": "TABLE", "status": "GOOD", "value": 10},
             {"field_key": "rows", "object_key": "1.s.missing", "object_type": "TABLE", "status": "ALERT", "value": 0},
         ],
     }
-    handle = api.submit("POST", "/integration/v1/data_quality/", json=body)
+    handle = api.submit("POST", "/integration/v1/data_quality/", json=fields)
     assert handle == {"job_id": handle["job_id"], "href": f"/api/v1/bulk_metadata/job/?id={handle['job_id']}"}
-    result = api.job(id=handle["job_id"])["result"]
-    assert result["fields"]["created"] == {"count": 1, "sample": [{"field_key": "rows"}]}
+    assert api.job(id=handle["job_id"])["result"]["fields"]["created"] == {"count": 1, "sample": [{"field_key": "rows"}]}
+    result = api.job(id=api.submit("POST", "/integration/v1/data_quality/", json=values)["job_id"])["result"]
     assert result["values"]["created"]["count"] == 2
     attribution = result["created_object_attribution"]
     assert (attribution["success_count"], attribution["failure_count"]) == (1, 1)
     assert attribution["failure_sample"] == [{"field_key": "rows", "object_key": "1.s.missing"}]
     assert result["flag_counts"] == {"GOOD": 1, "WARNING": 0, "ALERT": 1}
     assert isinstance(result["total_duration"], float)
-    again = api.job(id=api.submit("POST", "/integration/v1/data_quality/", json=body)["job_id"])["result"]
-    assert again["fields"]["updated"]["count"] == 1 and again["values"]["updated"]["count"] == 2
+    again_fields = api.job(id=api.submit("POST", "/integration/v1/data_quality/", json=fields)["job_id"])["result"]
+    again = api.job(id=api.submit("POST", "/integration/v1/data_quality/", json=values)["job_id"])["result"]
+    assert again_fields["fields"]["updated"]["count"] == 1 and again["values"]["updated"]["count"] == 2
     deleted = api.job(id=api.submit("DELETE", "/integration/v1/data_quality/", json={"fields": ["rows", "nope"]})["job_id"])["result"]
     assert deleted["fields"]["deleted"]["count"] == 1 and deleted["fields"]["not_found"]["sample"] == [{"field_key": "nope"}]
     assert deleted["values"]["deleted"]["count"] == 2 and set(deleted) == {"fields", "values", "total_duration"}

@@ -97,6 +97,7 @@ class JobRegistry:
 
     def _finish(self, job: Job, now: float) -> None:
         started = time.perf_counter()
+        crash: str | None = None
         if job.fail_with is not None:
             job.status, job.result = "failed", job.fail_with
         else:
@@ -105,8 +106,11 @@ class JobRegistry:
                 job.status = "successful"
             except JobFailure as failure:
                 job.status, job.result = "failed", failure.result
+            except Exception as exc:  # a crashing work function ends its own job, never the simulator
+                crash = f"Job failed: internal error {type(exc).__name__}: {exc}"
+                job.status, job.result = "failed", crash
         took = max(now - job.created, 0.0) + (time.perf_counter() - started)
-        job.msg = f"Job finished in {took:.6f} seconds at {datetime.now(UTC).isoformat(' ')}"
+        job.msg = crash or f"Job finished in {took:.6f} seconds at {datetime.now(UTC).isoformat(' ')}"
         for callback in job.then:
             callback(job)
 

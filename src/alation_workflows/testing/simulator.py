@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections import Counter
@@ -14,7 +15,11 @@ from .auth import TokenStore
 from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
 from .state import CatalogState
+from .validation import check_body
 from .wire import BadBody, Reject, SimRequest, SimResponse
+
+# Simulator attributes a handler may change (swapped for copies during a dry run).
+_MUTABLE = ("catalog", "jobs", "tokens", "faults", "oauth_clients", "deleted_domains")
 
 
 class Submissions:
@@ -162,17 +167,48 @@ class Simulator:
             denied = self.tokens.check(request)
             if denied is not None:
                 return denied
-        request.processed = True
         request.operation = route.operation_id
+        invalid = check_body((route.operation_id, *route.aliases), request)
+        if invalid is not None:
+            # The handler's own checks answer in Alation's exact words; run it on a throwaway copy
+            # of the state and fall back to the spec's verdict for what it lets through.
+            with self._dry_run():
+                try:
+                    rejected = self._run_handler(route, request, params)
+                except Exception:  # the body is invalid anyway: the spec's 400 answers it
+                    return invalid
+            return rejected if rejected.status >= 400 else invalid
+        request.processed = True
+        response = self._run_handler(route, request, params)
+        if request.method != "GET" and 200 <= response.status < 300:
+            self.submissions.record(route.operation_id, request.method, request.path)
+        return response
+
+    def _run_handler(self, route: Route, request: SimRequest, params: dict[str, Any] | None) -> SimResponse:
         try:
-            response = route.handler(self, request, **(params or {}))
+            return route.handler(self, request, **(params or {}))
         except Reject as rejected:
             return rejected.response
         except BadBody as bad:
             return SimResponse.json(400, {"detail": str(bad), "code": "400000"})
-        if request.method != "GET" and 200 <= response.status < 300:
-            self.submissions.record(route.operation_id, request.method, request.path)
-        return response
+
+    @contextmanager
+    def _dry_run(self) -> Iterator[None]:
+        """Everything a handler may change is swapped for a copy, and the originals put back after."""
+        saved = {name: getattr(self, name) for name in _MUTABLE}
+        # Locks and the simulator itself are shared, not copied (a lock cannot be).
+        memo: dict[int, Any] = {
+            id(self): self,
+            id(self.lock): self.lock,
+            id(self.faults._lock): self.faults._lock,
+        }
+        for name, value in saved.items():
+            setattr(self, name, copy.deepcopy(value, memo))
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
 
     def start_job(self, request: SimRequest, work: Work | None, *, name_prefix: str | None = None) -> Job:
         """Queue a job for the operation being handled; job faults (never_finish, fail_job) apply here."""

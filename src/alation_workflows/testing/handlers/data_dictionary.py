@@ -38,10 +38,13 @@ def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int
     parts = multipart_parts(request)
     if "file" not in parts:
         raise Reject(400, {"detail": {"file": ["No file was submitted."]}, "code": "400000"})
-    overwrite = parts.get("overwrite_values", (None, b""))[1].decode().strip().lower()
+    overwrite = parts.get("overwrite_values", (None, b""))[1].decode(errors="replace").strip().lower()
     if overwrite not in ("true", "false"):
         raise Reject(400, {"detail": {"overwrite_values": ["Must be a valid boolean."]}, "code": "400000"})
-    rows = list(csv.DictReader(io.StringIO(parts["file"][1].decode("utf-8-sig", errors="replace"))))
+    try:
+        rows = list(csv.DictReader(io.StringIO(parts["file"][1].decode("utf-8-sig", errors="replace"))))
+    except csv.Error as exc:
+        raise Reject(400, {"detail": f"The file is not a valid CSV file: {exc}.", "code": "400000"}) from exc
     if rows and "key" not in rows[0]:
         raise Reject(400, {"detail": "The CSV file must have a 'key' column.", "code": "400000"})
     rdbms = object_type in ("data", "schema", "table")

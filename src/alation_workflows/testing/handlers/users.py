@@ -56,7 +56,10 @@ def remove_duplicates(sim: Simulator, request: SimRequest) -> SimResponse:
     parts = multipart_parts(request)
     if "csv_file" not in parts:
         raise Reject(400, {"detail": "csv_file is required.", "code": "400000"})
-    rows = list(csv.DictReader(io.StringIO(parts["csv_file"][1].decode("utf-8", errors="replace"))))
+    try:
+        rows = list(csv.DictReader(io.StringIO(parts["csv_file"][1].decode("utf-8", errors="replace"))))
+    except csv.Error as exc:
+        raise Reject(400, {"detail": f"csv_file is not a valid CSV file: {exc}.", "code": "400000"}) from exc
     if rows and not set(COLUMNS) <= set(rows[0]):
         raise Reject(
             400, {"detail": f"csv_file must have the columns {', '.join(COLUMNS)}.", "code": "400000"}
@@ -64,8 +67,9 @@ def remove_duplicates(sim: Simulator, request: SimRequest) -> SimResponse:
     by_name = {str(u["username"]): u for u in sim.catalog.users.values()}
     suspended = 0
     for row in rows:
-        user = by_name.get(row["Username"])
-        if user is not None and row["Action"].strip().upper() == "SUSPEND" and not user["suspended"]:
+        user = by_name.get(row["Username"] or "")
+        action = row["Action"] or ""  # a short row has None for its missing columns
+        if user is not None and action.strip().upper() == "SUSPEND" and not user["suspended"]:
             user["suspended"] = True
             user["username"] = f"{user['username']}_dup_{user['id']}"
             suspended += 1

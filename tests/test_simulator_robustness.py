@@ -1,0 +1,133 @@
+"""Simulator robustness: inputs fuzzing found to crash it, and spec violations it must refuse (loopback HTTP)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from alation_workflows.testing import Simulator
+from alation_workflows.testing.pytest_plugin import ServedSimulator
+from alation_workflows.testing.validation import SNAPSHOT, render_snapshot
+
+JOB = "/api/v1/bulk_metadata/job/"
+DOCS = "/integration/v2/document/"
+POLICIES = "/integration/v1/business_policies/"
+DUP_USERS = "/integration/v1/remove_dup_users_accts/"
+
+
+@pytest.fixture
+def client(alation_server: ServedSimulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=alation_server.url, headers={"TOKEN": alation_server.token}, timeout=2) as c:
+        yield c
+
+
+def _job(client: httpx.Client, job_id: int) -> dict:
+    r = client.get(JOB, params={"id": job_id})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_crashing_job_fails_alone_and_the_simulator_keeps_serving(
+    client: httpx.Client, alation_server: ServedSimulator
+) -> None:
+    sim = alation_server.sim
+    sim.set_job_duration(0.05)
+    r = client.post(DOCS, json=[{"title": "T", "document_hub_id": 1}])
+    assert r.status_code == 202, r.text
+    crashing = sim.jobs.by_id[r.json()["job_id"]]
+
+    def work() -> None:
+        raise KeyError("boom")
+
+    crashing.work = work
+    # A second job queued behind the crashing one still finishes.
+    later = client.post(DOCS, json=[{"title": "U", "document_hub_id": 1}]).json()["job_id"]
+    deadline = 50
+    while sim.job(id=later).status == "running" and deadline:  # bounded: jobs finish after 0.05 s
+        deadline -= 1
+        client.get(JOB, params={"id": later})
+        time.sleep(0.01)
+    failed = _job(client, crashing.id)
+    assert failed["status"] == "failed"
+    assert "KeyError" in failed["msg"] and "boom" in failed["msg"]
+    assert "KeyError" in failed["result"]
+    assert _job(client, later)["status"] == "successful"
+    assert client.post(DOCS, json=[{"title": "V", "document_hub_id": 1}]).status_code == 202
+
+
+def test_object_items_in_policy_group_ids_are_a_400_at_submit(client: httpx.Client) -> None:
+    created = client.post(POLICIES, json=[{"title": "P"}])
+    assert created.status_code == 202
+    r = client.put(POLICIES, json=[{"id": 101, "policy_group_ids": {"add": [1, {"x": 1}]}}])
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["code"] == "400000" and "policy_group_ids/add/1" in body["detail"]
+    assert "is not of type 'integer'" in body["detail"] and body["errors"]
+    # Nothing was queued, and the simulator still answers.
+    assert client.get(JOB, params={"id": 1}).status_code in (200, 400, 404)
+    assert client.post(POLICIES, json=[{"title": "Q"}]).status_code == 202
+
+
+def test_empty_title_on_policy_update_is_a_400(client: httpx.Client, alation_server: ServedSimulator) -> None:
+    r = client.put(POLICIES, json=[{"id": 101, "title": ""}])
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "400000" and "title" in r.json()["detail"]
+    assert alation_server.sim.submissions.total() == 0 and alation_server.sim.jobs.by_id == {}
+
+
+def test_a_csv_file_with_a_lone_cr_is_a_400(client: httpx.Client) -> None:
+    files = {"csv_file": ("dups.csv", b'SN,Username,email,Action,Group\r1,"a\rb",x,SUSPEND,1\n', "text/csv")}
+    r = client.post(DUP_USERS, files=files)
+    assert r.status_code in (200, 400), r.text  # quoted CR is legal CSV
+    lone = {"csv_file": ("dups.csv", b'SN,Username\n"x"\ry,1\n', "text/csv")}
+    r = client.post(DUP_USERS, files=lone)
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "400000" and "not a valid CSV" in r.json()["detail"]
+
+
+def test_a_short_csv_row_does_not_crash(client: httpx.Client) -> None:
+    files = {"csv_file": ("dups.csv", b"SN,Username,email,Action,Group\n1,admin\n", "text/csv")}
+    r = client.post(DUP_USERS, files=files)
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "expected"),
+    [
+        # endpoint-family error shapes for a violation the handler itself lets through
+        (POLICIES, [{"title": "P", "description": 5}], {"code": "400000"}),
+        ("/integration/v2/bi/server/", [{"uri": "u", "title": "t", "description": 5}], {"code": "400002"}),
+        ("/integration/v2/schema/?ds_id=1", [{"key": "1.s", "title": 5}], {"code": "400010"}),
+    ],
+)
+def test_spec_violations_get_the_endpoints_400_shape(
+    client: httpx.Client, alation_server: ServedSimulator, path: str, body: object, expected: dict
+) -> None:
+    r = client.post(path, json=body)
+    assert r.status_code == 400, r.text
+    assert expected.items() <= r.json().items() and r.json()["detail"]
+    assert alation_server.sim.submissions.total() == 0
+
+
+def test_a_rejected_request_leaves_no_trace_from_the_handlers_dry_run(
+    alation_server: ServedSimulator,
+) -> None:
+    sim: Simulator = alation_server.sim
+    sim.faults.inject("fail_job", path=POLICIES, times=1)
+    with httpx.Client(base_url=alation_server.url, headers={"TOKEN": alation_server.token}, timeout=2) as c:
+        assert c.post(POLICIES, json=[{"title": ""}]).status_code == 400
+        ok = c.post(POLICIES, json=[{"title": "P"}])
+        # The job fault was not used up by the rejected request's dry run.
+        assert _job(c, ok.json()["task"]["id"])["status"] == "failed"
+    assert sim.state.policies == {} and len(sim.jobs.by_id) == 1
+
+
+def test_the_request_schema_snapshot_matches_the_spec() -> None:
+    spec = Path(__file__).parents[1] / "openapi" / "alation-workflows.yaml"
+    assert SNAPSHOT.read_text(encoding="utf-8") == render_snapshot(spec), (
+        "request_schemas.json is stale: run `python -m alation_workflows.testing.validation`"
+    )
