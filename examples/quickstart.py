@@ -157,7 +157,7 @@ def main() -> None:
             )
         ]
         value_batches = submit_batches(
-            wf.custom_field_values.update_custom_field_values_async, values, progress=progress_for("values")
+            wf.custom_field_values.update_custom_field_values, values, progress=progress_for("values")
         )
         followups = sum(len(b.handle.followups) for b in value_batches if b.handle is not None)
 

@@ -195,7 +195,7 @@ def test_custom_field_values_follow_the_legacy_job(cloud_native: tuple[str, Simu
             request=[models.CustomFieldIn(field_type=models.CustomFieldType.RICH_TEXT, name_singular="Note")]
         ).wait()
         [field_id] = [i for m in fields.result or [] if m.data for i in m.data.field_ids or []]
-        handle = wf.custom_field_values.update_custom_field_values_async(
+        handle = wf.custom_field_values.update_custom_field_values(
             request=[models.CustomFieldValueUpdate(field_id=field_id, otype="table", oid=7, value="<p>x</p>")]
         )
         done = handle.wait()

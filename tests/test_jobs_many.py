@@ -22,7 +22,7 @@ from alation_workflows.jobs import (
     wait_all_async,
 )
 from alation_workflows.jobs import progress as progress_mod
-from alation_workflows.jobs.batches import operation_of
+from alation_workflows.jobs.batches import operation_of  # re-exported from the runtime
 from tests.jobs_fakes import FakeAlation, created
 
 
@@ -163,10 +163,10 @@ def test_operation_of_finds_the_spec_operation_of_sync_and_async_methods() -> No
         cfv = wf.custom_field_values
         found = [
             operation_of(m)
-            for m in (cfv.update_custom_field_values_async, cfv.update_custom_field_values_async_async)
+            for m in (cfv.update_custom_field_values, cfv.update_custom_field_values_async)
         ]
         assert [(op.id, op.batch_limit) for op in found if op] == [
-            ("updateCustomFieldValuesAsync", 10000)
+            ("updateCustomFieldValues", 10000)
         ] * 2
         assert operation_of(wf.documents.create_documents_async) is operation_of(
             wf.documents.create_documents

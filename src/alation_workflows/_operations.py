@@ -370,8 +370,8 @@ CREATE_CUSTOM_FIELDS = Operation(
     batch_limit=1000,
 )
 
-UPDATE_CUSTOM_FIELD_VALUES_ASYNC = Operation(
-    id="updateCustomFieldValuesAsync",
+UPDATE_CUSTOM_FIELD_VALUES = Operation(
+    id="updateCustomFieldValues",
     method="PUT",
     path="/integration/v2/custom_field_value/async/",
     retry="submit",
@@ -1164,7 +1164,7 @@ OPERATIONS: dict[str, Operation] = {
     "deleteBusinessPolicies": DELETE_BUSINESS_POLICIES,
     "updateBusinessPolicies": UPDATE_BUSINESS_POLICIES,
     "createCustomFields": CREATE_CUSTOM_FIELDS,
-    "updateCustomFieldValuesAsync": UPDATE_CUSTOM_FIELD_VALUES_ASYNC,
+    "updateCustomFieldValues": UPDATE_CUSTOM_FIELD_VALUES,
     "createColumns": CREATE_COLUMNS,
     "createSchemas": CREATE_SCHEMAS,
     "createTables": CREATE_TABLES,

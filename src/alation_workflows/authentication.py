@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 
 
 class Authentication(Group):
     """Refresh tokens and API access tokens. These calls authenticate with the tokens in their body, not with the TOKEN header."""
 
+    @operation(ops.CREATE_API_ACCESS_TOKEN)
     def create_api_access_token(
         self,
         *,
@@ -42,6 +43,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_API_ACCESS_TOKEN)
     async def create_api_access_token_async(
         self,
         *,
@@ -70,6 +72,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.REVOKE_API_ACCESS_TOKENS)
     def revoke_api_access_tokens(
         self,
         *,
@@ -97,6 +100,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.REVOKE_API_ACCESS_TOKENS)
     async def revoke_api_access_tokens_async(
         self,
         *,
@@ -124,6 +128,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.VALIDATE_API_ACCESS_TOKEN)
     def validate_api_access_token(
         self,
         *,
@@ -151,6 +156,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.VALIDATE_API_ACCESS_TOKEN)
     async def validate_api_access_token_async(
         self,
         *,
@@ -178,6 +184,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.VALIDATE_REFRESH_TOKEN)
     def validate_refresh_token(
         self,
         *,
@@ -206,6 +213,7 @@ class Authentication(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.VALIDATE_REFRESH_TOKEN)
     async def validate_refresh_token_async(
         self,
         *,

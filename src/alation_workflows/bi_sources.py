@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class BISources(Group):
     """Virtual BI servers (created synchronously) and their folders, reports and report columns (upserted by background jobs)."""
 
+    @operation(ops.CREATE_BI_FOLDERS)
     def create_bi_folders(
         self,
         *,
@@ -46,6 +47,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_FOLDERS)
     async def create_bi_folders_async(
         self,
         *,
@@ -77,6 +79,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_REPORT_COLUMNS)
     def create_bi_report_columns(
         self,
         *,
@@ -109,6 +112,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_REPORT_COLUMNS)
     async def create_bi_report_columns_async(
         self,
         *,
@@ -141,6 +145,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_REPORTS)
     def create_bi_reports(
         self,
         *,
@@ -172,6 +177,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_REPORTS)
     async def create_bi_reports_async(
         self,
         *,
@@ -203,6 +209,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_SERVERS)
     def create_bi_servers(
         self,
         *,
@@ -231,6 +238,7 @@ class BISources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BI_SERVERS)
     async def create_bi_servers_async(
         self,
         *,

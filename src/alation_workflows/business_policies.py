@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class BusinessPolicies(Group):
     """Business policies (create and update run as background tasks; delete is synchronous)."""
 
+    @operation(ops.CREATE_BUSINESS_POLICIES)
     def create_business_policies(
         self,
         *,
@@ -47,6 +48,7 @@ class BusinessPolicies(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_BUSINESS_POLICIES)
     async def create_business_policies_async(
         self,
         *,
@@ -79,6 +81,7 @@ class BusinessPolicies(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_BUSINESS_POLICIES)
     def delete_business_policies(
         self,
         *,
@@ -106,6 +109,7 @@ class BusinessPolicies(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_BUSINESS_POLICIES)
     async def delete_business_policies_async(
         self,
         *,
@@ -133,6 +137,7 @@ class BusinessPolicies(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_BUSINESS_POLICIES)
     def update_business_policies(
         self,
         *,
@@ -163,6 +168,7 @@ class BusinessPolicies(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_BUSINESS_POLICIES)
     async def update_business_policies_async(
         self,
         *,

@@ -8,14 +8,15 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class CustomFieldValues(Group):
     """Custom field values on catalog objects (bulk upsert runs as a background job)."""
 
-    def update_custom_field_values_async(
+    @operation(ops.UPDATE_CUSTOM_FIELD_VALUES)
+    def update_custom_field_values(
         self,
         *,
         request: Sequence[models.CustomFieldValueUpdate],
@@ -40,14 +41,15 @@ class CustomFieldValues(Group):
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
         return self._submit(
-            ops.UPDATE_CUSTOM_FIELD_VALUES_ASYNC,
-            "update_custom_field_values_async",
+            ops.UPDATE_CUSTOM_FIELD_VALUES,
+            "update_custom_field_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
-    async def update_custom_field_values_async_async(
+    @operation(ops.UPDATE_CUSTOM_FIELD_VALUES)
+    async def update_custom_field_values_async(
         self,
         *,
         request: Sequence[models.CustomFieldValueUpdate],
@@ -72,8 +74,8 @@ class CustomFieldValues(Group):
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
         return await self._submit_async(
-            ops.UPDATE_CUSTOM_FIELD_VALUES_ASYNC,
-            "update_custom_field_values_async_async",
+            ops.UPDATE_CUSTOM_FIELD_VALUES,
+            "update_custom_field_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),

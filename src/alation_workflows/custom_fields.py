@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class CustomFields(Group):
     """Custom field definitions (bulk create runs as a background job)."""
 
+    @operation(ops.CREATE_CUSTOM_FIELDS)
     def create_custom_fields(
         self,
         *,
@@ -45,6 +46,7 @@ class CustomFields(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_CUSTOM_FIELDS)
     async def create_custom_fields_async(
         self,
         *,

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class DataQuality(Group):
     """Data quality fields and values (create, update and delete run as background jobs)."""
 
+    @operation(ops.DELETE_DATA_QUALITY_FIELDS)
     def delete_data_quality_fields(
         self,
         *,
@@ -44,6 +45,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DATA_QUALITY_FIELDS)
     async def delete_data_quality_fields_async(
         self,
         *,
@@ -73,6 +75,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DATA_QUALITY_VALUES)
     def delete_data_quality_values(
         self,
         *,
@@ -103,6 +106,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DATA_QUALITY_VALUES)
     async def delete_data_quality_values_async(
         self,
         *,
@@ -133,6 +137,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_DATA_QUALITY_FIELDS)
     def post_data_quality_fields(
         self,
         *,
@@ -164,6 +169,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_DATA_QUALITY_FIELDS)
     async def post_data_quality_fields_async(
         self,
         *,
@@ -195,6 +201,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_DATA_QUALITY_VALUES)
     def post_data_quality_values(
         self,
         *,
@@ -227,6 +234,7 @@ class DataQuality(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_DATA_QUALITY_VALUES)
     async def post_data_quality_values_async(
         self,
         *,

@@ -9,13 +9,14 @@ from typing import Union
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Dataflows(Group):
     """Dataflow (lineage) objects and their paths (create, update and delete run as background jobs)."""
 
+    @operation(ops.CREATE_DATAFLOWS)
     def create_dataflows(
         self,
         *,
@@ -48,6 +49,7 @@ class Dataflows(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_DATAFLOWS)
     async def create_dataflows_async(
         self,
         *,
@@ -80,6 +82,7 @@ class Dataflows(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DATAFLOWS)
     def delete_dataflows(
         self,
         *,
@@ -112,6 +115,7 @@ class Dataflows(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DATAFLOWS)
     async def delete_dataflows_async(
         self,
         *,
@@ -144,6 +148,7 @@ class Dataflows(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DATAFLOWS)
     def update_dataflows(
         self,
         *,
@@ -173,6 +178,7 @@ class Dataflows(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DATAFLOWS)
     async def update_dataflows_async(
         self,
         *,

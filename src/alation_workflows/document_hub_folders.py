@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class DocumentHubFolders(Group):
     """Folders of document hubs (create and update run as background jobs; delete is synchronous)."""
 
+    @operation(ops.CREATE_DOCUMENT_HUB_FOLDERS)
     def create_document_hub_folders(
         self,
         *,
@@ -44,6 +45,7 @@ class DocumentHubFolders(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_DOCUMENT_HUB_FOLDERS)
     async def create_document_hub_folders_async(
         self,
         *,
@@ -73,6 +75,7 @@ class DocumentHubFolders(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DOCUMENT_HUB_FOLDERS)
     def delete_document_hub_folders(
         self,
         *,
@@ -100,6 +103,7 @@ class DocumentHubFolders(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DOCUMENT_HUB_FOLDERS)
     async def delete_document_hub_folders_async(
         self,
         *,
@@ -127,6 +131,7 @@ class DocumentHubFolders(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DOCUMENT_HUB_FOLDERS)
     def update_document_hub_folders(
         self,
         *,
@@ -155,6 +160,7 @@ class DocumentHubFolders(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DOCUMENT_HUB_FOLDERS)
     async def update_document_hub_folders_async(
         self,
         *,

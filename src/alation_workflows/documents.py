@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Documents(Group):
     """Documents in document hubs (create and update run as background jobs; delete is synchronous)."""
 
+    @operation(ops.CREATE_DOCUMENTS)
     def create_documents(
         self,
         *,
@@ -45,6 +46,7 @@ class Documents(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_DOCUMENTS)
     async def create_documents_async(
         self,
         *,
@@ -75,6 +77,7 @@ class Documents(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DOCUMENTS)
     def delete_documents(
         self,
         *,
@@ -102,6 +105,7 @@ class Documents(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_DOCUMENTS)
     async def delete_documents_async(
         self,
         *,
@@ -129,6 +133,7 @@ class Documents(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DOCUMENTS)
     def update_documents(
         self,
         *,
@@ -159,6 +164,7 @@ class Documents(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_DOCUMENTS)
     async def update_documents_async(
         self,
         *,

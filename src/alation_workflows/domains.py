@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Domains(Group):
     """Domain membership of catalog objects (synchronous for small requests, a background job for large ones)."""
 
+    @operation(ops.ASSIGN_DOMAIN_MEMBERSHIP)
     def assign_domain_membership(
         self,
         *,
@@ -47,6 +48,7 @@ class Domains(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.ASSIGN_DOMAIN_MEMBERSHIP)
     async def assign_domain_membership_async(
         self,
         *,

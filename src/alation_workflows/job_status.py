@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 
 
 class JobStatus(Group):
     """Status and result of the background jobs that bulk operations start."""
 
+    @operation(ops.GET_JOB_STATUS)
     def get_job_status(
         self,
         *,
@@ -47,6 +48,7 @@ class JobStatus(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.GET_JOB_STATUS)
     async def get_job_status_async(
         self,
         *,

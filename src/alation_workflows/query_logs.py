@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class QueryLogs(Group):
     """Query log ingestion for a data source (a background job)."""
 
+    @operation(ops.PUSH_QUERY_LOGS)
     def push_query_logs(
         self,
         *,
@@ -48,6 +49,7 @@ class QueryLogs(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.PUSH_QUERY_LOGS)
     async def push_query_logs_async(
         self,
         *,

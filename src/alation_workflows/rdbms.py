@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class RDBMS(Group):
     """Schemas, tables, columns and nested (child) columns of relational data sources, through the Relational Integration API v2 (all writes run as background jobs)."""
 
+    @operation(ops.CREATE_COLUMNS)
     def create_columns(
         self,
         *,
@@ -47,6 +48,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_COLUMNS)
     async def create_columns_async(
         self,
         *,
@@ -79,6 +81,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_SCHEMAS)
     def create_schemas(
         self,
         *,
@@ -111,6 +114,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_SCHEMAS)
     async def create_schemas_async(
         self,
         *,
@@ -143,6 +147,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_TABLES)
     def create_tables(
         self,
         *,
@@ -175,6 +180,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_TABLES)
     async def create_tables_async(
         self,
         *,
@@ -207,6 +213,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_CHILD_COLUMNS)
     def update_child_columns(
         self,
         *,
@@ -242,6 +249,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_CHILD_COLUMNS)
     async def update_child_columns_async(
         self,
         *,
@@ -277,6 +285,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_COLUMNS)
     def update_columns(
         self,
         *,
@@ -309,6 +318,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_COLUMNS)
     async def update_columns_async(
         self,
         *,
@@ -341,6 +351,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     def update_root_child_columns(
         self,
         *,
@@ -373,6 +384,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     async def update_root_child_columns_async(
         self,
         *,
@@ -405,6 +417,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_SCHEMAS)
     def update_schemas(
         self,
         *,
@@ -437,6 +450,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_SCHEMAS)
     async def update_schemas_async(
         self,
         *,
@@ -469,6 +483,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_TABLES)
     def update_tables(
         self,
         *,
@@ -501,6 +516,7 @@ class RDBMS(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_TABLES)
     async def update_tables_async(
         self,
         *,

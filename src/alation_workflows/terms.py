@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Terms(Group):
     """Glossary terms (create and update run as background jobs; delete is synchronous)."""
 
+    @operation(ops.CREATE_TERMS)
     def create_terms(
         self,
         *,
@@ -45,6 +46,7 @@ class Terms(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.CREATE_TERMS)
     async def create_terms_async(
         self,
         *,
@@ -75,6 +77,7 @@ class Terms(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_TERMS)
     def delete_terms(
         self,
         *,
@@ -102,6 +105,7 @@ class Terms(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.DELETE_TERMS)
     async def delete_terms_async(
         self,
         *,
@@ -129,6 +133,7 @@ class Terms(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_TERMS)
     def update_terms(
         self,
         *,
@@ -157,6 +162,7 @@ class Terms(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.UPDATE_TERMS)
     async def update_terms_async(
         self,
         *,

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 
 
 class Users(Group):
     """User account maintenance (synchronous)."""
 
+    @operation(ops.REMOVE_DUPLICATE_USERS)
     def remove_duplicate_users(
         self,
         *,
@@ -44,6 +45,7 @@ class Users(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.REMOVE_DUPLICATE_USERS)
     async def remove_duplicate_users_async(
         self,
         *,

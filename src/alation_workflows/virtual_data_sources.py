@@ -9,7 +9,7 @@ from typing import Annotated, Union
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from ._runtime.types import ORDERED
 from .jobs.handle import AsyncJobHandle, JobHandle
 
@@ -17,6 +17,7 @@ from .jobs.handle import AsyncJobHandle, JobHandle
 class VirtualDataSources(Group):
     """Technical metadata of virtual data sources, uploaded as newline-delimited JSON (a background job, polled by name)."""
 
+    @operation(ops.POST_VIRTUAL_DATA_SOURCE_METADATA)
     def post_virtual_data_source_metadata(
         self,
         *,
@@ -63,6 +64,7 @@ class VirtualDataSources(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_VIRTUAL_DATA_SOURCE_METADATA)
     async def post_virtual_data_source_metadata_async(
         self,
         *,

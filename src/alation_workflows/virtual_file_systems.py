@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group
+from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class VirtualFileSystems(Group):
     """Directories and files of virtual file systems, uploaded as newline-delimited JSON (a background job)."""
 
+    @operation(ops.POST_VIRTUAL_FILE_SYSTEM_METADATA)
     def post_virtual_file_system_metadata(
         self,
         *,
@@ -48,6 +49,7 @@ class VirtualFileSystems(Group):
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
 
+    @operation(ops.POST_VIRTUAL_FILE_SYSTEM_METADATA)
     async def post_virtual_file_system_metadata_async(
         self,
         *,

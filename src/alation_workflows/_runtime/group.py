@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..jobs.handle import AsyncJobHandle, JobHandle
 from .config import CallOptions
@@ -10,6 +11,25 @@ from .operation import JobLink, Operation
 
 if TYPE_CHECKING:
     from .client import BaseClient
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(op: Operation) -> Callable[[F], F]:
+    """Tag a generated method with the spec operation it calls (batching reads its limit from it)."""
+
+    def tag(method: F) -> F:
+        method.__alation_operation__ = op  # type: ignore[attr-defined]
+        return method
+
+    return tag
+
+
+def operation_of(method: Callable[..., Any]) -> Operation | None:
+    """The spec operation behind a (bound) generated method, or None for any other callable."""
+    op = getattr(method, "__alation_operation__", None)
+    return op if isinstance(op, Operation) else None
 
 
 class Group:

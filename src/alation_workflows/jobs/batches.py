@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import PollConfig
-from .._runtime.operation import Operation
+from .._runtime.group import operation_of
 from .handle import AsyncJobHandle, JobHandle
 from .outcomes import partial_failures
 from .progress import Clock, ProgressArg, reporter
@@ -48,20 +47,6 @@ class BatchOutcome(Generic[T]):
         if self.details is None:
             raise RuntimeError(f"batch {self.index} has no details: it was submitted with wait=False")
         return self.details
-
-
-def operation_of(method: Callable[..., Any]) -> Operation | None:
-    """The spec's Operation behind a bound generated method such as `wf.documents.create_documents`."""
-    group = getattr(method, "__self__", None)
-    name = getattr(method, "__name__", "")
-    if group is None or not name:
-        return None
-    ops = getattr(sys.modules.get(type(group).__module__), "ops", None)
-    # The async twin adds "_async" to the operation's name (which may itself end in "_async").
-    if inspect.iscoroutinefunction(method):
-        name = name.removesuffix("_async")
-    op = getattr(ops, name.upper(), None)
-    return op if isinstance(op, Operation) else None
 
 
 def plan(method: Callable[..., Any], count: int, batch_size: int | None) -> list[tuple[int, int]]:

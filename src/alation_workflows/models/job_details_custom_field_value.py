@@ -8,7 +8,7 @@ from .job_details import JobDetails
 
 
 class JobDetailsCustomFieldValue(JobDetails):
-    """Job details of updateCustomFieldValuesAsync."""
+    """Job details of updateCustomFieldValues."""
 
     result: Annotated[
         Optional[Annotated[Union[list[str], Any], ORDERED]],

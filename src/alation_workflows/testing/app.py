@@ -94,7 +94,7 @@ ROUTES: list[Route] = [
     # custom fields and values
     _r("createCustomFields", "POST", "/integration/v2/custom_field/", custom_fields.create_fields),
     _r(
-        "updateCustomFieldValuesAsync",
+        "updateCustomFieldValues",
         "PUT",
         "/integration/v2/custom_field_value/async/",
         custom_fields.put_values,

@@ -160,7 +160,7 @@ def put_values(sim: Simulator, request: SimRequest) -> SimResponse:
 
     # Cloud-native: the job's lines name a second (legacy) job that does the catalog write.
     def cloud_native() -> list[str]:
-        legacy = sim.jobs.submit(request.operation or "updateCustomFieldValuesAsync", classic)
+        legacy = sim.jobs.submit(request.operation or "updateCustomFieldValues", classic)
         suffix = LEGACY.format(legacy.id)
         return [
             f"Start bulk upsert public annotation field values. {suffix}",
