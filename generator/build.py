@@ -335,9 +335,17 @@ class Builder:
             exactly_one_of=[param_name(n) for n in exactly],
             job=job,
             batch_limit=op.get("x-batch-limit"),
+            batch_field=self._batch_field(body) if batch is not None else None,
             secured=secured_default if security is None else bool(security),
             deprecated=bool(op.get("deprecated")),
         )
+
+    def _batch_field(self, body: ir.Body | None) -> str | None:
+        """For an object body, the wire name of its one list (what batching splits)."""
+        if body is None or not isinstance(body.type, ir.Ref) or body.type.name not in self.models:
+            return None
+        lists = [f for f in self.models[body.type.name].fields if isinstance(f.type, ir.ListOf)]
+        return lists[0].wire if len(lists) == 1 else None
 
     def _batch_max(self, body: ir.Body | None) -> Any:
         if body is None:

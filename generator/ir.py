@@ -166,6 +166,8 @@ class Operation:
     batch_limit: int | None
     secured: bool
     deprecated: bool = False
+    # Object bodies (data quality): the wire name of the one list the batch limit applies to.
+    batch_field: str | None = None
 
     @property
     def const(self) -> str:

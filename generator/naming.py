@@ -7,7 +7,7 @@ import re
 
 # Names that would shadow pydantic BaseModel attributes or methods.
 _RESERVED_FIELDS = frozenset(
-    {"schema", "json", "dict", "copy", "validate", "construct", "fields", "parse_obj", "parse_raw", "to_wire"}
+    {"schema", "json", "dict", "copy", "validate", "construct", "parse_obj", "parse_raw", "to_wire"}
 )
 
 

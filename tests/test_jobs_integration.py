@@ -215,3 +215,13 @@ def test_short_lived_access_tokens_are_renewed_ahead_during_a_long_wait() -> Non
             done = wf.documents.create_documents(request=docs(1)).wait()
     assert done.result.created_term_count == 1
     assert auth.renewals >= 3  # a token lives 0.2 s; the wait took 0.6 s
+
+
+def test_batches_split_the_list_inside_an_object_body(wf: Workflows, alation_server: ServedSimulator) -> None:
+    # Data quality takes {"fields": [...]}: batching splits the list and wraps each part again.
+    fields = [{"field_key": f"dq.k{i}", "name": f"K {i}", "type": "NUMERIC"} for i in range(2300)]
+    outcomes = submit_batches(wf.data_quality.post_data_quality_fields, fields, concurrency=2)
+    assert [(o.start, o.stop) for o in outcomes] == [(0, 1000), (1000, 2000), (2000, 2300)]
+    assert [o.unwrap().result.fields.created.count for o in outcomes] == [1000, 1000, 300]  # type: ignore[union-attr]
+    bodies = [json.loads(r.body) for r in alation_server.sim.requests if r.method == "POST"]
+    assert [len(b["fields"]) for b in bodies] == [1000, 1000, 300]

@@ -731,6 +731,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    batch_field="fields",
 )
 
 DELETE_DATA_QUALITY_VALUES = Operation(
@@ -758,6 +759,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    batch_field="values",
 )
 
 POST_DATA_QUALITY_FIELDS = Operation(
@@ -785,6 +787,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    batch_field="fields",
 )
 
 POST_DATA_QUALITY_VALUES = Operation(
@@ -812,6 +815,7 @@ POST_DATA_QUALITY_VALUES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    batch_field="values",
 )
 
 CREATE_DATAFLOWS = Operation(

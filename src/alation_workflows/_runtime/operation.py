@@ -79,4 +79,6 @@ class Operation:
     exactly_one_of: tuple[str, ...] = ()
     job: JobLink | None = None
     batch_limit: int | None = None
+    # With an object body, batching splits this list field (e.g. data quality's "values").
+    batch_field: str | None = None
     secured: bool = True

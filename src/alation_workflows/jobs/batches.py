@@ -67,6 +67,13 @@ def plan(method: Callable[..., Any], count: int, batch_size: int | None) -> list
     return [(a, min(a + batch_size, count)) for a in range(0, count, batch_size)]
 
 
+def _request(method: Callable[..., Any], items: Sequence[Any], outcome: BatchOutcome[Any]) -> Any:
+    """One batch's request body: the slice itself, or wrapped in the object body the spec names."""
+    part = list(items[outcome.start : outcome.stop])
+    op = operation_of(method)
+    return {op.batch_field: part} if op is not None and op.batch_field else part
+
+
 def _items(items: Sequence[Any]) -> Sequence[Any]:
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
         raise TypeError(
@@ -118,7 +125,7 @@ def submit_batches(
 
     def submit(outcome: BatchOutcome[T]) -> JobHandle[T] | None:
         try:
-            handle = method(request=list(items[outcome.start : outcome.stop]), **kwargs)
+            handle = method(request=_request(method, items, outcome), **kwargs)
         except Exception as exc:  # recorded on this batch; the others carry on
             outcome.error = exc
             report(clock.event("failed", None, error=exc, batch=outcome.index))
@@ -184,7 +191,7 @@ async def submit_batches_async(
     async def one(outcome: BatchOutcome[T]) -> None:
         async with slots:
             try:
-                handle = await method(request=list(items[outcome.start : outcome.stop]), **kwargs)
+                handle = await method(request=_request(method, items, outcome), **kwargs)
             except Exception as exc:  # recorded on this batch; the others carry on
                 outcome.error = exc
                 report(clock.event("failed", None, error=exc, batch=outcome.index))

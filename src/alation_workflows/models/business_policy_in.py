@@ -16,7 +16,7 @@ class BusinessPolicyIn(RequestModel):
     policy_group_ids: Annotated[
         Optional[list[int]], Field(description="Policy groups the policy belongs to.")
     ] = None
-    fields_: Annotated[
+    fields: Annotated[
         Optional[list[CustomFieldValue]],
-        Field(alias="fields", description="Custom field values (the key is `fields`, not `custom_fields`)."),
+        Field(description="Custom field values (the key is `fields`, not `custom_fields`)."),
     ] = None

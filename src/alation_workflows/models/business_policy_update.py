@@ -16,7 +16,7 @@ class BusinessPolicyUpdate(RequestModel):
     description: Optional[str] = None
     template_id: Optional[int] = None
     policy_group_ids: Optional[PolicyGroupIdsChange] = None
-    fields_: Annotated[
+    fields: Annotated[
         Optional[list[CustomFieldValue]],
-        Field(alias="fields", description="Custom field values (the key is `fields`, not `custom_fields`)."),
+        Field(description="Custom field values (the key is `fields`, not `custom_fields`)."),
     ] = None

@@ -9,4 +9,4 @@ from .._runtime.model import RequestModel
 class DataQualityFieldsDeleteRequest(RequestModel):
     """Keys of the data quality fields to delete."""
 
-    fields_: Annotated[list[str], Field(alias="fields", max_length=1000, min_length=1)]
+    fields: Annotated[list[str], Field(max_length=1000, min_length=1)]

@@ -10,4 +10,4 @@ from .data_quality_field_in import DataQualityFieldIn
 class DataQualityFieldsRequest(RequestModel):
     """Data quality fields to create or update."""
 
-    fields_: Annotated[list[DataQualityFieldIn], Field(alias="fields", max_length=1000, min_length=1)]
+    fields: Annotated[list[DataQualityFieldIn], Field(max_length=1000, min_length=1)]
