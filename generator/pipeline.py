@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .build import Builder
 from .docs import render_docs
+from .ir import Api
 from .load import load_spec
 from .output import format_python
 from .render import render_all
+from .schemas import render_request_schemas
 
 SPEC = "openapi/alation-workflows.yaml"
 SETTINGS = "openapi/gen.yaml"
 
 
-def build_api(root: Path, spec_rel: str = SPEC):
-    spec = load_spec(root / spec_rel)
+def build_api(root: Path, spec_rel: str = SPEC) -> Api:
+    return _build(root, load_spec(root / spec_rel), spec_rel)
+
+
+def _build(root: Path, spec: dict[str, Any], spec_rel: str) -> Api:
     settings = yaml.safe_load((root / SETTINGS).read_text(encoding="utf-8"))
     return Builder(spec, settings, spec_rel).build()
 
 
 def generate(root: Path) -> dict[str, str]:
-    api = build_api(root)
-    return format_python(render_all(api) | render_docs(api, root), root)
+    spec = load_spec(root / SPEC)
+    api = _build(root, spec, SPEC)
+    schemas = render_request_schemas(spec, SPEC, api.package)
+    return format_python(render_all(api) | render_docs(api, root) | schemas, root)

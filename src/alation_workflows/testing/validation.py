@@ -1,14 +1,13 @@
 """Request-body validation against the spec's request schemas, before any handler runs.
 
-The schemas come from `request_schemas.json`, a snapshot of openapi/alation-workflows.yaml that
-ships with the package (`python -m alation_workflows.testing.validation` rewrites it; a test fails
-when it drifts). A violation is answered with a 400 in the endpoint's own Alation error shape.
+The schemas come from `request_schemas.json`, which `python -m generator` writes from the spec
+(the spec itself does not ship in the package; `--check` catches drift). A violation is answered
+with a 400 in the endpoint's own Alation error shape.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -195,33 +194,3 @@ def _decode(media: str, body: bytes) -> Any:
     except (ValueError, UnicodeDecodeError):
         return _UNREADABLE
     return _UNREADABLE  # multipart: the handler checks it
-
-
-def write_snapshot(spec_path: Path) -> dict[str, Any]:
-    """The snapshot of `spec_path`: each operation's request-body media type and schema, plus components."""
-    import yaml  # type: ignore[import-untyped]
-
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    bodies: dict[str, Any] = {}
-    for item in spec["paths"].values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or "requestBody" not in operation:
-                continue
-            content = operation["requestBody"]["content"]
-            media, entry = next(iter(content.items()))
-            bodies[operation["operationId"]] = {"media": media, "schema": entry["schema"]}
-    return {
-        "source": "openapi/alation-workflows.yaml (python -m alation_workflows.testing.validation)",
-        "bodies": dict(sorted(bodies.items())),
-        "components": {"schemas": spec["components"]["schemas"]},
-    }
-
-
-def render_snapshot(spec_path: Path) -> str:
-    return json.dumps(write_snapshot(spec_path), indent=1, sort_keys=True) + "\n"
-
-
-if __name__ == "__main__":
-    spec_file = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("openapi/alation-workflows.yaml")
-    SNAPSHOT.write_text(render_snapshot(spec_file), encoding="utf-8")
-    print(f"wrote {SNAPSHOT}")
