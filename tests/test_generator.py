@@ -253,3 +253,11 @@ def test_check_mode_fails_after_spec_edit_and_passes_after_regeneration(tmp_path
     assert run().returncode == 0
     assert not stale.exists()
     assert run("--check").returncode == 0
+
+
+def test_identical_responses_are_one_object_so_their_adapter_is_built_once() -> None:
+    from alation_workflows import _operations as ops
+
+    shared = ops.GET_JOB_STATUS.errors["401"]
+    assert ops.CREATE_DOCUMENTS.errors["401"] is shared and ops.PUSH_QUERY_LOGS.errors["401"] is shared
+    assert shared.type is not None and shared.type.adapter is ops.CREATE_TERMS.errors["403"].type.adapter  # type: ignore[union-attr]

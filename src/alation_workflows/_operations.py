@@ -9,6 +9,43 @@ from . import models
 from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response
 from ._runtime.types import ORDERED
 
+_JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
+_PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
+_JOB_ID_HANDLE = Response(LazyType(lambda: models.JobIdHandle), "application/json")
+_RESPONSE = Response(
+    LazyType(lambda: Annotated[Union[models.InvalidDocumentsError, models.ProblemDetails], ORDERED]),
+    "application/json",
+)
+_DOCUMENT_DELETE_RESULT = Response(LazyType(lambda: models.DocumentDeleteResult), "application/json")
+_RESPONSE_2 = Response(
+    LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
+    "application/json",
+)
+_DOCUMENT_HUB_FOLDER_DELETE_RESULT = Response(
+    LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"
+)
+_RESPONSE_3 = Response(
+    LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
+    "application/json",
+)
+_TERM_DELETE_RESULT = Response(LazyType(lambda: models.TermDeleteResult), "application/json")
+_TASK_HANDLE = Response(LazyType(lambda: models.TaskHandle), "application/json")
+_EMPTY = Response(None, None)
+_RESPONSE_4 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_JOB_NAME_HANDLE = Response(LazyType(lambda: models.JobNameHandle), "application/json")
+_ERROR_MESSAGE = Response(LazyType(lambda: models.ErrorMessage), "application/json")
+_JOB_OBJECT_HANDLE = Response(LazyType(lambda: models.JobObjectHandle), "application/json")
+_JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "application/json")
+_DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
+_BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
+_DOMAIN_MEMBERSHIP = Response(LazyType(lambda: models.DomainMembership), "application/json")
+_REMOVE_DUPLICATE_USERS_RESULT = Response(
+    LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
+)
+_API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
+_REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
+_REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
+
 GET_JOB_STATUS = Operation(
     id="getJobStatus",
     method="GET",
@@ -19,13 +56,13 @@ GET_JOB_STATUS = Operation(
         Param("name", "name", "query", LazyType(lambda: str), False),
     ),
     responses={
-        "200": Response(LazyType(lambda: models.JobDetails), "application/json"),
+        "200": _JOB_DETAILS,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     exactly_one_of=("id", "name"),
 )
@@ -41,16 +78,13 @@ CREATE_DOCUMENTS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidDocumentsError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -71,12 +105,12 @@ DELETE_DOCUMENTS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.DocumentDeleteResult), "application/json"),
+        "200": _DOCUMENT_DELETE_RESULT,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -91,16 +125,13 @@ UPDATE_DOCUMENTS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidDocumentsError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -121,16 +152,13 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE_2,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -151,12 +179,12 @@ DELETE_DOCUMENT_HUB_FOLDERS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"),
+        "200": _DOCUMENT_HUB_FOLDER_DELETE_RESULT,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -173,16 +201,13 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE_2,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -203,16 +228,13 @@ CREATE_TERMS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
+        "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE_3,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -233,12 +255,12 @@ DELETE_TERMS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.TermDeleteResult), "application/json"),
+        "200": _TERM_DELETE_RESULT,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -253,16 +275,13 @@ UPDATE_TERMS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
+        "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(
-            LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
-            "application/json",
-        ),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE_3,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -283,12 +302,12 @@ CREATE_BUSINESS_POLICIES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.TaskHandle), "application/json"),
+        "202": _TASK_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -309,12 +328,12 @@ DELETE_BUSINESS_POLICIES = Operation(
         True,
     ),
     responses={
-        "204": Response(None, None),
+        "204": _EMPTY,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -329,12 +348,12 @@ UPDATE_BUSINESS_POLICIES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.TaskHandle), "application/json"),
+        "202": _TASK_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -355,12 +374,12 @@ CREATE_CUSTOM_FIELDS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _RESPONSE_4,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -383,12 +402,12 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -410,13 +429,13 @@ CREATE_COLUMNS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -438,14 +457,14 @@ CREATE_SCHEMAS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
+        "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -467,14 +486,14 @@ CREATE_TABLES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
+        "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -499,13 +518,13 @@ UPDATE_CHILD_COLUMNS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -527,13 +546,13 @@ UPDATE_COLUMNS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -555,13 +574,13 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -583,13 +602,13 @@ UPDATE_SCHEMAS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -611,13 +630,13 @@ UPDATE_TABLES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -665,12 +684,12 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         ),
     ),
     responses={
-        "200": Response(LazyType(lambda: models.JobNameHandle), "application/json"),
+        "200": _JOB_NAME_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ErrorMessage), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _ERROR_MESSAGE,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -692,12 +711,12 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         LazyType(lambda: models.VirtualFileSystemItem),
     ),
     responses={
-        "200": Response(LazyType(lambda: models.JobObjectHandle), "application/json"),
+        "200": _JOB_OBJECT_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ErrorMessage), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _ERROR_MESSAGE,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -717,13 +736,13 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "202": _JOB_ID_HREF_HANDLE,
+        "200": _JOB_ID_HREF_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _DATA_QUALITY_ERROR,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -745,13 +764,13 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "202": _JOB_ID_HREF_HANDLE,
+        "200": _JOB_ID_HREF_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _DATA_QUALITY_ERROR,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -773,13 +792,13 @@ POST_DATA_QUALITY_FIELDS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "202": _JOB_ID_HREF_HANDLE,
+        "200": _JOB_ID_HREF_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _DATA_QUALITY_ERROR,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -801,13 +820,13 @@ POST_DATA_QUALITY_VALUES = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHrefHandle), "application/json"),
+        "202": _JOB_ID_HREF_HANDLE,
+        "200": _JOB_ID_HREF_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.DataQualityError), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _DATA_QUALITY_ERROR,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -829,12 +848,12 @@ CREATE_DATAFLOWS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -855,12 +874,12 @@ DELETE_DATAFLOWS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -881,12 +900,12 @@ UPDATE_DATAFLOWS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -908,13 +927,13 @@ CREATE_BI_FOLDERS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -936,13 +955,13 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -964,13 +983,13 @@ CREATE_BI_REPORTS = Operation(
         True,
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -991,12 +1010,12 @@ CREATE_BI_SERVERS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.BiServerPostResult), "application/json"),
+        "200": _BI_SERVER_POST_RESULT,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -1011,14 +1030,14 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         True,
     ),
     responses={
-        "201": Response(LazyType(lambda: models.DomainMembership), "application/json"),
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "201": _DOMAIN_MEMBERSHIP,
+        "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -1039,12 +1058,12 @@ REMOVE_DUPLICATE_USERS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"),
+        "200": _REMOVE_DUPLICATE_USERS_RESULT,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
 )
 
@@ -1061,14 +1080,14 @@ PUSH_QUERY_LOGS = Operation(
         LazyType(lambda: models.QueryLogEntry),
     ),
     responses={
-        "202": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
-        "200": Response(LazyType(lambda: models.JobIdHandle), "application/json"),
+        "202": _JOB_ID_HANDLE,
+        "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "403": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
-        "404": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
         GET_JOB_STATUS,
@@ -1088,10 +1107,10 @@ CREATE_API_ACCESS_TOKEN = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.ApiAccessToken), "application/json"),
+        "200": _API_ACCESS_TOKEN,
     },
     errors={
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": _PROBLEM_DETAILS,
     },
     secured=False,
 )
@@ -1107,10 +1126,10 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.RevokeResult), "application/json"),
+        "200": _REVOKE_RESULT,
     },
     errors={
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": _PROBLEM_DETAILS,
     },
     secured=False,
 )
@@ -1126,10 +1145,10 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.ApiAccessToken), "application/json"),
+        "200": _API_ACCESS_TOKEN,
     },
     errors={
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": _PROBLEM_DETAILS,
     },
     secured=False,
 )
@@ -1145,10 +1164,10 @@ VALIDATE_REFRESH_TOKEN = Operation(
         True,
     ),
     responses={
-        "200": Response(LazyType(lambda: models.RefreshTokenInfo), "application/json"),
+        "200": _REFRESH_TOKEN_INFO,
     },
     errors={
-        "401": Response(LazyType(lambda: models.ProblemDetails), "application/json"),
+        "401": _PROBLEM_DETAILS,
     },
     secured=False,
 )
