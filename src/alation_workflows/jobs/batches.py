@@ -28,8 +28,8 @@ import pydantic_core
 
 from .._runtime.config import PollConfig
 from .._runtime.errors import APIError, NetworkError
-from .._runtime.group import operation_of
-from .._runtime.operation import Operation
+from .._runtime.operation import Operation, operation_of
+
 from .._runtime.request import check_arguments
 from .errors import (
     AmbiguousSubmitError,
