@@ -161,7 +161,9 @@ def test_a_batch_killed_while_its_answer_is_on_the_way_is_ambiguous_and_not_rese
                 wf.documents.create_documents, docs(), batch_size=BATCH, journal=journal, progress=None
             )
             assert [(o.index, o.state) for o in resumed.ambiguous] == [(0, "ambiguous")]
-            assert isinstance(resumed[0].error, Exception) and "may have reached Alation" in str(resumed[0].error)
+            assert isinstance(resumed[0].error, Exception) and "may have reached Alation" in str(
+                resumed[0].error
+            )
             assert resumed.exit_code == 3
             assert set(titles(sim).values()) == {1}  # not resent on its own
             with Journal(journal) as jr:

@@ -29,13 +29,11 @@ import pydantic_core
 from .._runtime.config import PollConfig
 from .._runtime.errors import APIError, NetworkError
 from .._runtime.operation import Operation, operation_of
-
 from .._runtime.request import check_arguments
 from .errors import (
     AmbiguousSubmitError,
     InvalidItemsError,
     JobFailedError,
-    JobTimeoutError,
     RecordedError,
     UnexpectedJobStatusError,
 )
