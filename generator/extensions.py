@@ -16,6 +16,7 @@ KNOWN: dict[str, str] = {
     "x-batch-limit": "operation: most items one request may carry",
     "x-exactly-one-of": "operation: parameters of which exactly one must be given",
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
+    "x-filename": "multipart encoding: the filename a file part is sent with (default: the part name)",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
 }
 

@@ -6,9 +6,10 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from . import models
-from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response
+from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response, Security
 from ._runtime.types import ORDERED
 
+_SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
 _JOB_ID_HANDLE = Response(LazyType(lambda: models.JobIdHandle), "application/json")
@@ -65,6 +66,7 @@ GET_JOB_STATUS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     exactly_one_of=("id", "name"),
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DOCUMENTS = Operation(
@@ -92,6 +94,7 @@ CREATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENTS = Operation(
@@ -112,6 +115,7 @@ DELETE_DOCUMENTS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DOCUMENTS = Operation(
@@ -139,6 +143,7 @@ UPDATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -166,6 +171,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -186,6 +192,7 @@ DELETE_DOCUMENT_HUB_FOLDERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -215,6 +222,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TERMS = Operation(
@@ -242,6 +250,7 @@ CREATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_TERMS = Operation(
@@ -262,6 +271,7 @@ DELETE_TERMS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_TERMS = Operation(
@@ -289,6 +299,7 @@ UPDATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BUSINESS_POLICIES = Operation(
@@ -315,6 +326,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_BUSINESS_POLICIES = Operation(
@@ -335,6 +347,7 @@ DELETE_BUSINESS_POLICIES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_BUSINESS_POLICIES = Operation(
@@ -361,6 +374,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_CUSTOM_FIELDS = Operation(
@@ -387,6 +401,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_CUSTOM_FIELD_VALUES = Operation(
@@ -415,6 +430,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_COLUMNS = Operation(
@@ -443,6 +459,7 @@ CREATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_SCHEMAS = Operation(
@@ -472,6 +489,7 @@ CREATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TABLES = Operation(
@@ -501,6 +519,7 @@ CREATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_CHILD_COLUMNS = Operation(
@@ -532,6 +551,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_COLUMNS = Operation(
@@ -560,6 +580,7 @@ UPDATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_ROOT_CHILD_COLUMNS = Operation(
@@ -588,6 +609,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_SCHEMAS = Operation(
@@ -616,6 +638,7 @@ UPDATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_TABLES = Operation(
@@ -644,6 +667,7 @@ UPDATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
@@ -696,6 +720,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
@@ -723,6 +748,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_FIELDS = Operation(
@@ -751,6 +777,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_VALUES = Operation(
@@ -779,6 +806,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 POST_DATA_QUALITY_FIELDS = Operation(
@@ -807,6 +835,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 POST_DATA_QUALITY_VALUES = Operation(
@@ -835,6 +864,7 @@ POST_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DATAFLOWS = Operation(
@@ -860,6 +890,7 @@ CREATE_DATAFLOWS = Operation(
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATAFLOWS = Operation(
@@ -887,6 +918,7 @@ DELETE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DATAFLOWS = Operation(
@@ -913,6 +945,7 @@ UPDATE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_FOLDERS = Operation(
@@ -941,6 +974,7 @@ CREATE_BI_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORT_COLUMNS = Operation(
@@ -969,6 +1003,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORTS = Operation(
@@ -997,6 +1032,7 @@ CREATE_BI_REPORTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_SERVERS = Operation(
@@ -1017,6 +1053,7 @@ CREATE_BI_SERVERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 ASSIGN_DOMAIN_MEMBERSHIP = Operation(
@@ -1045,6 +1082,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         (("id", "/job_id"),),
         handle_statuses=("202",),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 REMOVE_DUPLICATE_USERS = Operation(
@@ -1056,6 +1094,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         LazyType(lambda: models.RemoveDuplicateUsersRequest),
         "multipart/form-data",
         True,
+        encoding=(("csv_file", "text/plain", "csv_file.csv"),),
     ),
     responses={
         "200": _REMOVE_DUPLICATE_USERS_RESULT,
@@ -1065,6 +1104,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 PUSH_QUERY_LOGS = Operation(
@@ -1094,6 +1134,7 @@ PUSH_QUERY_LOGS = Operation(
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_API_ACCESS_TOKEN = Operation(
@@ -1112,7 +1153,6 @@ CREATE_API_ACCESS_TOKEN = Operation(
     errors={
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 REVOKE_API_ACCESS_TOKENS = Operation(
@@ -1131,7 +1171,6 @@ REVOKE_API_ACCESS_TOKENS = Operation(
     errors={
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_API_ACCESS_TOKEN = Operation(
@@ -1150,7 +1189,6 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
     errors={
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_REFRESH_TOKEN = Operation(
@@ -1169,7 +1207,6 @@ VALIDATE_REFRESH_TOKEN = Operation(
     errors={
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 OPERATIONS: dict[str, Operation] = {

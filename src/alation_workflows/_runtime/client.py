@@ -48,11 +48,16 @@ class _Call:
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         self.attempt += 1
         self.hops = 0
-        headers = dict(self.headers)
-        if token and self.op.secured:
-            headers["TOKEN"] = token
         request = build_request(
-            client, self.op, self.base_url, self.values, self.content, self.media, headers, self.timeout_s
+            client,
+            self.op,
+            self.base_url,
+            self.values,
+            self.content,
+            self.media,
+            dict(self.headers),
+            self.timeout_s,
+            token,
         )
         log_request(request, self.attempt)
         return request
