@@ -14,14 +14,17 @@ import heapq
 import itertools
 import threading
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .handle import status_of
 from .pacing import REAL_TIME, Timer, budget_of
-from .progress import Clock, Reporter
 
 if TYPE_CHECKING:
     from .waiting import _Track
+
+# What a wait is told: a job was polled and is still running (track, details); some jobs settled.
+Polled = Callable[["_Track", Any], None]
+Settled = Callable[[], None]
 
 # Status requests in flight per client and event loop, whatever the waits ask for.
 MAX_IN_FLIGHT = 32
@@ -30,14 +33,11 @@ MAX_IN_FLIGHT = 32
 class _Group:
     """The tracks of one wait call: its own in-flight limit, progress reporter and completion."""
 
-    def __init__(
-        self, roots: list[_Track], report: Reporter, clock: Clock, limit: int | None, report_ends: bool
-    ) -> None:
+    def __init__(self, roots: list[_Track], limit: int | None, polled: Polled, settled: Settled) -> None:
         self.roots = roots
-        self.report = report
-        self.clock = clock
         self.limit = limit
-        self.report_ends = report_ends
+        self.polled = polled
+        self.settled = settled
         self.in_flight = 0
         self.blocked: list[_Track] = []
         self.cancelled = False
@@ -45,10 +45,7 @@ class _Group:
 
     def check(self) -> None:
         """Report jobs that ended; complete the wait once every root job is settled."""
-        if self.report_ends:
-            from .waiting import _no_batch, _report
-
-            _report(self.roots, self.report, self.clock, _no_batch)
+        self.settled()
         if not self.done.done() and all(r.done for r in self.roots):
             self.done.set_result(None)
 
@@ -120,7 +117,7 @@ class Scheduler:
             else:
                 again = track.settle(details, self.timer.now())
                 if track in again and not track.done:
-                    group.report(group.clock.event("polled", track.root.handle, status=status_of(details)))
+                    group.polled(track, details)
         except Exception as exc:  # a bug in a progress callback: recorded on this job's outcome
             if not track.done:
                 track.fail(exc)
@@ -156,13 +153,14 @@ def scheduler_of(client: Any) -> Scheduler:
         return entry[1]
 
 
-async def scheduled(
-    roots: list[_Track], report: Reporter, clock: Clock, *, limit: int | None, report_ends: bool = True
-) -> None:
-    """Wait until every root track (and its follow-ups) is settled, polled by the client's scheduler."""
+async def scheduled(roots: list[_Track], *, limit: int | None, polled: Polled, settled: Settled) -> None:
+    """Wait until every root track (and its follow-ups) is settled, polled by the client's scheduler.
+
+    `limit` bounds this wait's requests in flight; `polled` and `settled` report progress.
+    """
     if not roots:
         return
-    group = _Group(roots, report, clock, limit, report_ends)
+    group = _Group(roots, limit, polled, settled)
     for root in roots:
         scheduler = scheduler_of(root.handle.client)
         for track in root.start(scheduler.timer.now()):

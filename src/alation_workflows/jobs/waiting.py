@@ -356,14 +356,15 @@ def wait_all(
 # -- async: every wait goes through the client's one scheduler -----------------------------------
 
 
-async def _drive(track: _Track, gate: Any, report: Reporter, clock: Clock) -> None:
-    """Poll one track (and then its follow-ups) until it is settled; the caller reports the end.
-
-    `gate` is kept for callers of the old signature: the scheduler bounds requests in flight.
-    """
+async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit: int) -> None:
     from .scheduler import scheduled
 
-    await scheduled([track], report, clock, limit=None, report_ends=False)
+    def polled(track: _Track, details: Any) -> None:
+        report(clock.event("polled", track.root.handle, status=status_of(details)))
+
+    await scheduled(
+        tracks, limit=limit, polled=polled, settled=lambda: _report(tracks, report, clock, _no_batch)
+    )
 
 
 async def wait_one_async(
@@ -374,13 +375,11 @@ async def wait_one_async(
     follow: bool,
     progress: ProgressArg,
 ) -> T:
-    from .scheduler import scheduled
-
     config = poll or handle.client.poll_config
     track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
     report = reporter(progress, "job")
     try:
-        await scheduled([track], report, Clock(1), limit=1)
+        await _scheduled([track], report, Clock(1), limit=1)
     finally:
         report.close()
     if track.error is not None:
@@ -403,8 +402,6 @@ async def wait_all_async(
     every other async wait on the client, `asyncio.gather` of `wait()`s included), which polls
     the earliest due job first within the client's request budget; at most `concurrency` of
     this call's status requests are in flight at once."""
-    from .scheduler import scheduled
-
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     handles = _checked(handles, AsyncJobHandle, "wait_all")
@@ -415,7 +412,7 @@ async def wait_all_async(
     tracks = [_Track(h, config, deadline, raise_on_failure, follow) for h in handles]
     report = reporter(progress, "jobs")
     try:
-        await scheduled(tracks, report, Clock(len(tracks)), limit=concurrency)
+        await _scheduled(tracks, report, Clock(len(tracks)), limit=concurrency)
     finally:
         report.close()
     return [JobOutcome(t.handle, t.value, t.error) for t in tracks]  # type: ignore[arg-type]
