@@ -49,7 +49,9 @@ def job_link(
                 if (param_name(param), target) not in sources:
                     sources.append((param_name(param), target))
     if status_op is None or not sources:
-        ctx.fail(f"{pointer}/x-job", "a job operation needs a 2XX response with links to the job-status operation")
+        ctx.fail(
+            f"{pointer}/x-job", "a job operation needs a 2XX response with links to the job-status operation"
+        )
         return None
     by_status = {r.status: r.type for r in responses}
     handle_types = {by_status.get(s) for s in handles}

@@ -46,7 +46,9 @@ class Operations:
                     tag,
                     ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
                 )
-                group.operations.append(self.operation(op, pointer, path, method, group.attr, secured_default))
+                group.operations.append(
+                    self.operation(op, pointer, path, method, group.attr, secured_default)
+                )
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
@@ -165,7 +167,9 @@ class Operations:
                 )
                 example = mt.get("example")
             target = ok if str(status).startswith("2") else bad
-            target.append(ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example))
+            target.append(
+                ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example)
+            )
         return ok, bad
 
 

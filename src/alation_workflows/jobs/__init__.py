@@ -1,7 +1,7 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
 from .batches import BatchOutcome, submit_batches, submit_batches_async
-from .errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 from .handle import RUNNING_STATUSES, AsyncJobHandle, JobHandle, JobRef
 from .outcomes import (
     BatchCounts,

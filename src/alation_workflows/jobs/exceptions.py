@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._runtime.errors import WorkflowsError
+from .._runtime.exceptions import WorkflowsError
 
 
 class JobError(WorkflowsError):
