@@ -6,8 +6,8 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from . import models
+from ._runtime.annotations import ORDERED
 from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response, Security
-from ._runtime.types import ORDERED
 
 _SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
