@@ -1,5 +1,8 @@
 """Generator settings (openapi/gen.yaml), with a default for every key but `package`.
 
+A new key in gen.yaml needs its default here too (tests/test_generator_errors.py checks), so a
+foreign spec's gen.yaml can stay two lines long.
+
 Everything project-specific the generated code and docs name (client class, service name,
 environment variables in examples) comes from here, so the generator serves any spec.
 """
@@ -44,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
             "timeout_s": 3600.0,
             "jitter": 0.1,
             "lag_ratio": 0.1,
+            "requests_per_second": 20.0,
         },
         # x-retries of an operation that does not say: methods that may be repeated are retried.
         "retries_by_method": {
