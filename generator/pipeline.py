@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .build import Builder
+from .cli import render_cli_registry
 from .docs import render_docs
 from .ir import Api
 from .load import load_spec
@@ -35,4 +36,4 @@ def generate(root: Path) -> dict[str, str]:
     spec = load_spec(root / spec_rel, settings)
     api = Builder(spec, settings, spec_rel).build()
     schemas = render_request_schemas(spec, spec_rel, api.package)
-    return format_python(render_all(api) | render_docs(api, root) | schemas, root)
+    return format_python(render_all(api) | render_docs(api, root) | schemas | render_cli_registry(api), root)
