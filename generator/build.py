@@ -6,6 +6,7 @@ from typing import Any
 
 from . import ir
 from .errors import SpecError, esc
+from .jobs import job_link
 from .load import iter_operations, resolve_pointer
 from .naming import enum_member, field_name, param_name, pascal, snake
 
@@ -417,60 +418,7 @@ class Builder:
         return ok, bad
 
     def job_link(self, op: dict[str, Any], pointer: str, responses: list[ir.Response]) -> ir.JobLink | None:
-        xjob = op.get("x-job")
-        if xjob is None:
-            return None
-        details = self.type_of(xjob.get("details", {}), f"{pointer}/x-job/details", "Details")
-        if not isinstance(details, ir.Ref) or details.kind != "model":
-            self.fail(f"{pointer}/x-job/details", "x-job.details must $ref a job-details model")
-            return None
-        sources: list[tuple[str, str]] = []
-        status_op = None
-        handles: list[str] = []
-        sync: list[str] = []
-        for status, resp in (op.get("responses") or {}).items():
-            if not str(status).startswith("2"):
-                continue
-            r_ptr = f"{pointer}/responses/{esc(str(status))}"
-            if "$ref" in resp:
-                resp = resolve_pointer(self.spec, resp["$ref"]) or {}
-            links = resp.get("links") or {}
-            (handles if links else sync).append(str(status))
-            for lname, link in links.items():
-                status_op = link["operationId"]
-                for param, expr in (link.get("parameters") or {}).items():
-                    prefix = "$response.body#"
-                    if not isinstance(expr, str) or not expr.startswith(prefix):
-                        self.fail(f"{r_ptr}/links/{lname}", "link parameters must be $response.body#/pointer")
-                        continue
-                    target = expr[len(prefix) :]
-                    if not self._schema_has(_json_schema(resp), target):
-                        self.fail(
-                            f"{r_ptr}/links/{lname}/parameters/{esc(param)}",
-                            f"{target!r} is not a property path of the response schema",
-                        )
-                    if (param_name(param), target) not in sources:
-                        sources.append((param_name(param), target))
-        if status_op is None or not sources:
-            self.fail(
-                f"{pointer}/x-job",
-                "a job operation needs a 2XX response with links to the job-status operation",
-            )
-            return None
-        by_status = {r.status: r.type for r in responses}
-        handle_types = {by_status.get(s) for s in handles}
-        for s in handles:
-            if not isinstance(by_status.get(s), ir.Ref):
-                self.fail(
-                    f"{pointer}/responses/{s}", "a job-handle response must be a model ($ref an object)"
-                )
-        for s in sync:
-            # The runtime tells a handle from a finished result by its model class.
-            if by_status.get(s) in handle_types:
-                self.fail(
-                    f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema"
-                )
-        return ir.JobLink(snake(status_op), details, sources, handles, sync)
+        return job_link(self, op, pointer, responses)
 
     def _schema_has(self, schema: Any, pointer: str) -> bool:
         """Whether a JSON pointer names a property path of a schema (following $ref and allOf)."""

@@ -1,8 +1,9 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
+from .._runtime.operation import JobPolling
 from .batches import BatchOutcome, submit_batches, submit_batches_async
 from .errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import RUNNING_STATUSES, AsyncJobHandle, JobHandle, JobRef
+from .handle import AsyncJobHandle, JobHandle, JobRef
 from .outcomes import (
     BatchCounts,
     DataQualityShortfall,
@@ -13,11 +14,10 @@ from .outcomes import (
     followup_job_ids,
     partial_failures,
 )
-from .progress import ProgressEvent
+from .progress import JobProgress, ProgressEvent
 from .waiting import JobOutcome, wait_all, wait_all_async
 
 __all__ = [
-    "RUNNING_STATUSES",
     "AsyncJobHandle",
     "BatchCounts",
     "BatchOutcome",
@@ -26,6 +26,8 @@ __all__ = [
     "JobFailedError",
     "JobHandle",
     "JobOutcome",
+    "JobPolling",
+    "JobProgress",
     "JobRef",
     "JobTimeoutError",
     "ProgressEvent",

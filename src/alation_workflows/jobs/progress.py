@@ -13,13 +13,22 @@ EventKind = Literal["submitted", "polled", "finished", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
+class JobProgress:
+    """How far one job is, as its status answer says (data dictionary: batches completed of total)."""
+
+    done: int
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressEvent:
     """One thing that happened while waiting.
 
     `kind`: "submitted" (a batch became a job), "polled" (a status check found the job still
     running), "finished" (the job's outcome is known and not an error), "failed" (it ended in
     an error: failed job, timeout, HTTP error; `error` holds it).
-    `done`/`total` count the jobs (or batches) of the whole run; `status` is the last status seen.
+    `done`/`total` count the jobs (or batches) of the whole run; `status` is the last status seen;
+    `job_progress` is the polled job's own progress when its status answer reports one.
     """
 
     kind: EventKind
@@ -30,6 +39,7 @@ class ProgressEvent:
     status: str | None = None
     error: BaseException | None = None
     batch: int | None = None
+    job_progress: JobProgress | None = None
 
 
 ProgressCallback: TypeAlias = Callable[[ProgressEvent], None]
@@ -167,9 +177,18 @@ class Clock:
         status: str | None = None,
         error: BaseException | None = None,
         batch: int | None = None,
+        job_progress: JobProgress | None = None,
     ) -> ProgressEvent:
         if kind in ("finished", "failed"):
             self.done += 1
         return ProgressEvent(
-            kind, handle, self.done, self.total, time.monotonic() - self.started, status, error, batch
+            kind,
+            handle,
+            self.done,
+            self.total,
+            time.monotonic() - self.started,
+            status,
+            error,
+            batch,
+            job_progress,
         )
