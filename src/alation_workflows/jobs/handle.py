@@ -265,8 +265,6 @@ class _HandleBase(Generic[T]):
 def _resume_parts(
     client: BaseClient, state: Any, operation: str | None, details_type: Any
 ) -> tuple[JobLink, Any, JobRef, Operation | None, list[int]]:
-    from .. import _operations  # the generated table of operations of this package
-
     followups: list[int] = []
     submitted: Any = None
     if isinstance(state, JobRef):
@@ -291,7 +289,7 @@ def _resume_parts(
         raise TypeError(
             f"resume() takes a state dict from to_dict(), a JobRef, a job id or a job name; got {state!r}"
         )
-    table: dict[str, Operation] = _operations.OPERATIONS
+    table = client.operations
     op: Operation | None = None
     if operation is not None:
         op = table.get(operation)
@@ -301,10 +299,9 @@ def _resume_parts(
         link = op.job
     else:
         # Without the submitting operation, the contract is the one whose status operation takes this ref.
-        pollings: dict[str, JobPolling] = _operations.POLLINGS
+        pollings = [o.job.polling for o in table.values() if o.job is not None]
         polling = next(
-            (p for p in pollings.values() if any(x.name == ref.param for x in p.status_operation.params)),
-            None,
+            (p for p in pollings if any(x.name == ref.param for x in p.status_operation.params)), None
         )
         if polling is None:
             raise ValueError(f"no status operation of this SDK takes {ref.param!r} (job {ref})")
@@ -333,7 +330,7 @@ class JobHandle(_HandleBase[T]):
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
         op = self.link.status_operation
-        details: T = self._client._invoke(op, op.id, self.ref.args(), None, opts, self.link.details)
+        details: T = self._client.invoke(op, op.id, self.ref.args(), None, opts, self.link.details)
         self.details = details
         return details
 
@@ -341,7 +338,7 @@ class JobHandle(_HandleBase[T]):
         """The job's error list from the polling contract's errors operation (data dictionary:
         `GET …/tasks/{task_id}/errors/`), typed as that operation's answer."""
         op = _errors_operation(self.link)
-        return self._client._invoke(op, op.id, self.ref.args(), None, opts)
+        return self._client.invoke(op, op.id, self.ref.args(), None, opts)
 
     def wait(
         self,
@@ -428,7 +425,7 @@ class AsyncJobHandle(_HandleBase[T]):
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
         op = self.link.status_operation
-        details: T = await self._client._invoke_async(
+        details: T = await self._client.invoke_async(
             op, op.id, self.ref.args(), None, opts, self.link.details
         )
         self.details = details
@@ -437,7 +434,7 @@ class AsyncJobHandle(_HandleBase[T]):
     async def errors(self, *, opts: CallOptions = CallOptions()) -> Any:
         """The job's error list; see `JobHandle.errors`."""
         op = _errors_operation(self.link)
-        return await self._client._invoke_async(op, op.id, self.ref.args(), None, opts)
+        return await self._client.invoke_async(op, op.id, self.ref.args(), None, opts)
 
     async def wait(
         self,

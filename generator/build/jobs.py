@@ -8,15 +8,14 @@ operation. The handle response's OpenAPI `links` say where the id sits in the su
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import ir
-from .errors import esc
-from .load import iter_operations, resolve_pointer
-from .naming import param_name, snake
-
-if TYPE_CHECKING:
-    from .build import Builder
+from .. import ir
+from ..errors import esc
+from ..load import iter_operations, resolve_pointer
+from ..naming import param_name, snake
+from .context import Context, json_schema
+from .types import Types
 
 # Terminal verdicts are tested first: a final `status` wins over a lagging `state`.
 VERDICTS = ("successful", "partially-successful", "failed", "running")
@@ -24,20 +23,22 @@ _POLLING_KEYS = {"description", "status-operation", "status", "message", "progre
 _PREFIX = "#/components/x-job-polling/"
 
 
-def job_link(b: Builder, op: dict[str, Any], pointer: str, responses: list[ir.Response]) -> ir.JobLink | None:
+def job_link(
+    ctx: Context, types: Types, op: dict[str, Any], pointer: str, responses: list[ir.Response]
+) -> ir.JobLink | None:
     xjob = op.get("x-job")
     if xjob is None:
         return None
     x_ptr = f"{pointer}/x-job"
-    details = b.type_of(xjob.get("details", {}), f"{x_ptr}/details", "Details")
+    details = types.type_of(xjob.get("details", {}), f"{x_ptr}/details", "Details")
     if not isinstance(details, ir.Ref) or details.kind != "model":
-        b.fail(f"{x_ptr}/details", "x-job.details must $ref a job-details model")
+        ctx.fail(f"{x_ptr}/details", "x-job.details must $ref a job-details model")
         return None
     ref = (xjob.get("polling") or {}).get("$ref")
     if not isinstance(ref, str) or not ref.startswith(_PREFIX):
-        b.fail(f"{x_ptr}/polling", f"x-job.polling must $ref a contract under {_PREFIX[1:]}")
+        ctx.fail(f"{x_ptr}/polling", f"x-job.polling must $ref a contract under {_PREFIX[1:]}")
         return None
-    polling = _polling(b, ref[len(_PREFIX) :])
+    polling = _polling(ctx, ref[len(_PREFIX) :])
     if polling is None:
         return None
     sources: list[tuple[str, str]] = []
@@ -47,80 +48,79 @@ def job_link(b: Builder, op: dict[str, Any], pointer: str, responses: list[ir.Re
         if not str(status).startswith("2"):
             continue
         r_ptr = f"{pointer}/responses/{esc(str(status))}"
-        if "$ref" in resp:
-            resp = resolve_pointer(b.spec, resp["$ref"]) or {}
+        resp = ctx.deref(resp)
         links = resp.get("links") or {}
         (handles if links else sync).append(str(status))
         for lname, link in links.items():
             l_ptr = f"{r_ptr}/links/{esc(lname)}"
             if snake(link.get("operationId", "")) != polling.status_operation:
-                b.fail(l_ptr, f"the link must target the polling contract's status operation ({ref})")
+                ctx.fail(l_ptr, f"the link must target the polling contract's status operation ({ref})")
             for param, expr in (link.get("parameters") or {}).items():
                 prefix = "$response.body#"
                 if not isinstance(expr, str) or not expr.startswith(prefix):
-                    b.fail(l_ptr, "link parameters must be $response.body#/pointer")
+                    ctx.fail(l_ptr, "link parameters must be $response.body#/pointer")
                     continue
                 target = expr[len(prefix) :]
-                if not b._schema_has(_json_schema(resp), target):
-                    b.fail(
+                if not _schema_has(ctx, json_schema(resp), target):
+                    ctx.fail(
                         f"{l_ptr}/parameters/{esc(param)}",
                         f"{target!r} is not a property path of the response schema",
                     )
                 if param not in polling.params:
-                    b.fail(
+                    ctx.fail(
                         f"{l_ptr}/parameters/{esc(param)}",
                         f"{param!r} is not a parameter of the status operation",
                     )
                 if (param_name(param), target) not in sources:
                     sources.append((param_name(param), target))
     if not sources:
-        b.fail(x_ptr, "a job operation needs a 2XX response with links to the job-status operation")
+        ctx.fail(x_ptr, "a job operation needs a 2XX response with links to the job-status operation")
         return None
     by_status = {r.status: r.type for r in responses}
     handle_types = {by_status.get(s) for s in handles}
     for s in handles:
         if not isinstance(by_status.get(s), ir.Ref):
-            b.fail(f"{pointer}/responses/{s}", "a job-handle response must be a model ($ref an object)")
+            ctx.fail(f"{pointer}/responses/{s}", "a job-handle response must be a model ($ref an object)")
     for s in sync:
         # The runtime tells a handle from a finished result by its model class.
         if by_status.get(s) in handle_types:
-            b.fail(f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema")
+            ctx.fail(f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema")
     return ir.JobLink(polling, details, sources, handles, sync)
 
 
-def _polling(b: Builder, name: str) -> ir.JobPolling | None:
-    cache: dict[str, ir.JobPolling | None] = b.__dict__.setdefault("_job_polling", {})
-    if name not in cache:
-        cache[name] = _read_polling(b, name)
-    return cache[name]
+def _polling(ctx: Context, name: str) -> ir.JobPolling | None:
+    # Read once per contract: its problems are reported once, not once per operation using it.
+    if name not in ctx.job_pollings:
+        ctx.job_pollings[name] = _read_polling(ctx, name)
+    return ctx.job_pollings[name]
 
 
-def _read_polling(b: Builder, name: str) -> ir.JobPolling | None:
+def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
     ptr = f"/components/x-job-polling/{esc(name)}"
-    raw = resolve_pointer(b.spec, "#" + ptr)
+    raw = resolve_pointer(ctx.spec, "#" + ptr)
     if not isinstance(raw, dict):
-        b.fail(ptr, "no such polling contract")
+        ctx.fail(ptr, "no such polling contract")
         return None
     for key in raw:
         if key not in _POLLING_KEYS:
-            b.fail(
+            ctx.fail(
                 f"{ptr}/{esc(key)}",
                 f"unknown polling key {key!r} (known: {', '.join(sorted(_POLLING_KEYS))})",
             )
-    ops = {o.get("operationId"): (p, o) for p, o in iter_operations(b.spec)}
+    ops = {o.get("operationId"): (p, o) for p, o in iter_operations(ctx.spec)}
     status_id = raw.get("status-operation")
     if status_id not in ops:
-        b.fail(f"{ptr}/status-operation", f"unknown operation {status_id!r}")
+        ctx.fail(f"{ptr}/status-operation", f"unknown operation {status_id!r}")
         return None
     s_ptr, status_op = ops[status_id]
-    answer = _json_schema(_resolved(b, (status_op.get("responses") or {}).get("200") or {}))
+    answer = json_schema(ctx.deref((status_op.get("responses") or {}).get("200") or {}))
     if answer is None:
-        b.fail(f"{ptr}/status-operation", f"{status_id} needs a JSON 200 response to read statuses from")
+        ctx.fail(f"{ptr}/status-operation", f"{status_id} needs a JSON 200 response to read statuses from")
         return None
 
     def field(value: Any, at: str) -> str | None:
-        if not isinstance(value, str) or not value.startswith("/") or not b._schema_has(answer, value):
-            b.fail(at, f"{value!r} must be a JSON pointer to a property of {status_id}'s 200 answer")
+        if not isinstance(value, str) or not value.startswith("/") or not _schema_has(ctx, answer, value):
+            ctx.fail(at, f"{value!r} must be a JSON pointer to a property of {status_id}'s 200 answer")
             return None
         return value
 
@@ -128,7 +128,7 @@ def _read_polling(b: Builder, name: str) -> ir.JobPolling | None:
     status = raw.get("status") or {}
     for verdict in status:
         if verdict not in VERDICTS:
-            b.fail(
+            ctx.fail(
                 f"{ptr}/status/{esc(verdict)}", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})"
             )
     for verdict in VERDICTS:
@@ -139,12 +139,12 @@ def _read_polling(b: Builder, name: str) -> ir.JobPolling | None:
         values = rule.get("values") if isinstance(rule, dict) else None
         where = field(rule.get("field") if isinstance(rule, dict) else None, f"{at}/field")
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            b.fail(f"{at}/values", "values must be a non-empty list of strings")
+            ctx.fail(f"{at}/values", "values must be a non-empty list of strings")
         elif where is not None:
             rules.append((verdict.replace("-", "_"), where, sorted({v.casefold() for v in values})))
     for needed in ("successful", "failed", "running"):
         if needed not in status:
-            b.fail(f"{ptr}/status", f"a polling contract must say which values mean {needed!r}")
+            ctx.fail(f"{ptr}/status", f"a polling contract must say which values mean {needed!r}")
     message = field(raw["message"], f"{ptr}/message") if "message" in raw else None
     progress = None
     if "progress" in raw:
@@ -154,9 +154,9 @@ def _read_polling(b: Builder, name: str) -> ir.JobPolling | None:
         progress = (done, total) if done and total else None
     errors_op = raw.get("errors-operation")
     if errors_op is not None and errors_op not in ops:
-        b.fail(f"{ptr}/errors-operation", f"unknown operation {errors_op!r}")
+        ctx.fail(f"{ptr}/errors-operation", f"unknown operation {errors_op!r}")
         errors_op = None
-    params = [_resolved(b, p).get("name") for p in (status_op.get("parameters") or [])]
+    params = [ctx.deref(p).get("name") for p in (status_op.get("parameters") or [])]
     return ir.JobPolling(
         name=name,
         status_operation=snake(status_id),
@@ -170,11 +170,26 @@ def _read_polling(b: Builder, name: str) -> ir.JobPolling | None:
     )
 
 
-def _resolved(b: Builder, node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        node = resolve_pointer(b.spec, node["$ref"]) or {}
-    return node
+def _schema_has(ctx: Context, schema: Any, pointer: str) -> bool:
+    """Whether a JSON pointer names a property path of a schema (following $ref and allOf)."""
+    node = schema
+    for token in pointer.lstrip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = _property(ctx, node, token, 0)
+        if node is None:
+            return False
+    return True
 
 
-def _json_schema(resp: dict[str, Any]) -> Any:
-    return ((resp.get("content") or {}).get("application/json") or {}).get("schema")
+def _property(ctx: Context, schema: Any, name: str, depth: int) -> Any:
+    if not isinstance(schema, dict) or depth > 20:
+        return None
+    if "$ref" in schema:
+        return _property(ctx, resolve_pointer(ctx.spec, schema["$ref"]), name, depth + 1)
+    if name in (schema.get("properties") or {}):
+        return schema["properties"][name]
+    for part in schema.get("allOf") or []:
+        found = _property(ctx, part, name, depth + 1)
+        if found is not None:
+            return found
+    return None
