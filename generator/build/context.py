@@ -20,6 +20,7 @@ class Context:
     problems: list[tuple[str, str]] = field(default_factory=list)
     # Polling contracts (components/x-job-polling) read so far, by name; None if broken.
     job_pollings: dict[str, ir.JobPolling | None] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.settings = with_defaults(self.settings)
