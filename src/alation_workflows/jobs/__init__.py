@@ -2,7 +2,7 @@
 
 from .._runtime.operation import JobPolling
 from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
-from .errors import (
+from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
     JobError,

@@ -12,6 +12,7 @@ are reported, the rest resubmitted (a 4XX rejection creates nothing, so this can
 from __future__ import annotations
 
 import asyncio
+import difflib
 import hashlib
 import inspect
 import os
@@ -27,10 +28,10 @@ import pydantic
 import pydantic_core
 
 from .._runtime.config import PollConfig
-from .._runtime.errors import APIError, NetworkError
+from .._runtime.exceptions import APIError, NetworkError
 from .._runtime.operation import Operation, operation_of
 from .._runtime.request import check_arguments
-from .errors import (
+from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
     JobFailedError,
@@ -544,10 +545,17 @@ def _check_call(method: Callable[..., Any], op: Operation | None, label: str, kw
     except (TypeError, ValueError):
         signature = None
     if signature is not None:
+        accepted = signature.parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+            for name in kwargs:
+                if name not in accepted:
+                    close = difflib.get_close_matches(name, [n for n in accepted if n != "request"], n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise TypeError(f"{label}() got an unexpected keyword argument {name!r}{hint}")
         try:
             signature.bind(request=[], **kwargs)
         except TypeError as exc:
-            raise TypeError(f"{label}: {exc}") from None
+            raise TypeError(f"{label}(): {exc}") from None
     if op is not None:
         check_arguments(op, label, kwargs)
 
