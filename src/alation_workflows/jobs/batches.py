@@ -38,7 +38,7 @@ from .exceptions import (
     RecordedError,
     UnexpectedJobStatusError,
 )
-from .handle import AsyncJobHandle, JobHandle, JobRef, classify
+from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
 from .item_errors import messages as error_messages
 from .journal import BatchRow, Journal, State
@@ -351,7 +351,7 @@ class _Run(Generic[T]):
             recorded = row.outcome or {}
             if row.handle is not None:
                 job = row.handle.get("job") or {}
-                o.job = JobRef(id=job.get("id"), name=job.get("name")) if job else None
+                o.job = JobRef(**{str(k): v for k, v in job.items()}) if len(job) == 1 else None
             o.ids = array("q", recorded.get("ids") or [])
             o._problems = recorded.get("problems")
             if row.state in ("planned", "unsent"):
@@ -447,7 +447,8 @@ class _Run(Generic[T]):
     def finished(self, batch_id: int, value: Any, error: BaseException | None) -> None:
         o = self.outcomes[batch_id]
         state: State
-        if error is None and value is not None and classify(value) == "failed":
+        verdict = o.handle.verdict_of if o.handle is not None else (lambda _: "unknown")
+        if error is None and value is not None and verdict(value) == "failed":
             state = "failed"  # raise_on_failure=False: the failed job's details are the value
         elif error is None:
             state = "finished"
@@ -461,7 +462,7 @@ class _Run(Generic[T]):
         if details is not None:
             o.ids = object_ids(details)
             o._problems = partial_failures(details)
-            outcome |= {"ids": o.ids.tolist(), "problems": o._problems, "status": classify(details)}
+            outcome |= {"ids": o.ids.tolist(), "problems": o._problems, "status": verdict(details)}
             if state == "finished" and o._problems:
                 bodies = self.journal.bodies(o.indices)
                 for pos, msgs in result_item_problems(details, bodies):
