@@ -15,9 +15,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from .._runtime.errors import WorkflowsError
+from .._runtime.exceptions import WorkflowsError
 from ..jobs.batches import BulkResult, resume_batches, submit_batches
-from ..jobs.errors import InvalidItemsError, JobError
+from ..jobs.exceptions import InvalidItemsError, JobError
 from ..jobs.handle import JobHandle, JobRef
 from ..jobs.journal import Journal
 from ..jobs.outcomes import plain
