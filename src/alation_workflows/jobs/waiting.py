@@ -16,20 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import PollConfig
-<<<<<<< HEAD
-from .._runtime.errors import WorkflowsError
-from .errors import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import AsyncJobHandle, JobHandle, _HandleBase
-from .outcomes import partial_failures
-from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
-=======
 from .._runtime.exceptions import WorkflowsError
 from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
+from .handle import AsyncJobHandle, JobHandle, _HandleBase
 from .outcomes import partial_failures
 from .pacing import REAL_TIME, Timer, budget_of
-from .progress import Clock, ProgressArg, Reporter, reporter
->>>>>>> main
+from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
 
 T = TypeVar("T")
 
@@ -373,41 +365,11 @@ async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit
     from .scheduler import scheduled
 
     def polled(track: _Track, details: Any) -> None:
-        report(clock.event("polled", track.root.handle, status=status_of(details)))
+        report(_polled(clock, track, details))
 
-<<<<<<< HEAD
-async def _drive_polling(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
-    while True:
-        delay = track.due - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        try:
-            async with gate:
-                details = await track.handle.status()  # type: ignore[attr-defined]
-        except Exception as exc:  # kept on the job's outcome, never lost
-            track.fail(exc)
-            return
-        again = track.settle(details, time.monotonic())
-        if track in again and not track.done:
-            report(_polled(clock, track, details))
-            continue
-        if again:
-            await asyncio.gather(*(_drive_polling(t, gate, report, clock) for t in again))
-        return
-
-
-async def _run_track(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
-    try:
-        await _drive(track, gate, report, clock)
-    except Exception as exc:  # a bug in a callback: still recorded on this job's outcome
-        if not track.done:
-            track.fail(exc)
-    _report([track], report, clock, _no_batch)
-=======
     await scheduled(
         tracks, limit=limit, polled=polled, settled=lambda: _report(tracks, report, clock, _no_batch)
     )
->>>>>>> main
 
 
 async def wait_one_async(
