@@ -33,6 +33,7 @@ def test_the_command_line_section_runs(tmp_path: Path) -> None:
     commands = section_commands("Command line")
     assert len(commands) >= 6 and all(c.startswith("alation-workflows ") for c, _ in commands)
     bindir = str(Path(sys.executable).parent)
+    inputs = sorted((ROOT / "examples" / "bulk").iterdir())
     sim = Simulator(token="readme-token", job_duration=0.0)
     with sim.serve() as url:
         env = {
@@ -46,6 +47,7 @@ def test_the_command_line_section_runs(tmp_path: Path) -> None:
             args = [os.path.expandvars(a.replace("$TMP", str(tmp_path))) for a in shlex.split(command)]
             proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
             assert proc.returncode == expected, f"{command}\n{proc.stdout}\n{proc.stderr}"
+    assert sorted((ROOT / "examples" / "bulk").iterdir()) == inputs  # journals go to $TMP, not the repo
     titles = sorted(str(d["title"]) for d in sim.catalog.documents.values())
     assert titles == ["Active users", "Churn", "Gross margin", "Net margin", "Revenue"]
     assert sorted(sim.catalog.schemas) == ["1.finance", "1.sales"]
