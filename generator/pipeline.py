@@ -13,7 +13,7 @@ from .ir import Api
 from .load import load_spec
 from .output import format_python
 from .render import render_all
-from .schemas import render_request_schemas
+from .schemas import render_operation_table
 
 SPEC = "openapi/alation-workflows.yaml"
 SETTINGS = "openapi/gen.yaml"
@@ -31,5 +31,5 @@ def _build(root: Path, spec: dict[str, Any], spec_rel: str) -> Api:
 def generate(root: Path) -> dict[str, str]:
     spec = load_spec(root / SPEC)
     api = _build(root, spec, SPEC)
-    schemas = render_request_schemas(spec, SPEC, api.package)
-    return format_python(render_all(api) | render_docs(api, root) | schemas, root)
+    table = render_operation_table(api, spec)
+    return format_python(render_all(api) | render_docs(api, root) | table, root)

@@ -1110,6 +1110,7 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1129,6 +1130,7 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "200": _REVOKE_RESULT,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1148,6 +1150,7 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1167,6 +1170,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "200": _REFRESH_TOKEN_INFO,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
