@@ -12,7 +12,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
 from .routes import Route, routes
-from .simulator import AnswerMismatch
+from .validation import AnswerMismatch
 from .wire import SimRequest, SimResponse
 
 if TYPE_CHECKING:

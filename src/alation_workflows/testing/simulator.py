@@ -15,7 +15,7 @@ from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
 from .routes import Route, match, resolve_operation
 from .state import CatalogState
-from .validation import check_answer, check_body, check_media_type, check_params
+from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
 from .wire import BadBody, Reject, SimRequest, SimResponse
 
 # Simulator attributes a handler may change (swapped for copies during a dry run).
@@ -52,10 +52,6 @@ class Submissions:
 
     def __repr__(self) -> str:
         return f"Submissions({dict(self.by_operation())})"
-
-
-class AnswerMismatch(AssertionError):
-    """A handler answered outside the operation's declared responses (raised when `check_answers` is on)."""
 
 
 class Simulator:

@@ -109,7 +109,8 @@ _Validator = validators.extend(Draft202012Validator, {"oneOf": _one_of_as_any_of
 @cache
 def _registry() -> Registry[Any]:
     document = {"components": operation_table()["components"]}
-    return Registry().with_resource("urn:spec", DRAFT202012.create_resource(document))
+    registry: Registry[Any] = Registry().with_resource("urn:spec", DRAFT202012.create_resource(document))
+    return registry
 
 
 def validator(schema: Any) -> Any:
@@ -245,6 +246,10 @@ def _decode(media: str, body: bytes) -> Any:
 
 
 # ---- answers -------------------------------------------------------------------------------------
+
+
+class AnswerMismatch(AssertionError):
+    """A handler answered outside the operation's declared responses (raised when `check_answers` is on)."""
 
 
 def check_answer(route: Route, answer: SimResponse) -> str | None:
