@@ -229,5 +229,10 @@ class Api:
     spec_path: str
 
     @property
+    def service(self) -> str:
+        """How docs name the server side (gen.yaml `service`)."""
+        return str(self.settings.get("service") or "the API")
+
+    @property
     def operations(self) -> list[Operation]:
         return [op for g in self.groups for op in g.operations]

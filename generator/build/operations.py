@@ -79,7 +79,7 @@ class Operations:
             pointer=pointer,
             summary=(op.get("summary") or "").strip(),
             description=(op.get("description") or op.get("summary") or "").strip(),
-            retry=op.get("x-retries", "idempotent"),
+            retry=op.get("x-retries") or self.ctx.settings["defaults"]["retries_by_method"][method],
             params=params,
             body=body,
             responses=responses,
