@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import PollConfig
-from .._runtime.errors import WorkflowsError
-from .errors import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .._runtime.exceptions import WorkflowsError
+from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
 from .outcomes import partial_failures
 from .progress import Clock, ProgressArg, Reporter, reporter
