@@ -7,7 +7,7 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
-from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response, Security
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response, Security
 
 _SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
@@ -46,7 +46,6 @@ _REMOVE_DUPLICATE_USERS_RESULT = Response(
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
-
 GET_JOB_STATUS = Operation(
     id="getJobStatus",
     method="GET",
@@ -69,6 +68,22 @@ GET_JOB_STATUS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+
+# Jobs reported by `GET /api/v1/bulk_metadata/job/` (by integer `id` or by job `name`).
+BULK_METADATA_JOB = JobPolling(
+    "BulkMetadataJob",
+    GET_JOB_STATUS,
+    (
+        ("successful", "/status", frozenset(["successful"])),
+        ("failed", "/status", frozenset(["failed"])),
+        (
+            "running",
+            "/status",
+            frozenset(["in_progress", "na", "pending", "processing", "queued", "running", "started"]),
+        ),
+    ),
+    message="/msg",
+)
 CREATE_DOCUMENTS = Operation(
     id="createDocuments",
     method="POST",
@@ -89,7 +104,7 @@ CREATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -138,7 +153,7 @@ UPDATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -166,7 +181,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPost),
         (("id", "/job_id"),),
     ),
@@ -217,7 +232,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPut),
         (("id", "/job_id"),),
     ),
@@ -245,7 +260,7 @@ CREATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -294,7 +309,7 @@ UPDATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -321,7 +336,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -369,7 +384,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -396,7 +411,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldPost),
         (("id", "/job_id"),),
     ),
@@ -425,7 +440,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldValue),
         (("id", "/job_id"),),
     ),
@@ -454,7 +469,7 @@ CREATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -484,7 +499,7 @@ CREATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -514,7 +529,7 @@ CREATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -546,7 +561,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -575,7 +590,7 @@ UPDATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -604,7 +619,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -633,7 +648,7 @@ UPDATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -662,7 +677,7 @@ UPDATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -716,7 +731,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
@@ -744,7 +759,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
@@ -771,7 +786,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -800,7 +815,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -829,7 +844,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -858,7 +873,7 @@ POST_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -886,7 +901,7 @@ CREATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -913,7 +928,7 @@ DELETE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowDelete),
         (("id", "/job_id"),),
     ),
@@ -940,7 +955,7 @@ UPDATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -969,7 +984,7 @@ CREATE_BI_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -998,7 +1013,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1027,7 +1042,7 @@ CREATE_BI_REPORTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1077,7 +1092,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDomainMembership),
         (("id", "/job_id"),),
         handle_statuses=("202",),
@@ -1130,7 +1145,7 @@ PUSH_QUERY_LOGS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
@@ -1151,6 +1166,7 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
 )
@@ -1169,6 +1185,7 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "200": _REVOKE_RESULT,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
 )
@@ -1187,6 +1204,7 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
 )
@@ -1205,9 +1223,11 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "200": _REFRESH_TOKEN_INFO,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
 )
+
 
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
@@ -1253,4 +1273,8 @@ OPERATIONS: dict[str, Operation] = {
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
     "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
     "validateRefreshToken": VALIDATE_REFRESH_TOKEN,
+}
+
+POLLINGS: dict[str, JobPolling] = {
+    "BulkMetadataJob": BULK_METADATA_JOB,
 }
