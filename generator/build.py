@@ -8,6 +8,7 @@ from . import ir
 from .errors import SpecError, esc
 from .load import iter_operations, resolve_pointer
 from .naming import enum_member, field_name, param_name, pascal, snake
+from .paging import pagination
 
 _PRIMS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _CONSTRAINTS = {
@@ -338,6 +339,7 @@ class Builder:
             batch_field=self._batch_field(body) if batch is not None else None,
             secured=secured_default if security is None else bool(security),
             deprecated=bool(op.get("deprecated")),
+            paging=pagination(op, pointer, method, params, responses, self.fail),
         )
 
     def _batch_field(self, body: ir.Body | None) -> str | None:

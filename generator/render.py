@@ -83,6 +83,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
         operations=_status_first(api.operations),
         types=types,
         shared=shared,
+        has_paging=any(op.paging for op in api.operations),
         imports={
             "typing": _typing(optw.typing),
             "runtime": sorted(optw.runtime),
@@ -98,6 +99,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
             group=group,
             methods=methods,
             has_jobs=any(op.job for op in group.operations),
+            has_paging=any(op.paging for op in group.operations),
             imports={
                 "typing": _typing(gtw.typing - {"Mapping", "Sequence"}),
                 "abc": _typing(gtw.typing & {"Mapping", "Sequence"}),
@@ -199,13 +201,17 @@ def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
     returns = " | ".join(dict.fromkeys(tw.py(r.type) if r.type else "None" for r in returned))
     call_args = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in op.params) + "}"
     runner = "call"
-    if op.job:
+    item = tw.py(op.paging.item) if op.paging else None
+    if item:
+        runner = "paginate"
+    elif op.job:
         runner = "submit_or_result" if op.job.hybrid else "submit"
     return {
         "op": op,
         "args": args,
         "returns": returns or "None",
         "runner": runner,
+        "item": item,
         "call_args": call_args,
         "docstring": _docstring(op),
     }
@@ -219,6 +225,8 @@ def _docstring(op: ir.Operation) -> str:
         lines.append(f":param request: {op.body.description or 'The request body.'}")
     for p in op.params:
         lines.append(f":param {p.name}: {p.description or p.wire}")
+    if op.paging:
+        lines.append(":param max_items: Stop after this many items (None: list everything).")
     lines += [
         ":param retries: Override the client's retry configuration for this call.",
         ":param timeout_ms: Override the client's request timeout (milliseconds).",
@@ -233,4 +241,9 @@ def _docstring(op: ir.Operation) -> str:
         )
     elif op.job:
         lines.append(f":returns: A job handle; `wait()` returns `models.{op.job.details.name}`.")
+    elif op.paging:
+        lines.append(
+            ":returns: A lazy iterator over the items, fetching one page per request as iteration "
+            "reaches it (`.pages()` yields whole pages)."
+        )
     return textwrap.dedent("\n".join(lines)).replace("\n", "\n        ").rstrip() + "\n        "

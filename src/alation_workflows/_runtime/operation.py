@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from .paging import Paging
 
 
 class LazyType:
@@ -82,3 +85,5 @@ class Operation:
     # With an object body, batching splits this list field (e.g. data quality's "values").
     batch_field: str | None = None
     secured: bool = True
+    # List operations: how the listing pages (the generated method returns an iterator).
+    paging: Paging | None = None

@@ -9,15 +9,18 @@ from typing import Any
 
 from .handlers import (
     bi,
+    bi_reads,
     custom_fields,
     data_dictionary,
     data_quality,
     domains,
     hub,
+    hub_reads,
     jobs_api,
     lineage,
     policies,
     rdbms,
+    rdbms_reads,
     tokens,
     users,
     virtual,
@@ -198,6 +201,11 @@ ROUTES: list[Route] = [
         "/integration/v1/data_dictionary/tasks/{task_id}/errors/",
         data_dictionary.get_task_errors,
     ),
+    # paged reads (x-pagination)
+    _r("listDocuments", "GET", "/integration/v2/document/", hub_reads.list_documents),
+    _r("listTables", "GET", "/integration/v2/table/", rdbms_reads.list_tables),
+    _r("listColumns", "GET", "/integration/v2/column/", rdbms_reads.list_columns),
+    _r("listBiFolders", "GET", "/integration/v2/bi/server/{bi_server_id:int}/folder/", bi_reads.list_folders),
     # §4 authentication
     _r("createApiAccessToken", "POST", "/integration/v1/createAPIAccessToken/", tokens.create_access, True),
     _r(
