@@ -421,17 +421,7 @@ def _first_model(node: ir.TypeNode | None) -> ir.Ref | None:
 
 
 def _has_json_string(node: ir.TypeNode) -> bool:
-    if isinstance(node, ir.JsonString):
-        return True
-    if isinstance(node, ir.ListOf):
-        return _has_json_string(node.item)
-    if isinstance(node, ir.DictOf):
-        return _has_json_string(node.value)
-    if isinstance(node, ir.Nullable):
-        return _has_json_string(node.inner)
-    if isinstance(node, ir.Union):
-        return any(_has_json_string(o) for o in node.options)
-    return False
+    return isinstance(node, ir.JsonString) or any(_has_json_string(c) for c in ir.children(node))
 
 
 def _plain_fits(node: ir.TypeNode, v: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 # ---- types: a tree, so code and docs can each render it their own way --------------------------
 
@@ -56,6 +56,32 @@ class Const:
 
 
 TypeNode = Prim | ListOf | DictOf | Ref | Union | Nullable | JsonString | Const
+
+
+def children(node: TypeNode) -> tuple[TypeNode, ...]:
+    """The types directly inside a type: the one place that knows each kind's shape (mypy checks it is exhaustive)."""
+    match node:
+        case Prim() | Ref() | Const():
+            return ()
+        case ListOf(item=item):
+            return (item,)
+        case DictOf(value=value):
+            return (value,)
+        case Nullable(inner=inner) | JsonString(inner=inner):
+            return (inner,)
+        case Union(options=options):
+            return options
+        case _:
+            assert_never(node)
+
+
+def refs(node: TypeNode | None) -> list[Ref]:
+    """Every model and enum a type names, outermost first."""
+    if node is None:
+        return []
+    if isinstance(node, Ref):
+        return [node]
+    return [r for child in children(node) for r in refs(child)]
 
 
 # ---- models -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from ._runtime.errors import (
     ResponseValidationError,
     WorkflowsError,
 )
+from ._runtime.paging import PaginationError
 from .auth import RefreshTokenError
 from .jobs.errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 
@@ -16,6 +17,7 @@ __all__ = [
     "JobFailedError",
     "JobTimeoutError",
     "NetworkError",
+    "PaginationError",
     "ProblemDetailsError",
     "RefreshTokenError",
     "ResponseValidationError",

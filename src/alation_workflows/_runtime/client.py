@@ -236,7 +236,12 @@ class BaseClient:
             page=page,
         )
 
-    def _invoke(
+    @property
+    def operations(self) -> Mapping[str, Operation]:
+        """This SDK's operations by operationId; the generated client returns its generated table."""
+        return {}
+
+    def invoke(
         self,
         op: Operation,
         method: str,
@@ -271,7 +276,7 @@ class BaseClient:
                 continue
             return call.finish(response)
 
-    async def _invoke_async(
+    async def invoke_async(
         self,
         op: Operation,
         method: str,

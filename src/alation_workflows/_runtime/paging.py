@@ -89,7 +89,8 @@ class _Cursor:
         if self.done or (self.max_items is not None and self.yielded >= self.max_items):
             return None
         if self.next_url is not None:
-            return self.args, PageRequest(url=self.next_url)
+            # Checked only now, so the page that carried the link is delivered first.
+            return self.args, PageRequest(url=self._checked(self.next_url))
         args = dict(self.args)
         # Ask for no more than `max_items` still needs (only the first page when following links).
         self.requested = self.limit
@@ -109,7 +110,7 @@ class _Cursor:
         if self.paging.next_header is not None:
             raw = (request.headers or httpx.Headers()).get(self.paging.next_header)
             # An empty page ends the listing even if the server still offers a next link.
-            nxt = self._follow(raw) if raw and items else None
+            nxt = str(httpx.URL(self.base_url + "/").join(raw.strip())) if raw and items else None
             self.next_url = nxt
             self.done = nxt is None
         else:
@@ -119,15 +120,13 @@ class _Cursor:
         self.yielded += len(items)
         return Page(items, number, offset, nxt)
 
-    def _follow(self, raw: str) -> str:
-        base = httpx.URL(self.base_url + "/")
-        target = base.join(raw.strip())
+    def _checked(self, url: str) -> str:
+        base, target = httpx.URL(self.base_url), httpx.URL(url)
         if _origin(target) != _origin(base):
             raise PaginationError(
                 f"{self.paging.next_header} points to {target.scheme}://{target.host}, not to the client's "
                 f"origin {base.scheme}://{base.host}: not followed, the request would carry the token"
             )
-        url = str(target)
         if url in self.seen:
             raise PaginationError(f"{self.paging.next_header} repeated a page already fetched ({url})")
         self.seen.add(url)
@@ -200,7 +199,7 @@ class PageIterator(_Listing, Generic[T]):
         cursor = self._cursor()
         while (step := cursor.next_request()) is not None:
             args, request = step
-            items = self._sdk._invoke(self._op, self._method, args, None, self._opts, page=request)
+            items = self._sdk.invoke(self._op, self._method, args, None, self._opts, page=request)
             yield cursor.accept(items, request)
 
 
@@ -216,7 +215,7 @@ class AsyncPageIterator(_Listing, Generic[T]):
         cursor = self._cursor()
         while (step := cursor.next_request()) is not None:
             args, request = step
-            items = await self._sdk._invoke_async(
+            items = await self._sdk.invoke_async(
                 self._op, self._method, args, None, self._opts, page=request
             )
             yield cursor.accept(items, request)

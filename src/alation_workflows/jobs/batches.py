@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import PollConfig
-from .._runtime.group import operation_of
+from .._runtime.operation import operation_of
 from .handle import AsyncJobHandle, JobHandle
 from .outcomes import partial_failures
 from .progress import Clock, ProgressArg, reporter
