@@ -136,7 +136,14 @@ class _Docs:
             params.append((p.name, doc_type(p.type, link), p.required, desc))
         rows = [(f"`{n}`", _cell(t if "[" in t else f"*{t}*"), req, _cell(d)) for n, t, req, d in params]
         if op.paging:
-            rows.append(("`max_items`", "*Optional[int]*", False, "Stop after this many items (None: list everything)."))
+            rows.append(
+                (
+                    "`max_items`",
+                    "*Optional[int]*",
+                    False,
+                    "Stop after this many items (None: list everything).",
+                )
+            )
         rows += [(f"`{n}`", t, False, d) for n, t, d in CALL_OPTIONS]
         success = op.success
         return {

@@ -65,14 +65,14 @@ def _problems(
     for key in ("limit", "offset"):
         p = by_wire.get(spec[key])
         if p is None or p.location != "query" or p.type != ir.Prim("int") or p.required:
-            out.append(
-                fail(f"{ptr}/{key}", f"{spec[key]!r} must name an optional integer query parameter")
-            )
+            out.append(fail(f"{ptr}/{key}", f"{spec[key]!r} must name an optional integer query parameter"))
     sizes = (spec["page_size"], spec["max_page_size"])
     if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes) or not (
         1 <= sizes[0] <= sizes[1]
     ):
-        out.append(fail(ptr, "page_size and max_page_size must be integers with 1 <= page_size <= max_page_size"))
+        out.append(
+            fail(ptr, "page_size and max_page_size must be integers with 1 <= page_size <= max_page_size")
+        )
     header = spec.get("next_page_header")
     if header is not None and (not isinstance(header, str) or not header.strip()):
         out.append(fail(f"{ptr}/next_page_header", "must be a header name"))

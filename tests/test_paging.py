@@ -30,7 +30,9 @@ def _docs(*ids: int) -> list[dict[str, int]]:
 
 def _reply(items: list[dict[str, int]], next_page: str | None = None) -> httpx.Response:
     headers = {"X-Next-Page": next_page} if next_page else {}
-    return httpx.Response(200, content=json.dumps(items).encode(), headers={"content-type": "application/json", **headers})
+    return httpx.Response(
+        200, content=json.dumps(items).encode(), headers={"content-type": "application/json", **headers}
+    )
 
 
 def test_relative_and_absolute_same_origin_links_are_followed_with_the_token() -> None:

@@ -17,7 +17,10 @@ def _seed_documents(wf: Workflows, n: int, hub: int = 1) -> list[int]:
     """Create `n` documents through the bulk API (jobs of at most 1 000), returning their ids."""
     ids: list[int] = []
     for start in range(0, n, 1000):
-        batch = [models.DocumentIn(title=f"Doc {i}", document_hub_id=hub) for i in range(start, min(n, start + 1000))]
+        batch = [
+            models.DocumentIn(title=f"Doc {i}", document_hub_id=hub)
+            for i in range(start, min(n, start + 1000))
+        ]
         details = wf.documents.create_documents(request=batch).wait(timeout=30)
         assert isinstance(details.result, models.DocumentPostResult)
         ids += [t.id for t in details.result.created_terms or []]
@@ -26,7 +29,9 @@ def _seed_documents(wf: Workflows, n: int, hub: int = 1) -> list[int]:
 
 
 def _seed_folders(wf: Workflows, n: int) -> int:
-    server = wf.bi_sources.create_bi_servers(request=[models.BiServerIn(uri="https://bi.example.com", title="BI")])
+    server = wf.bi_sources.create_bi_servers(
+        request=[models.BiServerIn(uri="https://bi.example.com", title="BI")]
+    )
     server_id = server.server_ids[0]
     for start in range(0, n, 1000):
         batch = [
@@ -102,7 +107,10 @@ def test_async_offset_paging(workflows: Workflows, alation_server: ServedSimulat
     server_id = _seed_folders(workflows, 150)
 
     async def collect() -> list[str]:
-        return [f.external_id async for f in workflows.bi_sources.list_bi_folders_async(bi_server_id=server_id, limit=50)]
+        return [
+            f.external_id
+            async for f in workflows.bi_sources.list_bi_folders_async(bi_server_id=server_id, limit=50)
+        ]
 
     assert asyncio.run(collect()) == [f"f-{i}" for i in range(150)]
 
@@ -120,7 +128,9 @@ def test_lazy_and_stops_cleanly(workflows: Workflows, alation_server: ServedSimu
     assert len(_gets(sim, "/integration/v2/document/")) == before + 2
 
 
-@pytest.mark.parametrize(("max_items", "requests", "limits"), [(0, 0, []), (5, 1, ["5"]), (250, 3, ["100", "100", "100"])])
+@pytest.mark.parametrize(
+    ("max_items", "requests", "limits"), [(0, 0, []), (5, 1, ["5"]), (250, 3, ["100", "100", "100"])]
+)
 def test_max_items_bounds_items_and_requests(
     workflows: Workflows, alation_server: ServedSimulator, max_items: int, requests: int, limits: list[str]
 ) -> None:

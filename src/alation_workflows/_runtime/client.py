@@ -55,7 +55,9 @@ class _Call:
             headers["TOKEN"] = token
         if self.page is not None and self.page.url is not None:
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
-            request = client.build_request(self.op.method, self.page.url, headers=headers, timeout=self.timeout_s)
+            request = client.build_request(
+                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s
+            )
         else:
             request = build_request(
                 client, self.op, self.base_url, self.values, self.content, self.media, headers, self.timeout_s

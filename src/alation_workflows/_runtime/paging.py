@@ -215,7 +215,5 @@ class AsyncPageIterator(_Listing, Generic[T]):
         cursor = self._cursor()
         while (step := cursor.next_request()) is not None:
             args, request = step
-            items = await self._sdk.invoke_async(
-                self._op, self._method, args, None, self._opts, page=request
-            )
+            items = await self._sdk.invoke_async(self._op, self._method, args, None, self._opts, page=request)
             yield cursor.accept(items, request)

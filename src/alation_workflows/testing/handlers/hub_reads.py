@@ -26,8 +26,10 @@ def field_values(sim: Simulator, values: list[dict[str, Any]] | None) -> list[di
     """Custom field values as read APIs echo them: with the field's name."""
     out = []
     for v in values or []:
-        field = sim.catalog.custom_fields.get(v.get("field_id"), {})
-        out.append({"field_id": v.get("field_id"), "field_name": field.get("name_singular"), "value": v.get("value")})
+        field = sim.catalog.custom_fields.get(v["field_id"], {}) if "field_id" in v else {}
+        out.append(
+            {"field_id": v.get("field_id"), "field_name": field.get("name_singular"), "value": v.get("value")}
+        )
     return out
 
 

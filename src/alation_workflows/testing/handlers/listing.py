@@ -61,7 +61,9 @@ def equals(field: str, kind: type = str) -> Callable[[Obj, str], bool]:
             try:
                 return obj.get(field) == int(raw)
             except ValueError:
-                raise Reject(400, {"detail": {field: ["A valid integer is required."]}, "code": "400000"}) from None
+                raise Reject(
+                    400, {"detail": {field: ["A valid integer is required."]}, "code": "400000"}
+                ) from None
         return str(obj.get(field)) == raw
 
     return check
@@ -72,7 +74,9 @@ def contains(field: str) -> Callable[[Obj, str], bool]:
     return lambda obj, raw: raw.lower() in str(obj.get(field) or "").lower()
 
 
-def paged(request: SimRequest, items: list[Any], *, start_param: str = "skip", next_header: bool = True) -> SimResponse:
+def paged(
+    request: SimRequest, items: list[Any], *, start_param: str = "skip", next_header: bool = True
+) -> SimResponse:
     """One page of `items` for this request, with `X-Next-Page` when more follow (if the API sends it)."""
     limit = min(int_arg(request, "limit", PAGE_SIZE, minimum=1) or PAGE_SIZE, MAX_PAGE_SIZE)
     start = int_arg(request, start_param, 0) or 0
