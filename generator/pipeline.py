@@ -8,28 +8,44 @@ from typing import Any
 import yaml
 
 from .build import Builder
+from .cli import render_cli_registry
 from .docs import render_docs
+from .errors import SpecError
 from .ir import Api
 from .load import load_spec
 from .output import format_python
 from .render import render_all
 from .schemas import render_request_schemas
+from .settings import with_defaults
 
-SPEC = "openapi/alation-workflows.yaml"
 SETTINGS = "openapi/gen.yaml"
 
 
-def build_api(root: Path, spec_rel: str = SPEC) -> Api:
-    return _build(root, load_spec(root / spec_rel), spec_rel)
+def load_settings(root: Path) -> dict[str, Any]:
+    path = root / SETTINGS
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError([(SETTINGS, f"cannot read the generator settings {path}: {exc.strerror}")]) from exc
+    except yaml.YAMLError as exc:
+        raise SpecError([(SETTINGS, f"not valid YAML: {exc}")]) from exc
+    return with_defaults(raw)
 
 
-def _build(root: Path, spec: dict[str, Any], spec_rel: str) -> Api:
-    settings = yaml.safe_load((root / SETTINGS).read_text(encoding="utf-8"))
-    return Builder(spec, settings, spec_rel).build()
+def build_api(root: Path, spec_rel: str | None = None) -> Api:
+    settings = load_settings(root)
+    spec_rel = spec_rel or settings["spec"]
+    return Builder(load_spec(root / spec_rel, settings), settings, spec_rel).build()
 
 
-def generate(root: Path) -> dict[str, str]:
-    spec = load_spec(root / SPEC)
-    api = _build(root, spec, SPEC)
-    schemas = render_request_schemas(spec, SPEC, api.package)
-    return format_python(render_all(api) | render_docs(api, root) | schemas, root)
+def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """Every generated file in memory; spec warnings (pointer, message) are appended to `warnings`."""
+    settings = load_settings(root)
+    spec_rel = settings["spec"]
+    spec = load_spec(root / spec_rel, settings, warnings)
+    builder = Builder(spec, settings, spec_rel)
+    api = builder.build()
+    if warnings is not None:
+        warnings.extend(builder.ctx.warnings)
+    schemas = render_request_schemas(spec, spec_rel, api.package)
+    return format_python(render_all(api) | render_docs(api, root) | schemas | render_cli_registry(api), root)

@@ -72,7 +72,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
             header=header, enum=enum, members=[(enum_member(v), v) for v in enum.values]
         )
     out[f"{pkg}/models/__init__.py"] = env.get_template("models_init.py.jinja").render(
-        header=header, entries=sorted(modules.items())
+        header=header, entries=sorted(modules.items()), package=api.package
     )
 
     optw = TypeWriter("models.", False, enums)
@@ -81,6 +81,8 @@ def render_all(api: ir.Api) -> dict[str, str]:
     out[f"{pkg}/_operations.py"] = env.get_template("operations.py.jinja").render(
         header=header,
         operations=_status_first(api.operations),
+        n_status=len(_status_ops(api.operations)),
+        pollings=_pollings(api.operations),
         types=types,
         shared=shared,
         has_paging=any(op.paging for op in api.operations),
@@ -93,7 +95,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
     for group in api.groups:
         gtw = TypeWriter("models.", False, enums)
         gtw.typing.add("Mapping")
-        methods = [_method(op, gtw) for op in group.operations]
+        methods = [_method(op, gtw, api.service) for op in group.operations]
         out[f"{pkg}/{group.module}.py"] = env.get_template("group.py.jinja").render(
             header=header,
             group=group,
@@ -177,13 +179,24 @@ def _strings(v: dict[str, Any]) -> list[str]:
     return out
 
 
+def _pollings(ops: list[ir.Operation]) -> list[ir.JobPolling]:
+    return list({op.job.polling.name: op.job.polling for op in ops if op.job}.values())
+
+
+def _status_ops(ops: list[ir.Operation]) -> list[ir.Operation]:
+    """Status and errors operations of the polling contracts: their constants are defined first."""
+    targets = set()
+    for p in _pollings(ops):
+        targets |= {p.status_operation, p.errors_operation}
+    return [o for o in ops if o.name in targets]
+
+
 def _status_first(ops: list[ir.Operation]) -> list[ir.Operation]:
-    # Job links refer to the status operation's constant, so it must be defined first.
-    targets = {op.job.status_operation for op in ops if op.job}
-    return [o for o in ops if o.name in targets] + [o for o in ops if o.name not in targets]
+    first = _status_ops(ops)
+    return first + [o for o in ops if o not in first]
 
 
-def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
+def _method(op: ir.Operation, tw: TypeWriter, service: str) -> dict[str, Any]:
     args = []
     for p in sorted(op.params, key=lambda p: not p.required):
         typ = tw.py(p.type)
@@ -213,11 +226,11 @@ def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
         "runner": runner,
         "item": item,
         "call_args": call_args,
-        "docstring": _docstring(op),
+        "docstring": _docstring(op, service),
     }
 
 
-def _docstring(op: ir.Operation) -> str:
+def _docstring(op: ir.Operation, service: str) -> str:
     lines = [op.summary or op.name, ""]
     if op.description and op.description != op.summary:
         lines += [op.description, ""]
@@ -235,7 +248,7 @@ def _docstring(op: ir.Operation) -> str:
     ]
     if op.job and op.job.hybrid:
         lines.append(
-            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when Alation "
+            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when {service} "
             f"runs the request as a job (HTTP {', '.join(op.job.handle_statuses)}), else the finished "
             f"result (HTTP {', '.join(op.job.sync_statuses)})."
         )

@@ -139,7 +139,7 @@ def probe_package(tmp_path_factory: pytest.TempPathFactory) -> Any:
     pkg = root / "src/probe_sdk"
     for part in ("_runtime", "jobs"):
         shutil.copytree(ROOT / "src/alation_workflows" / part, pkg / part)
-    for part in ("errors.py", "utils.py", "auth.py"):
+    for part in ("errors.py", "utils.py", "config.py", "auth.py", "_group.py"):
         shutil.copy(ROOT / "src/alation_workflows" / part, pkg / part)
     sys.path.insert(0, str(root / "src"))
     try:
@@ -211,7 +211,7 @@ def test_generated_models_decode_and_round_trip(probe_package: Any) -> None:
 def test_lint_names_the_offending_node(mutate: Any, pointer: str, message: str) -> None:
     spec = copy.deepcopy(probe_spec(TYPES_SPEC))
     mutate(spec)
-    problems = lint(spec)
+    problems = lint(spec, SETTINGS)
     assert any(p == pointer and message in m for p, m in problems), problems
 
 

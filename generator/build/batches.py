@@ -8,7 +8,9 @@ from .. import ir
 from .context import Context
 
 
-def batch_limit(ctx: Context, op: dict[str, Any], pointer: str, body: ir.Body | None) -> tuple[Any, str | None]:
+def batch_limit(
+    ctx: Context, op: dict[str, Any], pointer: str, body: ir.Body | None
+) -> tuple[Any, str | None]:
     """(the limit, the wire name of an object body's one list) for an operation; (None, None) without one."""
     limit = op.get("x-batch-limit")
     if limit is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import ir
 from ..load import resolve_pointer
+from ..settings import with_defaults
 
 
 @dataclass
@@ -17,6 +18,12 @@ class Context:
     models: dict[str, ir.Model] = field(default_factory=dict)
     enums: dict[str, ir.Enum] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # Polling contracts (components/x-job-polling) read so far, by name; None if broken.
+    job_pollings: dict[str, ir.JobPolling | None] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.settings = with_defaults(self.settings)
 
     def fail(self, pointer: str, msg: str) -> ir.Prim:
         """Record a problem; the returned placeholder type lets the build go on to find more."""

@@ -31,11 +31,11 @@ class Operations:
         seen: dict[str, str] = {}
         for base_pointer, base_op in iter_operations(spec):
             path, method = _path_method(base_pointer)
+            if not base_op.get("operationId"):
+                base_op = {**base_op, "operationId": snake(f"{method} {path}")}
             for pointer, op in variants(self.ctx, base_op, base_pointer):
-                tag = op["tags"][0]
-                if tag not in tags:
-                    self.ctx.fail(f"{pointer}/tags", f"tag {tag!r} is not declared in the top-level tags")
-                    continue
+                tag = (op.get("tags") or [self.ctx.settings["default_group"]])[0]
+                tags.setdefault(tag, {"name": tag})
                 if op.get("operationId") in seen:
                     self.ctx.fail(
                         pointer,
@@ -47,7 +47,9 @@ class Operations:
                     tag,
                     ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
                 )
-                group.operations.append(self.operation(op, pointer, path, method, group.attr, secured_default))
+                group.operations.append(
+                    self.operation(op, pointer, path, method, group.attr, secured_default)
+                )
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
@@ -78,7 +80,7 @@ class Operations:
             pointer=pointer,
             summary=(op.get("summary") or "").strip(),
             description=(op.get("description") or op.get("summary") or "").strip(),
-            retry=op.get("x-retries", "idempotent"),
+            retry=op.get("x-retries") or self.ctx.settings["defaults"]["retries_by_method"][method],
             params=params,
             body=body,
             responses=responses,
@@ -167,7 +169,9 @@ class Operations:
                 )
                 example = mt.get("example")
             target = ok if str(status).startswith("2") else bad
-            target.append(ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example))
+            target.append(
+                ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example)
+            )
         return ok, bad
 
 

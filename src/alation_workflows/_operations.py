@@ -6,9 +6,9 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from . import models
-from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response
+from ._runtime.annotations import ORDERED
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
 from ._runtime.paging import Paging
-from ._runtime.types import ORDERED
 
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
@@ -50,7 +50,6 @@ _REMOVE_DUPLICATE_USERS_RESULT = Response(
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
-
 GET_JOB_STATUS = Operation(
     id="getJobStatus",
     method="GET",
@@ -72,6 +71,22 @@ GET_JOB_STATUS = Operation(
     exactly_one_of=("id", "name"),
 )
 
+
+# Jobs reported by `GET /api/v1/bulk_metadata/job/` (by integer `id` or by job `name`).
+BULK_METADATA_JOB = JobPolling(
+    "BulkMetadataJob",
+    GET_JOB_STATUS,
+    (
+        ("successful", "/status", frozenset(["successful"])),
+        ("failed", "/status", frozenset(["failed"])),
+        (
+            "running",
+            "/status",
+            frozenset(["in_progress", "na", "pending", "processing", "queued", "running", "started"]),
+        ),
+    ),
+    message="/msg",
+)
 CREATE_DOCUMENTS = Operation(
     id="createDocuments",
     method="POST",
@@ -92,7 +107,7 @@ CREATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -173,7 +188,7 @@ UPDATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -200,7 +215,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPost),
         (("id", "/job_id"),),
     ),
@@ -249,7 +264,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPut),
         (("id", "/job_id"),),
     ),
@@ -276,7 +291,7 @@ CREATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -323,7 +338,7 @@ UPDATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -349,7 +364,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -395,7 +410,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -421,7 +436,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldPost),
         (("id", "/job_id"),),
     ),
@@ -449,7 +464,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldValue),
         (("id", "/job_id"),),
     ),
@@ -477,7 +492,7 @@ CREATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -506,7 +521,7 @@ CREATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -535,7 +550,7 @@ CREATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -632,7 +647,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -660,7 +675,7 @@ UPDATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -688,7 +703,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -716,7 +731,7 @@ UPDATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -744,7 +759,7 @@ UPDATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -797,7 +812,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
@@ -824,7 +839,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
@@ -850,7 +865,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -878,7 +893,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -906,7 +921,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -934,7 +949,7 @@ POST_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -961,7 +976,7 @@ CREATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -987,7 +1002,7 @@ DELETE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowDelete),
         (("id", "/job_id"),),
     ),
@@ -1013,7 +1028,7 @@ UPDATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -1041,7 +1056,7 @@ CREATE_BI_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1069,7 +1084,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1097,7 +1112,7 @@ CREATE_BI_REPORTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1175,7 +1190,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDomainMembership),
         (("id", "/job_id"),),
         handle_statuses=("202",),
@@ -1225,7 +1240,7 @@ PUSH_QUERY_LOGS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
@@ -1307,6 +1322,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
     secured=False,
 )
 
+
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
     "createDocuments": CREATE_DOCUMENTS,
@@ -1355,4 +1371,8 @@ OPERATIONS: dict[str, Operation] = {
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
     "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
     "validateRefreshToken": VALIDATE_REFRESH_TOKEN,
+}
+
+POLLINGS: dict[str, JobPolling] = {
+    "BulkMetadataJob": BULK_METADATA_JOB,
 }

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._runtime.errors import WorkflowsError
+from ._runtime.exceptions import WorkflowsError
 from ._runtime.redact import log_request, log_response
 from ._runtime.retries import next_delay
 

@@ -40,13 +40,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_FOLDERS)
     async def create_bi_folders_async(
@@ -72,13 +73,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORT_COLUMNS)
     def create_bi_report_columns(
@@ -105,13 +107,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORT_COLUMNS)
     async def create_bi_report_columns_async(
@@ -138,13 +141,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORTS)
     def create_bi_reports(
@@ -170,13 +174,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORTS)
     async def create_bi_reports_async(
@@ -202,13 +207,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_SERVERS)
     def create_bi_servers(
@@ -231,13 +237,14 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.BiServerPostResult = self._call(
             ops.CREATE_BI_SERVERS,
             "create_bi_servers",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_SERVERS)
     async def create_bi_servers_async(
@@ -260,13 +267,14 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.BiServerPostResult = await self._call_async(
             ops.CREATE_BI_SERVERS,
             "create_bi_servers_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_BI_FOLDERS)
     def list_bi_folders(
@@ -306,7 +314,7 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate(
+        result: PageIterator[models.BiFolder] = self._paginate(
             ops.LIST_BI_FOLDERS,
             "list_bi_folders",
             {
@@ -319,6 +327,7 @@ class BISources(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_BI_FOLDERS)
     def list_bi_folders_async(
@@ -358,7 +367,7 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate_async(
+        result: AsyncPageIterator[models.BiFolder] = self._paginate_async(
             ops.LIST_BI_FOLDERS,
             "list_bi_folders_async",
             {
@@ -371,3 +380,4 @@ class BISources(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

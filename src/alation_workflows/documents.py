@@ -39,13 +39,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPost] = self._submit(
             ops.CREATE_DOCUMENTS,
             "create_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_DOCUMENTS)
     async def create_documents_async(
@@ -70,13 +71,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPost] = await self._submit_async(
             ops.CREATE_DOCUMENTS,
             "create_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENTS)
     def delete_documents(
@@ -98,13 +100,14 @@ class Documents(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.DocumentDeleteResult = self._call(
             ops.DELETE_DOCUMENTS,
             "delete_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENTS)
     async def delete_documents_async(
@@ -126,13 +129,14 @@ class Documents(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.DocumentDeleteResult = await self._call_async(
             ops.DELETE_DOCUMENTS,
             "delete_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_DOCUMENTS)
     def list_documents(
@@ -182,7 +186,7 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate(
+        result: PageIterator[models.Document] = self._paginate(
             ops.LIST_DOCUMENTS,
             "list_documents",
             {
@@ -200,6 +204,7 @@ class Documents(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_DOCUMENTS)
     def list_documents_async(
@@ -249,7 +254,7 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate_async(
+        result: AsyncPageIterator[models.Document] = self._paginate_async(
             ops.LIST_DOCUMENTS,
             "list_documents_async",
             {
@@ -267,6 +272,7 @@ class Documents(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENTS)
     def update_documents(
@@ -291,13 +297,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPut] = self._submit(
             ops.UPDATE_DOCUMENTS,
             "update_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENTS)
     async def update_documents_async(
@@ -322,10 +329,11 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPut] = await self._submit_async(
             ops.UPDATE_DOCUMENTS,
             "update_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

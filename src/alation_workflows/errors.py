@@ -1,15 +1,15 @@
 """Every exception the SDK raises on purpose, importable from one place."""
 
-from ._runtime.errors import (
+from ._runtime.exceptions import (
     APIError,
     NetworkError,
+    PaginationError,
     ProblemDetailsError,
     ResponseValidationError,
     WorkflowsError,
 )
-from ._runtime.paging import PaginationError
 from .auth import RefreshTokenError
-from .jobs.errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .jobs.exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 
 __all__ = [
     "APIError",

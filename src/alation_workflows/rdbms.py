@@ -41,13 +41,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_COLUMNS,
             "create_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_COLUMNS)
     async def create_columns_async(
@@ -74,13 +75,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_COLUMNS,
             "create_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_SCHEMAS)
     def create_schemas(
@@ -107,13 +109,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_SCHEMAS,
             "create_schemas",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_SCHEMAS)
     async def create_schemas_async(
@@ -140,13 +143,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_SCHEMAS,
             "create_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_TABLES)
     def create_tables(
@@ -173,13 +177,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_TABLES,
             "create_tables",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_TABLES)
     async def create_tables_async(
@@ -206,13 +211,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_TABLES,
             "create_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_COLUMNS)
     def list_columns(
@@ -257,7 +263,7 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate(
+        result: PageIterator[models.Column] = self._paginate(
             ops.LIST_COLUMNS,
             "list_columns",
             {
@@ -273,6 +279,7 @@ class RDBMS(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_COLUMNS)
     def list_columns_async(
@@ -317,7 +324,7 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate_async(
+        result: AsyncPageIterator[models.Column] = self._paginate_async(
             ops.LIST_COLUMNS,
             "list_columns_async",
             {
@@ -333,6 +340,7 @@ class RDBMS(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_TABLES)
     def list_tables(
@@ -378,7 +386,7 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate(
+        result: PageIterator[models.Table] = self._paginate(
             ops.LIST_TABLES,
             "list_tables",
             {
@@ -394,6 +402,7 @@ class RDBMS(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.LIST_TABLES)
     def list_tables_async(
@@ -439,7 +448,7 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
-        return self._paginate_async(
+        result: AsyncPageIterator[models.Table] = self._paginate_async(
             ops.LIST_TABLES,
             "list_tables_async",
             {
@@ -455,6 +464,7 @@ class RDBMS(Group):
             max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_CHILD_COLUMNS)
     def update_child_columns(
@@ -484,13 +494,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_CHILD_COLUMNS,
             "update_child_columns",
             {"column_id": column_id, "ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_CHILD_COLUMNS)
     async def update_child_columns_async(
@@ -520,13 +531,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_CHILD_COLUMNS,
             "update_child_columns_async",
             {"column_id": column_id, "ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_COLUMNS)
     def update_columns(
@@ -553,13 +565,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_COLUMNS,
             "update_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_COLUMNS)
     async def update_columns_async(
@@ -586,13 +599,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_COLUMNS,
             "update_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     def update_root_child_columns(
@@ -619,13 +633,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_ROOT_CHILD_COLUMNS,
             "update_root_child_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     async def update_root_child_columns_async(
@@ -652,13 +667,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_ROOT_CHILD_COLUMNS,
             "update_root_child_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_SCHEMAS)
     def update_schemas(
@@ -685,13 +701,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_SCHEMAS,
             "update_schemas",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_SCHEMAS)
     async def update_schemas_async(
@@ -718,13 +735,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_SCHEMAS,
             "update_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TABLES)
     def update_tables(
@@ -751,13 +769,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_TABLES,
             "update_tables",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TABLES)
     async def update_tables_async(
@@ -784,10 +803,11 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_TABLES,
             "update_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

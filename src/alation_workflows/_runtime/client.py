@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .auth import TokenProvider, as_provider
 from .config import CallOptions, PollConfig, RetryConfig
-from .errors import NetworkError
+from .exceptions import NetworkError
 from .operation import LazyType, Operation
 from .paging import PageRequest
 from .redact import log_request, log_response, logger
@@ -26,6 +25,7 @@ from .redirects import MAX_REDIRECTS, next_request
 from .request import build_request, check_arguments, encode_body
 from .response import handle_response
 from .retries import never_sent, next_delay, retryable_exception, retryable_status, should_retry
+from .tokens import TokenProvider, as_provider
 
 
 @dataclass(slots=True)

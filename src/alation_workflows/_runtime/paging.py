@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from .config import CallOptions
-from .errors import WorkflowsError
+from .exceptions import PaginationError
 from .request import check_arguments
 
 if TYPE_CHECKING:
@@ -37,10 +37,6 @@ class Paging:
     next_header: str | None
     page_size: int
     max_page_size: int
-
-
-class PaginationError(WorkflowsError):
-    """A listing could not be continued safely (next page on another origin, or a page URL repeated)."""
 
 
 @dataclass(slots=True)

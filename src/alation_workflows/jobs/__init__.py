@@ -1,8 +1,19 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
-from .batches import BatchOutcome, submit_batches, submit_batches_async
-from .errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import RUNNING_STATUSES, AsyncJobHandle, JobHandle, JobRef
+from .._runtime.operation import JobPolling
+from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
+from .exceptions import (
+    AmbiguousSubmitError,
+    InvalidItemsError,
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    RecordedError,
+    UnexpectedJobStatusError,
+)
+from .handle import AsyncJobHandle, JobHandle, JobRef
+from .item_errors import item_errors
+from .journal import Journal
 from .outcomes import (
     BatchCounts,
     DataQualityShortfall,
@@ -13,19 +24,29 @@ from .outcomes import (
     followup_job_ids,
     partial_failures,
 )
-from .progress import ProgressEvent
+from .progress import JobProgress, ProgressEvent
+from .readers import Unreadable, read_csv, read_items, read_jsonl
+from .summary import ItemFailure, object_ids
 from .waiting import JobOutcome, wait_all, wait_all_async
 
 __all__ = [
-    "RUNNING_STATUSES",
+    "AmbiguousSubmitError",
     "AsyncJobHandle",
     "BatchCounts",
     "BatchOutcome",
+    "BulkResult",
+    "InvalidItemsError",
+    "ItemFailure",
+    "Journal",
+    "RecordedError",
+    "Unreadable",
     "DataQualityShortfall",
     "JobError",
     "JobFailedError",
     "JobHandle",
     "JobOutcome",
+    "JobPolling",
+    "JobProgress",
     "JobRef",
     "JobTimeoutError",
     "ProgressEvent",
@@ -35,7 +56,13 @@ __all__ = [
     "error_count",
     "error_objects",
     "followup_job_ids",
+    "item_errors",
+    "object_ids",
     "partial_failures",
+    "read_csv",
+    "read_items",
+    "read_jsonl",
+    "resume_batches",
     "submit_batches",
     "submit_batches_async",
     "wait_all",
