@@ -189,6 +189,7 @@ class RefreshTokenAuth:
             log_request(request, attempt)
             t0 = time.perf_counter()
             failure: str | None = None
+            response: httpx.Response | None = None
             try:
                 response = client.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
@@ -197,12 +198,12 @@ class RefreshTokenAuth:
             else:
                 log_response(response, time.perf_counter() - t0)
                 retry = response.status_code in _RETRY_STATUSES
-            delay = _retry_delay(bound, attempt, retry, None if failure else response)
+            delay = _retry_delay(bound, attempt, retry, response)
             if delay is not None:
                 time.sleep(delay)
                 continue
-            if failure is not None:
-                raise _network_error(failure, self.user_id)
+            if response is None:
+                raise _network_error(failure or "no response", self.user_id)
             return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
 
     async def _create_async(self) -> str:
@@ -215,6 +216,7 @@ class RefreshTokenAuth:
             log_request(request, attempt)
             t0 = time.perf_counter()
             failure: str | None = None
+            response: httpx.Response | None = None
             try:
                 response = await client.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
@@ -223,12 +225,12 @@ class RefreshTokenAuth:
             else:
                 log_response(response, time.perf_counter() - t0)
                 retry = response.status_code in _RETRY_STATUSES
-            delay = _retry_delay(bound, attempt, retry, None if failure else response)
+            delay = _retry_delay(bound, attempt, retry, response)
             if delay is not None:
                 await asyncio.sleep(delay)
                 continue
-            if failure is not None:
-                raise _network_error(failure, self.user_id)
+            if response is None:
+                raise _network_error(failure or "no response", self.user_id)
             return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
 
 

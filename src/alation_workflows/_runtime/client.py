@@ -136,7 +136,8 @@ class BaseClient:
         poll_config: PollConfig | None = None,
         debug_logger: logging.Logger | None = None,
     ) -> None:
-        if not server_url or not isinstance(server_url, str):
+        # Checked at run time for untyped callers, which the static checker cannot see.
+        if not server_url or not isinstance(server_url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError("server_url is required, e.g. 'https://yourcompany.alationcloud.com'")
         parts = urlsplit(server_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -340,7 +341,7 @@ async def _send_async(client: httpx.AsyncClient, call: _Call, request: httpx.Req
 
 def _check_timeout(timeout_ms: float) -> float:
     # A timeout of 0, below 0, NaN or infinity would mean "fail at once" or "wait forever".
-    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):
+    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"timeout_ms must be a number of milliseconds, got {type(timeout_ms).__name__}")
     if not math.isfinite(timeout_ms) or timeout_ms <= 0:
         raise ValueError(f"timeout_ms must be a finite number > 0, got {timeout_ms}")

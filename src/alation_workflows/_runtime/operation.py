@@ -98,8 +98,8 @@ class Operation:
     retry: Literal["idempotent", "submit"]
     params: tuple[Param, ...] = ()
     body: Body | None = None
-    responses: dict[str, Response] = field(default_factory=dict)
-    errors: dict[str, Response] = field(default_factory=dict)
+    responses: dict[str, Response] = field(default_factory=dict[str, Response])
+    errors: dict[str, Response] = field(default_factory=dict[str, Response])
     exactly_one_of: tuple[str, ...] = ()
     job: JobLink | None = None
     batch_limit: int | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from .client import BaseClient
@@ -85,7 +85,7 @@ def as_provider(token: Any) -> TokenProvider:
     if token is None or isinstance(token, str):
         return StaticToken(token)
     if callable(token):
-        return CallableToken(token)
+        return CallableToken(cast("Callable[[], str | Awaitable[str]]", token))
     raise TypeError(
         f"token must be a str, a callable returning one, or a TokenProvider; got {type(token).__name__}"
     )

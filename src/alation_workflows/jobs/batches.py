@@ -322,7 +322,7 @@ class _Run(Generic[T]):
         self.summary = summary
         self.resubmit_valid = resubmit_valid
         self.resend = resend_ambiguous
-        self.progress = progress
+        self.progress: ProgressArg = progress
         self.outcomes: dict[int, BatchOutcome[T]] = {}
         self.failures: list[ItemFailure] = []
         self.queue: deque[int] = deque()
