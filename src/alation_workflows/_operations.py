@@ -1260,6 +1260,7 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1279,6 +1280,7 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "200": _REVOKE_RESULT,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1298,6 +1300,7 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1317,6 +1320,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "200": _REFRESH_TOKEN_INFO,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .listing import paged
 
@@ -37,6 +38,7 @@ def _selected(request: SimRequest, objects: list[dict[str, Any]]) -> list[dict[s
     return [o for o in objects if str(o.get(key)) in wanted]
 
 
+@handles("listBiFolders")
 def list_folders(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
     if bi_server_id not in sim.catalog.bi_servers:
         raise Reject(404, {"detail": "Not found.", "code": "404000"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import SimRequest, SimResponse
 from .listing import bool_arg, contains, equals, matching, paged
 
@@ -45,6 +46,7 @@ def _in_folder(obj: dict[str, Any], raw: str) -> bool:
     return str(obj.get("parent_folder_id")) == raw or raw in map(str, obj.get("nav_link_folder_ids") or [])
 
 
+@handles("listDocuments")
 def list_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     # Deleted documents are removed from the simulated catalog, so `deleted=true` lists none.
     objects = [] if bool_arg(request, "deleted") else sim.catalog.documents.values()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .hub_reads import field_values
 from .listing import contains, equals, int_arg, matching, paged
@@ -54,6 +55,7 @@ def _column(sim: Simulator, key: str, obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@handles("listTables")
 def list_tables(sim: Simulator, request: SimRequest) -> SimResponse:
     _data_source(sim, request)
     shaped = [_table(sim, key, obj) for key, obj in sim.catalog.tables.items()]
@@ -72,6 +74,7 @@ def list_tables(sim: Simulator, request: SimRequest) -> SimResponse:
     return paged(request, found)
 
 
+@handles("listColumns")
 def list_columns(sim: Simulator, request: SimRequest) -> SimResponse:
     _data_source(sim, request)
     shaped = [_column(sim, key, obj) for key, obj in sim.catalog.columns.items()]
