@@ -12,6 +12,7 @@ from typing import Any
 from . import ir
 from .errors import SpecError
 from .naming import enum_member
+from .paging import paging_docs
 from .pytypes import doc_type
 from .render import MD_HEADER, environment
 
@@ -136,6 +137,15 @@ class _Docs:
                 desc += f" Give exactly one of this and {others}."
             params.append((p.name, doc_type(p.type, link), p.required, desc))
         rows = [(f"`{n}`", _cell(t if "[" in t else f"*{t}*"), req, _cell(d)) for n, t, req, d in params]
+        if op.paging:
+            rows.append(
+                (
+                    "`max_items`",
+                    "*Optional[int]*",
+                    False,
+                    "Stop after this many items (None: list everything).",
+                )
+            )
         rows += [(f"`{n}`", t, False, d) for n, t, d in CALL_OPTIONS]
         success = op.success
         return {
@@ -154,6 +164,7 @@ class _Docs:
                 if op.job and r.status in op.job.sync_statuses
             ],
             "errors": self.errors(op, link),
+            "paging": paging_docs(op, link) if op.paging else None,
         }
 
     def handle_type(self, op: ir.Operation, link: str) -> str | None:
@@ -193,6 +204,10 @@ class _Docs:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
             lines += self.use_details(op.job.details)
+        elif op.paging:
+            call = self.call(op, "")
+            lines.append(_fmt(_Seq("for item in " + call.open, call.close + ":", call.items), 4))
+            lines.append("        print(item)")
         elif (source := self.job_source(op)) is not None:
             job_op, param = source
             lines.append(_fmt(self.call(job_op, "job = "), 4))

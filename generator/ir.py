@@ -236,6 +236,18 @@ class JobLink:
 
 
 @dataclass
+class Paging:
+    """`x-pagination`: parameter names (Python), the next-page header if any, sizes, the item type."""
+
+    limit: str
+    offset: str
+    next_header: str | None
+    page_size: int
+    max_page_size: int
+    item: TypeNode
+
+
+@dataclass
 class Operation:
     id: str
     name: str
@@ -257,6 +269,7 @@ class Operation:
     deprecated: bool = False
     # Object bodies (data quality): the wire name of the one list the batch limit applies to.
     batch_field: str | None = None
+    paging: Paging | None = None
 
     @property
     def secured(self) -> bool:

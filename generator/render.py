@@ -97,8 +97,12 @@ def render_all(api: ir.Api) -> dict[str, str]:
         pollings=_pollings(api.operations),
         types=types,
         shared=shared,
+<<<<<<< HEAD
         schemes=schemes,
         security={s: f"_SECURITY_{snake(s).upper()}" for s in sorted(schemes)},
+=======
+        has_paging=any(op.paging for op in api.operations),
+>>>>>>> main
         imports={
             "stdlib": stdlib_imports(optw.stdlib),
             "typing": _typing(optw.typing),
@@ -115,7 +119,11 @@ def render_all(api: ir.Api) -> dict[str, str]:
             group=group,
             methods=methods,
             has_jobs=any(op.job for op in group.operations),
+<<<<<<< HEAD
             has_deprecated=any(m["warnings"] for m in methods),
+=======
+            has_paging=any(op.paging for op in group.operations),
+>>>>>>> main
             imports={
                 "typing": _typing(gtw.typing - {"Mapping", "Sequence"}),
                 "abc": _typing(gtw.typing & {"Mapping", "Sequence"}),
@@ -242,7 +250,10 @@ def _method(op: ir.Operation, tw: TypeWriter, service: str) -> dict[str, Any]:
     returns = " | ".join(dict.fromkeys(tw.py(r.type) if r.type else "None" for r in returned))
     call_args = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in op.params) + "}"
     runner = "call"
-    if op.job:
+    item = tw.py(op.paging.item) if op.paging else None
+    if item:
+        runner = "paginate"
+    elif op.job:
         runner = "submit_or_result" if op.job.hybrid else "submit"
     warnings = []
     if op.deprecated:
@@ -256,6 +267,7 @@ def _method(op: ir.Operation, tw: TypeWriter, service: str) -> dict[str, Any]:
         "args": args,
         "returns": returns or "None",
         "runner": runner,
+        "item": item,
         "call_args": call_args,
         "docstring": _docstring(op, service),
     }
@@ -270,10 +282,16 @@ def _docstring(op: ir.Operation, service: str) -> str:
     if op.body:
         lines.append(f":param request: {op.body.description or 'The request body.'}")
     for p in op.params:
+<<<<<<< HEAD
         note = " (deprecated)" if p.deprecated else ""
         if p.default is not ir.NO_DEFAULT:
             note += f" Server default: {p.default!r}."
         lines.append(f":param {p.name}: {p.description or p.wire}{note}")
+=======
+        lines.append(f":param {p.name}: {p.description or p.wire}")
+    if op.paging:
+        lines.append(":param max_items: Stop after this many items (None: list everything).")
+>>>>>>> main
     lines += [
         ":param retries: Override the client's retry configuration for this call.",
         ":param timeout_ms: Override the client's request timeout (milliseconds).",
@@ -288,4 +306,9 @@ def _docstring(op: ir.Operation, service: str) -> str:
         )
     elif op.job:
         lines.append(f":returns: A job handle; `wait()` returns `models.{op.job.details.name}`.")
+    elif op.paging:
+        lines.append(
+            ":returns: A lazy iterator over the items, fetching one page per request as iteration "
+            "reaches it (`.pages()` yields whole pages)."
+        )
     return textwrap.dedent("\n".join(lines)).replace("\n", "\n        ").rstrip() + "\n        "

@@ -8,6 +8,7 @@ from .. import ir
 from ..errors import esc
 from ..load import iter_operations
 from ..naming import param_name, pascal, snake
+from ..paging import pagination
 from .batches import batch_limit
 from .context import Context
 from .jobs import job_link
@@ -91,6 +92,7 @@ class Operations:
             batch_field=field,
             security=security_for(self.ctx, op, pointer),
             deprecated=bool(op.get("deprecated")),
+            paging=pagination(op, pointer, method, params, responses, self.ctx.fail),
         )
 
     def params(self, op: dict[str, Any], pointer: str, name: str) -> list[ir.Param]:

@@ -7,7 +7,12 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
+<<<<<<< HEAD
 from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response, Security
+=======
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
+from ._runtime.paging import Paging
+>>>>>>> main
 
 _SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
@@ -18,27 +23,31 @@ _RESPONSE = Response(
     "application/json",
 )
 _DOCUMENT_DELETE_RESULT = Response(LazyType(lambda: models.DocumentDeleteResult), "application/json")
-_RESPONSE_2 = Response(
+_RESPONSE_2 = Response(LazyType(lambda: list[models.Document]), "application/json")
+_RESPONSE_3 = Response(
     LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
     "application/json",
 )
 _DOCUMENT_HUB_FOLDER_DELETE_RESULT = Response(
     LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"
 )
-_RESPONSE_3 = Response(
+_RESPONSE_4 = Response(
     LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
     "application/json",
 )
 _TERM_DELETE_RESULT = Response(LazyType(lambda: models.TermDeleteResult), "application/json")
 _TASK_HANDLE = Response(LazyType(lambda: models.TaskHandle), "application/json")
 _EMPTY = Response(None, None)
-_RESPONSE_4 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_5 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_6 = Response(LazyType(lambda: list[models.Column]), "application/json")
+_RESPONSE_7 = Response(LazyType(lambda: list[models.Table]), "application/json")
 _JOB_NAME_HANDLE = Response(LazyType(lambda: models.JobNameHandle), "application/json")
 _ERROR_MESSAGE = Response(LazyType(lambda: models.ErrorMessage), "application/json")
 _JOB_OBJECT_HANDLE = Response(LazyType(lambda: models.JobObjectHandle), "application/json")
 _JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "application/json")
 _DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
 _BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
+_RESPONSE_8 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
 _DOMAIN_MEMBERSHIP = Response(LazyType(lambda: models.DomainMembership), "application/json")
 _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
@@ -133,6 +142,40 @@ DELETE_DOCUMENTS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+LIST_DOCUMENTS = Operation(
+    id="listDocuments",
+    method="GET",
+    path="/integration/v2/document/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("document_hub_id", "document_hub_id", "query", LazyType(lambda: int), False),
+        Param("folder_id", "folder_id", "query", LazyType(lambda: int), False),
+        Param("parent_folder_id", "parent_folder_id", "query", LazyType(lambda: int), False),
+        Param("parent_document_id", "parent_document_id", "query", LazyType(lambda: int), False),
+        Param("nav_link_folder_id", "nav_link_folder_id", "query", LazyType(lambda: int), False),
+        Param("search", "search", "query", LazyType(lambda: str), False),
+        Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_2,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
 UPDATE_DOCUMENTS = Operation(
     id="updateDocuments",
     method="PUT",
@@ -175,7 +218,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_2,
+        "400": _RESPONSE_3,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
@@ -226,7 +269,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_2,
+        "400": _RESPONSE_3,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
@@ -255,7 +298,7 @@ CREATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_3,
+        "400": _RESPONSE_4,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -304,7 +347,7 @@ UPDATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_3,
+        "400": _RESPONSE_4,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -406,7 +449,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_4,
+        "400": _RESPONSE_5,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -535,6 +578,72 @@ CREATE_TABLES = Operation(
     ),
     batch_limit=1000,
     security=_SECURITY_API_KEY,
+)
+
+LIST_COLUMNS = Operation(
+    id="listColumns",
+    method="GET",
+    path="/integration/v2/column/",
+    retry="idempotent",
+    params=(
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
+        Param("schema_id", "schema_id", "query", LazyType(lambda: int), False),
+        Param("table_id", "table_id", "query", LazyType(lambda: int), False),
+        Param("table_name", "table_name", "query", LazyType(lambda: str), False),
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("name", "name", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_6,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_TABLES = Operation(
+    id="listTables",
+    method="GET",
+    path="/integration/v2/table/",
+    retry="idempotent",
+    params=(
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
+        Param("schema_id", "schema_id", "query", LazyType(lambda: int), False),
+        Param("schema_name", "schema_name", "query", LazyType(lambda: str), False),
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("name", "name", "query", LazyType(lambda: str), False),
+        Param("name_icontains", "name__icontains", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_7,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
 )
 
 UPDATE_CHILD_COLUMNS = Operation(
@@ -1071,6 +1180,36 @@ CREATE_BI_SERVERS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+LIST_BI_FOLDERS = Operation(
+    id="listBiFolders",
+    method="GET",
+    path="/integration/v2/bi/server/{bi_server_id}/folder/",
+    retry="idempotent",
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),
+        Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiFoldersKeyField), False),
+        Param("oids", "oids", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("offset", "offset", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_8,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    paging=Paging(
+        "limit",
+        "offset",
+        None,
+        100,
+        1000,
+    ),
+)
+
 ASSIGN_DOMAIN_MEMBERSHIP = Operation(
     id="assignDomainMembership",
     method="POST",
@@ -1233,6 +1372,7 @@ OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
     "createDocuments": CREATE_DOCUMENTS,
     "deleteDocuments": DELETE_DOCUMENTS,
+    "listDocuments": LIST_DOCUMENTS,
     "updateDocuments": UPDATE_DOCUMENTS,
     "createDocumentHubFolders": CREATE_DOCUMENT_HUB_FOLDERS,
     "deleteDocumentHubFolders": DELETE_DOCUMENT_HUB_FOLDERS,
@@ -1248,6 +1388,8 @@ OPERATIONS: dict[str, Operation] = {
     "createColumns": CREATE_COLUMNS,
     "createSchemas": CREATE_SCHEMAS,
     "createTables": CREATE_TABLES,
+    "listColumns": LIST_COLUMNS,
+    "listTables": LIST_TABLES,
     "updateChildColumns": UPDATE_CHILD_COLUMNS,
     "updateColumns": UPDATE_COLUMNS,
     "updateRootChildColumns": UPDATE_ROOT_CHILD_COLUMNS,
@@ -1266,6 +1408,7 @@ OPERATIONS: dict[str, Operation] = {
     "createBiReportColumns": CREATE_BI_REPORT_COLUMNS,
     "createBiReports": CREATE_BI_REPORTS,
     "createBiServers": CREATE_BI_SERVERS,
+    "listBiFolders": LIST_BI_FOLDERS,
     "assignDomainMembership": ASSIGN_DOMAIN_MEMBERSHIP,
     "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
     "pushQueryLogs": PUSH_QUERY_LOGS,

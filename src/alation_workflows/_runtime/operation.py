@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from .paging import Paging
 
 
 class LazyType:
@@ -118,12 +121,18 @@ class Operation:
     batch_limit: int | None = None
     # With an object body, batching splits this list field (e.g. data quality's "values").
     batch_field: str | None = None
+<<<<<<< HEAD
     # None: the operation is sent without a token (`security: []`, e.g. the token endpoints).
     security: Security | None = None
 
     @property
     def secured(self) -> bool:
         return self.security is not None
+=======
+    secured: bool = True
+    # List operations: how the listing pages (the generated method returns an iterator).
+    paging: Paging | None = None
+>>>>>>> main
 
 
 F = TypeVar("F", bound=Callable[..., Any])
