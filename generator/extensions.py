@@ -18,6 +18,7 @@ KNOWN: dict[str, str] = {
     "x-exactly-one-of": "operation: parameters of which exactly one must be given",
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
+    "x-accepts-numeric-string": "schema: the server also takes this integer as a numeric string (simulator checks)",
 }
 
 # Maps whose keys are names chosen by the spec author (a property may be called "x-foo").

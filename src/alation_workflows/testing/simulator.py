@@ -200,13 +200,13 @@ class Simulator:
             )
         if invalid is not None:
             # The handler's own checks answer in Alation's exact words; run it on a throwaway copy
-            # of the state and fall back to the spec's verdict for what it lets through.
+            # of the state and fall back to the spec's verdict for what it lets through (or refuses otherwise).
             with self._dry_run():
                 try:
                     rejected = self._run_handler(route, request, params)
                 except Exception:  # the body is invalid anyway: the spec's 400 answers it
                     return invalid
-            return rejected if rejected.status >= 400 else invalid
+            return rejected if rejected.status == invalid.status else invalid
         request.processed = True
         response = self._run_handler(route, request, params)
         if request.method != "GET" and 200 <= response.status < 300:
