@@ -282,11 +282,15 @@ def _client_of(method: Callable[..., Any]) -> Any:
 
 
 def _rejected(exc: BaseException) -> bool:
-    """True when the answer proves nothing was created: Alation answered 4XX to the submit."""
-    return isinstance(exc, APIError) and 400 <= exc.status_code < 500
+    """True when the answer proves nothing was created: Alation refused the submit (4XX), except a
+    408 (the server gave up reading: it may have acted) and a 429 (throttled: nothing done, resend)."""
+    return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
 
 
 def _never_sent(exc: BaseException) -> bool:
+    """True when the request provably never reached Alation (or was throttled before any work)."""
+    if isinstance(exc, APIError):
+        return exc.status_code == 429
     return isinstance(exc, NetworkError) and not exc.maybe_processed
 
 
