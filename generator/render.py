@@ -97,12 +97,9 @@ def render_all(api: ir.Api) -> dict[str, str]:
         pollings=_pollings(api.operations),
         types=types,
         shared=shared,
-<<<<<<< HEAD
         schemes=schemes,
         security={s: f"_SECURITY_{snake(s).upper()}" for s in sorted(schemes)},
-=======
         has_paging=any(op.paging for op in api.operations),
->>>>>>> main
         imports={
             "stdlib": stdlib_imports(optw.stdlib),
             "typing": _typing(optw.typing),
@@ -119,11 +116,8 @@ def render_all(api: ir.Api) -> dict[str, str]:
             group=group,
             methods=methods,
             has_jobs=any(op.job for op in group.operations),
-<<<<<<< HEAD
             has_deprecated=any(m["warnings"] for m in methods),
-=======
             has_paging=any(op.paging for op in group.operations),
->>>>>>> main
             imports={
                 "typing": _typing(gtw.typing - {"Mapping", "Sequence"}),
                 "abc": _typing(gtw.typing & {"Mapping", "Sequence"}),
@@ -282,16 +276,12 @@ def _docstring(op: ir.Operation, service: str) -> str:
     if op.body:
         lines.append(f":param request: {op.body.description or 'The request body.'}")
     for p in op.params:
-<<<<<<< HEAD
         note = " (deprecated)" if p.deprecated else ""
         if p.default is not ir.NO_DEFAULT:
             note += f" Server default: {p.default!r}."
         lines.append(f":param {p.name}: {p.description or p.wire}{note}")
-=======
-        lines.append(f":param {p.name}: {p.description or p.wire}")
     if op.paging:
         lines.append(":param max_items: Stop after this many items (None: list everything).")
->>>>>>> main
     lines += [
         ":param retries: Override the client's retry configuration for this call.",
         ":param timeout_ms: Override the client's request timeout (milliseconds).",

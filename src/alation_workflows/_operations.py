@@ -7,12 +7,8 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
-<<<<<<< HEAD
 from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response, Security
-=======
-from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
 from ._runtime.paging import Paging
->>>>>>> main
 
 _SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
@@ -167,6 +163,7 @@ LIST_DOCUMENTS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -604,6 +601,7 @@ LIST_COLUMNS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -637,6 +635,7 @@ LIST_TABLES = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1201,6 +1200,7 @@ LIST_BI_FOLDERS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "offset",

@@ -121,18 +121,14 @@ class Operation:
     batch_limit: int | None = None
     # With an object body, batching splits this list field (e.g. data quality's "values").
     batch_field: str | None = None
-<<<<<<< HEAD
+    # List operations: how the listing pages (the generated method returns an iterator).
+    paging: Paging | None = None
     # None: the operation is sent without a token (`security: []`, e.g. the token endpoints).
     security: Security | None = None
 
     @property
     def secured(self) -> bool:
         return self.security is not None
-=======
-    secured: bool = True
-    # List operations: how the listing pages (the generated method returns an iterator).
-    paging: Paging | None = None
->>>>>>> main
 
 
 F = TypeVar("F", bound=Callable[..., Any])
