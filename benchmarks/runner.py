@@ -14,12 +14,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import asyncpath, bulk, completion, generation, overhead, servers, startup
+from . import asyncpath, bulk, bulk_memory, completion, generation, overhead, servers, startup
 from ._paths import ROOT, ensure_src_on_path
 from .report import write_report
 from .sections import Context, extra_sections
 
-BUILT_IN = ("overhead", "asyncpath", "completion", "bulk", "startup", "generator")
+BUILT_IN = ("overhead", "asyncpath", "completion", "bulk", "memory", "startup", "generator")
 
 
 def all_sections() -> tuple[str, ...]:
@@ -85,6 +85,7 @@ class Plan:
             self.completion = [(0.0, 1)]
             self.bulk_n, self.bulk_durations, self.bulk_reps = 50, (0.0,), 1
             self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
+            self.memory_sizes = bulk_memory.QUICK_SIZES
             self.startup_repeats, self.startup_warmup = 1, 0
             self.startup_only: tuple[str, ...] | None = ("alation-workflows",)
             self.generator_repeats = 1
@@ -95,6 +96,7 @@ class Plan:
             self.completion = [(0.0, 3), (0.2, 3), (1.0, 3), (5.0, 3), (30.0, 1)]
             self.bulk_n, self.bulk_durations, self.bulk_reps = 10_000, (0.0, 1.0), 3
             self.bulk_subjects = None
+            self.memory_sizes = bulk_memory.SIZES
             self.startup_repeats, self.startup_warmup = 15, 2
             self.startup_only = None
             self.generator_repeats = 5
@@ -163,6 +165,8 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] | None = No
                     sim, plan.bulk_n, plan.bulk_durations, plan.bulk_reps, only=plan.bulk_subjects
                 ),
             )
+        if "memory" in only:  # results.json only (bulk_memory holds the targets and verdicts)
+            _section(results, "memory", lambda: bulk_memory.run(sim, plan.memory_sizes))
         if "startup" in only:
             _section(
                 results,
