@@ -240,7 +240,7 @@ class _Docs:
             for other in self.api.operations
             if other.job
             and not other.job.hybrid
-            and other.job.status_operation == op.name
+            and other.job.status_operation == op.slug
             and other.job.sources
         ]
         if not starters:
