@@ -55,8 +55,10 @@ class _Call:
             headers["TOKEN"] = token
         if self.page is not None and self.page.url is not None:
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
+            if self.media is not None:
+                headers["Content-Type"] = self.media
             request = client.build_request(
-                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s
+                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s, **self.content
             )
         else:
             request = build_request(
