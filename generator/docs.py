@@ -128,6 +128,10 @@ class _Docs:
             params.append(("request", doc_type(op.body.type, link), op.body.required, desc))
         for p in sorted(op.params, key=lambda p: not p.required):
             desc = p.description or "N/A"
+            if p.deprecated:
+                desc += " **Deprecated.**"
+            if p.default is not ir.NO_DEFAULT:
+                desc += f" Server default: `{json.dumps(p.default)}`."
             if p.name in op.exactly_one_of:
                 others = ", ".join(f"`{n}`" for n in op.exactly_one_of if n != p.name)
                 desc += f" Give exactly one of this and {others}."
@@ -288,9 +292,16 @@ class _Docs:
     def synth(self, node: ir.TypeNode) -> Any:
         """A plausible value when the spec gives no example (required fields only)."""
         if isinstance(node, ir.Prim):
-            return {"str": "example", "int": 1, "float": 1.0, "bool": True, "bytes": "a,b\n1,2\n"}.get(
-                node.name
-            )
+            return {
+                "str": "example",
+                "int": 1,
+                "float": 1.0,
+                "bool": True,
+                "bytes": "a,b\n1,2\n",
+                "datetime": "2024-01-01T00:00:00Z",
+                "date": "2024-01-01",
+                "UUID": "00000000-0000-4000-8000-000000000000",
+            }.get(node.name)
         if isinstance(node, ir.ListOf):
             return [self.synth(node.item)]
         if isinstance(node, ir.Ref) and node.kind == "enum":
@@ -362,6 +373,14 @@ class _Docs:
                 desc = f.description
                 if _has_json_string(f.type):
                     desc += f" Sent by {self.service} as a JSON-encoded string; the SDK decodes it into the type shown."
+                if f.read_only:
+                    desc += f" Read-only: set by {self.service}, never sent."
+                if f.write_only:
+                    desc += f" Write-only: sent, never returned by {self.service}."
+                if f.default is not ir.NO_DEFAULT:
+                    desc += f" Default: `{json.dumps(f.default)}`."
+                if f.deprecated:
+                    desc += " **Deprecated.**"
                 if f.constraints:
                     desc += (
                         " Constraints: "
@@ -448,6 +467,9 @@ def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
             "bool": bool,
             "None": type(None),
             "bytes": str,
+            "datetime": str,
+            "date": str,
+            "UUID": str,
         }
         return node.name == "Any" or isinstance(v, kinds[node.name])
     if isinstance(node, ir.ListOf):

@@ -7,9 +7,10 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
-from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response, Security
 from ._runtime.paging import Paging
 
+_SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
 _JOB_ID_HANDLE = Response(LazyType(lambda: models.JobIdHandle), "application/json")
@@ -84,6 +85,7 @@ GET_JOB_STATUS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     exactly_one_of=("id", "name"),
+    security=_SECURITY_API_KEY,
 )
 
 
@@ -127,6 +129,7 @@ CREATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENTS = Operation(
@@ -147,6 +150,7 @@ DELETE_DOCUMENTS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 LIST_DOCUMENTS = Operation(
@@ -174,6 +178,7 @@ LIST_DOCUMENTS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -208,6 +213,7 @@ UPDATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -235,6 +241,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -255,6 +262,7 @@ DELETE_DOCUMENT_HUB_FOLDERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 LIST_DOCUMENT_HUB_FOLDERS = Operation(
@@ -314,6 +322,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TERMS = Operation(
@@ -341,6 +350,7 @@ CREATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_TERMS = Operation(
@@ -361,6 +371,7 @@ DELETE_TERMS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 LIST_TERMS = Operation(
@@ -417,6 +428,7 @@ UPDATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BUSINESS_POLICIES = Operation(
@@ -443,6 +455,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_BUSINESS_POLICIES = Operation(
@@ -463,6 +476,7 @@ DELETE_BUSINESS_POLICIES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 LIST_BUSINESS_POLICIES = Operation(
@@ -518,6 +532,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_CUSTOM_FIELDS = Operation(
@@ -544,6 +559,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 LIST_CUSTOM_FIELDS = Operation(
@@ -660,6 +676,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_COLUMNS = Operation(
@@ -688,6 +705,7 @@ CREATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_SCHEMAS = Operation(
@@ -717,6 +735,7 @@ CREATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TABLES = Operation(
@@ -746,6 +765,7 @@ CREATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 LIST_COLUMNS = Operation(
@@ -830,6 +850,7 @@ LIST_SCHEMAS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -863,6 +884,7 @@ LIST_TABLES = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -901,6 +923,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_COLUMNS = Operation(
@@ -929,6 +952,7 @@ UPDATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_ROOT_CHILD_COLUMNS = Operation(
@@ -957,6 +981,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_SCHEMAS = Operation(
@@ -985,6 +1010,7 @@ UPDATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_TABLES = Operation(
@@ -1013,6 +1039,7 @@ UPDATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
@@ -1065,6 +1092,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
@@ -1092,6 +1120,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_FIELDS = Operation(
@@ -1120,6 +1149,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_VALUES = Operation(
@@ -1148,6 +1178,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 LIST_DATA_QUALITY_FIELDS = Operation(
@@ -1233,6 +1264,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 POST_DATA_QUALITY_VALUES = Operation(
@@ -1261,6 +1293,7 @@ POST_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DATAFLOWS = Operation(
@@ -1286,6 +1319,7 @@ CREATE_DATAFLOWS = Operation(
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATAFLOWS = Operation(
@@ -1313,6 +1347,7 @@ DELETE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DATAFLOWS = Operation(
@@ -1339,6 +1374,7 @@ UPDATE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_FOLDERS = Operation(
@@ -1367,6 +1403,7 @@ CREATE_BI_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORT_COLUMNS = Operation(
@@ -1395,6 +1432,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORTS = Operation(
@@ -1423,6 +1461,7 @@ CREATE_BI_REPORTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_SERVERS = Operation(
@@ -1443,6 +1482,7 @@ CREATE_BI_SERVERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 LIST_BI_FOLDERS = Operation(
@@ -1466,6 +1506,7 @@ LIST_BI_FOLDERS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "offset",
@@ -1558,6 +1599,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         (("id", "/job_id"),),
         handle_statuses=("202",),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 LIST_DOMAIN_MEMBERSHIP_RULES = Operation(
@@ -1658,6 +1700,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         LazyType(lambda: models.RemoveDuplicateUsersRequest),
         "multipart/form-data",
         True,
+        encoding=(("csv_file", "text/plain", "csv_file.csv"),),
     ),
     responses={
         "200": _REMOVE_DUPLICATE_USERS_RESULT,
@@ -1667,6 +1710,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 PUSH_QUERY_LOGS = Operation(
@@ -1696,6 +1740,7 @@ PUSH_QUERY_LOGS = Operation(
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_API_ACCESS_TOKEN = Operation(
@@ -1715,7 +1760,6 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 REVOKE_API_ACCESS_TOKENS = Operation(
@@ -1735,7 +1779,6 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_API_ACCESS_TOKEN = Operation(
@@ -1755,7 +1798,6 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_REFRESH_TOKEN = Operation(
@@ -1775,7 +1817,6 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 

@@ -50,10 +50,11 @@ class _Call:
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         self.attempt += 1
         self.hops = 0
-        headers = dict(self.headers)
-        if token and self.op.secured:
-            headers["TOKEN"] = token
         if self.page is not None and self.page.url is not None:
+            headers = dict(self.headers)
+            if token and self.op.security is not None:
+                name, value = self.op.security.header_for(token)
+                headers[name] = value
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
             if self.media is not None:
                 headers["Content-Type"] = self.media
@@ -62,7 +63,15 @@ class _Call:
             )
         else:
             request = build_request(
-                client, self.op, self.base_url, self.values, self.content, self.media, headers, self.timeout_s
+                client,
+                self.op,
+                self.base_url,
+                self.values,
+                self.content,
+                self.media,
+                dict(self.headers),
+                self.timeout_s,
+                token,
             )
         log_request(request, self.attempt)
         return request
