@@ -286,6 +286,7 @@ LIST_DOCUMENT_HUB_FOLDERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -394,6 +395,7 @@ LIST_TERMS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -499,6 +501,7 @@ LIST_BUSINESS_POLICIES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -585,6 +588,7 @@ LIST_CUSTOM_FIELDS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -612,6 +616,7 @@ LIST_CUSTOM_TEMPLATES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -641,6 +646,7 @@ LIST_CUSTOM_FIELD_VALUES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -792,6 +798,7 @@ LIST_COLUMNS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -820,6 +827,7 @@ LIST_DATA_SOURCES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1199,6 +1207,7 @@ LIST_DATA_QUALITY_FIELDS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1229,6 +1238,7 @@ LIST_DATA_QUALITY_VALUES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1537,6 +1547,7 @@ LIST_BI_REPORTS = Operation(
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "offset",
@@ -1564,6 +1575,7 @@ LIST_BI_SERVERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "offset",
@@ -1624,6 +1636,7 @@ LIST_DOMAIN_MEMBERSHIP_RULES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1651,6 +1664,7 @@ LIST_DOMAINS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
@@ -1682,6 +1696,7 @@ LIST_USERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
     paging=Paging(
         "limit",
         "skip",
