@@ -55,8 +55,10 @@ class _Call:
                 name, value = self.op.security.header_for(token)
                 headers[name] = value
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
+            if self.media is not None:
+                headers["Content-Type"] = self.media
             request = client.build_request(
-                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s
+                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s, **self.content
             )
         else:
             request = build_request(
