@@ -77,9 +77,12 @@ def _task(sim: Simulator, task_id: str) -> dict[str, Any]:
 
 def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
-    done = sim.clock() - task["created"] >= task["duration"]
+    elapsed = sim.clock() - task["created"]
+    done = elapsed >= task["duration"]
     total, failed = task["total"], len(task["failures"])
     batches = max((total + BATCH - 1) // BATCH, 1)
+    # Batches complete evenly over the task's run time, so a poller sees progress move.
+    completed = batches if done else min(batches - 1, int(batches * elapsed / max(task["duration"], 1e-9)))
     status = None
     if done:
         status = "SUCCEEDED" if not failed else "FAILED" if failed == total else "PARTIALLY_SUCCEEDED"
@@ -89,7 +92,7 @@ def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
         "type": "COMMIT_TO_CATALOG",
         "state": "COMPLETED" if done else "PROCESSING",
         "status": status,
-        "progress": {"total_batches": batches, "batches_completed": batches if done else 0},
+        "progress": {"total_batches": batches, "batches_completed": completed},
         "result": {"records": {"total": total, "succeeded": total - failed, "failed": failed}}
         if done
         else None,
