@@ -1204,6 +1204,7 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1223,6 +1224,7 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "200": _REVOKE_RESULT,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1242,6 +1244,7 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1261,6 +1264,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "200": _REFRESH_TOKEN_INFO,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .users import multipart_parts
 
@@ -32,6 +33,7 @@ def _known(sim: Simulator, key: str) -> bool:
     return key in cat.schemas or key in cat.tables or key in cat.columns
 
 
+@handles("uploadDataDictionary")
 def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int) -> SimResponse:
     if object_type not in OBJECT_TYPES:
         raise Reject(404, {"detail": f"Unsupported object type {object_type}.", "code": "404000"})
@@ -75,6 +77,13 @@ def _task(sim: Simulator, task_id: str) -> dict[str, Any]:
     return task
 
 
+@simulator_only(
+    "getDataDictionaryTaskSlash",
+    "GET",
+    "/integration/v1/data_dictionary/tasks/{task_id}/",
+    like="getDataDictionaryTask",
+)
+@handles("getDataDictionaryTask")
 def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
     elapsed = sim.clock() - task["created"]
@@ -105,6 +114,7 @@ def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     return SimResponse.json(200, body)
 
 
+@handles("getDataDictionaryTaskErrors")
 def get_task_errors(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
     errors = [
