@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from .cache import validated
 from .errors import SpecError, esc
 from .extensions import unknown_extensions
 
@@ -73,7 +73,7 @@ def load_spec(
             [("/openapi", f"OpenAPI {version or '(no version)'} is not supported; hint: convert it to 3.1")]
         )
     # The validator crashes on a $ref it cannot resolve, so references are checked first.
-    problems = check_refs(spec) or validator_errors(spec, version)
+    problems = check_refs(spec) or validated(path, text, version, lambda: validator_errors(spec, version))
     if problems:
         raise SpecError(problems)
     spec = normalize(spec, version)
@@ -87,6 +87,9 @@ def load_spec(
 
 def validator_errors(spec: dict[str, Any], version: str) -> list[tuple[str, str]]:
     """Every openapi-spec-validator error at once, each at the absolute pointer of its node."""
+    # Imported here: it takes ~0.4 s and a cached verdict (cache.py) skips it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     validator = (OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator)(spec)
     problems: list[tuple[str, str]] = []
     errors = validator.iter_errors()
