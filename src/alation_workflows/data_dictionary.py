@@ -32,7 +32,7 @@ class DataDictionary(Group):
         (null before). `progress` counts batches; `result.records` counts rows. allie-sdk calls
         this path without a trailing slash (`methods/data_dictionary.py`).
 
-        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`).
+        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
@@ -63,7 +63,7 @@ class DataDictionary(Group):
         (null before). `progress` counts batches; `result.records` counts rows. allie-sdk calls
         this path without a trailing slash (`methods/data_dictionary.py`).
 
-        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`).
+        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
@@ -93,7 +93,7 @@ class DataDictionary(Group):
         key) it covers and a message. Empty for a task that succeeded.
         Evidence: allie-sdk `methods/data_dictionary.py`, `models/data_dictionary_model.py`.
 
-        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`).
+        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
@@ -123,7 +123,7 @@ class DataDictionary(Group):
         key) it covers and a message. Empty for a task that succeeded.
         Evidence: allie-sdk `methods/data_dictionary.py`, `models/data_dictionary_model.py`.
 
-        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`).
+        :param task_id: UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.
         :param retries: Override the client's retry configuration for this call.
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
