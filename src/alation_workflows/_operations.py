@@ -64,7 +64,7 @@ _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
 )
 _DATA_DICTIONARY_TASK = Response(LazyType(lambda: models.DataDictionaryTask), "application/json")
-_RESPONSE_9 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
+_RESPONSE_24 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
 _DATA_DICTIONARY_TASK_HANDLE = Response(LazyType(lambda: models.DataDictionaryTaskHandle), "application/json")
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
@@ -115,7 +115,7 @@ GET_DATA_DICTIONARY_TASK_ERRORS = Operation(
     retry="idempotent",
     params=(Param("task_id", "task_id", "path", LazyType(lambda: str), True),),
     responses={
-        "200": _RESPONSE_9,
+        "200": _RESPONSE_24,
     },
     errors={
         "401": _PROBLEM_DETAILS,
