@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -452,6 +453,20 @@ def test_job_status_errors(api: Api) -> None:
     assert r.status_code == 404 and r.json()["code"] == "404000"
     assert api.client.get(JOB).status_code == 400
     assert api.client.get(JOB, params={"id": 1, "name": "x"}).status_code == 400
+
+
+def test_the_finished_message_reports_the_jobs_own_run_time_not_the_poll_lag() -> None:
+    now = [0.0]
+    sim = Simulator(token=TOKEN, job_duration=2.0, clock=lambda: now[0])
+    with httpx.Client(transport=sim.transport(), base_url="http://alation.test", headers={"TOKEN": TOKEN}) as client:
+        job_id = client.post("/integration/v2/document/", json=[{"title": "T", "document_hub_id": 1}]).json()["job_id"]
+        submitted = sim.jobs.by_id[job_id].submitted_at
+        now[0] = 3600.0  # first poll an hour later
+        msg = client.get(JOB, params={"id": job_id}).json()["msg"]
+    took = float(msg.split(" seconds at ")[0].removeprefix("Job finished in "))
+    assert 2.0 <= took < 3.0, msg
+    finished = datetime.fromisoformat(msg.split(" seconds at ")[1])
+    assert timedelta(seconds=2) <= finished - submitted < timedelta(seconds=3), msg
 
 
 def test_running_until_duration_elapsed() -> None:
