@@ -109,6 +109,8 @@ def seed_examples(sim: Any) -> None:
             getattr(cat, table)[i].update(fields)
         for key in EXAMPLE_DQ_FIELDS:
             cat.dq_fields[key] = {"field_key": key, "name": key, "type": "NUMERIC"}
+        # The row of uploadDataDictionary's example CSV.
+        cat.tables["9.sales.orders"] = {"id": 501, "key": "9.sales.orders", "ds_id": 9}
 
 
 @pytest.fixture(scope="module")
