@@ -80,7 +80,7 @@ EXAMPLE_CUSTOM_FIELDS = {
 }
 
 
-EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121}
+EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121, "7.sales.orders.amount": 5120}
 EXAMPLE_DQ_FIELDS = ["dq.null_ratio"]
 EXAMPLE_NAMES = [
     ("folders", 3, {"title": "Finance KPIs", "document_hub_id": 1}),
@@ -104,6 +104,9 @@ def seed_examples(sim: Any) -> None:
             cat.custom_fields[i] = {"id": i, "name_singular": f"Field {i}", **definition}
         for key, i in EXAMPLE_COLUMNS.items():
             cat.columns[key] = {"id": i, "key": key, "ds_id": int(key.split(".")[0]), "column_type": "struct"}
+        # Custom field value examples name objects that must exist (by id: schema 9, table 42).
+        cat.schemas["9.finance"] = {"id": 9, "key": "9.finance", "ds_id": 9}
+        cat.add_table("9.finance.ledger", id=42)
         # The README's name-based workflows look these up by name.
         for table, i, fields in EXAMPLE_NAMES:
             getattr(cat, table)[i].update(fields)

@@ -44,6 +44,9 @@ def _seed(sim: Simulator) -> None:
     state.tables["9.sales.customers"] = {"id": 502, "key": "9.sales.customers", "ds_id": 9}
     state.columns["9.sales.orders.amount"] = {"id": 5120, "key": "9.sales.orders.amount", "ds_id": 9}
     state.columns["9.sales.customers.address"] = {"id": 5121, "key": "9.sales.customers.address", "ds_id": 9}
+    state.add_table("9.sales.order_lines", id=42)
+    state.schemas["9.finance"] = {"id": 9, "key": "9.finance", "ds_id": 9}
+    state.columns["7.sales.orders.amount"] = {"id": 5122, "key": "7.sales.orders.amount", "ds_id": 7}
     state.add_file_system(id=4)
     for key in ("dq.row_count", "dq.is_fresh", "dq.null_ratio"):
         state.dq_fields[key] = {"field_key": key, "name": key, "type": "STRING"}
