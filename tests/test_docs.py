@@ -114,6 +114,7 @@ def seed_examples(sim: Any) -> None:
             cat.dq_fields[key] = {"field_key": key, "name": key, "type": "NUMERIC"}
         # The row of uploadDataDictionary's example CSV.
         cat.tables["9.sales.orders"] = {"id": 501, "key": "9.sales.orders", "ds_id": 9}
+        sim.oauth_clients["svc-etl"] = "docs-client-secret"  # createOAuthToken (secret from ALATION_CLIENT_SECRET)
 
 
 @pytest.fixture(scope="module")
