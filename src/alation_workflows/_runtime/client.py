@@ -141,11 +141,12 @@ class BaseClient:
     USER_AGENT: str = "sdk-python"
     # An example server URL for error messages (the generated subclass sets its service's).
     SERVER_EXAMPLE: str = "https://api.example.com"
+    DEFAULT_SERVER_URL: str | None = None
 
     def __init__(
         self,
         *,
-        server_url: str,
+        server_url: str | None = None,
         token: str | Any = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
@@ -154,6 +155,8 @@ class BaseClient:
         poll_config: PollConfig | None = None,
         debug_logger: logging.Logger | None = None,
     ) -> None:
+        # The spec's server when it names one fixed URL (generated DEFAULT_SERVER_URL), else required.
+        server_url = server_url or self.DEFAULT_SERVER_URL
         # Checked at run time for untyped callers, which the static checker cannot see.
         if not server_url or not isinstance(server_url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"server_url is required, e.g. {self.SERVER_EXAMPLE!r}")
