@@ -18,7 +18,7 @@ class Authentication(Group):
     def create_api_access_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -48,7 +48,7 @@ class Authentication(Group):
     async def create_api_access_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -78,7 +78,7 @@ class Authentication(Group):
     def revoke_api_access_tokens(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -107,7 +107,7 @@ class Authentication(Group):
     async def revoke_api_access_tokens_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -136,7 +136,7 @@ class Authentication(Group):
     def validate_api_access_token(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -165,7 +165,7 @@ class Authentication(Group):
     async def validate_api_access_token_async(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -194,7 +194,7 @@ class Authentication(Group):
     def validate_refresh_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -224,7 +224,7 @@ class Authentication(Group):
     async def validate_refresh_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class BISources(Group):
     def create_bi_folders(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -52,7 +52,7 @@ class BISources(Group):
     async def create_bi_folders_async(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -85,7 +85,7 @@ class BISources(Group):
     def create_bi_report_columns(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -119,7 +119,7 @@ class BISources(Group):
     async def create_bi_report_columns_async(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -153,7 +153,7 @@ class BISources(Group):
     def create_bi_reports(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -186,7 +186,7 @@ class BISources(Group):
     async def create_bi_reports_async(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -219,7 +219,7 @@ class BISources(Group):
     def create_bi_servers(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -249,7 +249,7 @@ class BISources(Group):
     async def create_bi_servers_async(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class BusinessPolicies(Group):
     def create_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -53,7 +53,7 @@ class BusinessPolicies(Group):
     async def create_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -87,7 +87,7 @@ class BusinessPolicies(Group):
     def delete_business_policies(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -116,7 +116,7 @@ class BusinessPolicies(Group):
     async def delete_business_policies_async(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -145,7 +145,7 @@ class BusinessPolicies(Group):
     def update_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -177,7 +177,7 @@ class BusinessPolicies(Group):
     async def update_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

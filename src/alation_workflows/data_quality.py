@@ -19,7 +19,7 @@ class DataQuality(Group):
     def delete_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +50,7 @@ class DataQuality(Group):
     async def delete_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -81,7 +81,7 @@ class DataQuality(Group):
     def delete_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -113,7 +113,7 @@ class DataQuality(Group):
     async def delete_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -145,7 +145,7 @@ class DataQuality(Group):
     def post_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -178,7 +178,7 @@ class DataQuality(Group):
     async def post_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -211,7 +211,7 @@ class DataQuality(Group):
     def post_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -245,7 +245,7 @@ class DataQuality(Group):
     async def post_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

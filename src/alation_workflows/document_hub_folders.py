@@ -19,7 +19,7 @@ class DocumentHubFolders(Group):
     def create_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +50,7 @@ class DocumentHubFolders(Group):
     async def create_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -81,7 +81,7 @@ class DocumentHubFolders(Group):
     def delete_document_hub_folders(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -110,7 +110,7 @@ class DocumentHubFolders(Group):
     async def delete_document_hub_folders_async(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -139,7 +139,7 @@ class DocumentHubFolders(Group):
     def update_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -169,7 +169,7 @@ class DocumentHubFolders(Group):
     async def update_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class Documents(Group):
     def create_documents(
         self,
         *,
-        request: Sequence[models.DocumentIn],
+        request: Sequence[models.DocumentIn | models.DocumentInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +51,7 @@ class Documents(Group):
     async def create_documents_async(
         self,
         *,
-        request: Sequence[models.DocumentIn],
+        request: Sequence[models.DocumentIn | models.DocumentInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +83,7 @@ class Documents(Group):
     def delete_documents(
         self,
         *,
-        request: models.DocumentDeleteRequest,
+        request: models.DocumentDeleteRequest | models.DocumentDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -112,7 +112,7 @@ class Documents(Group):
     async def delete_documents_async(
         self,
         *,
-        request: models.DocumentDeleteRequest,
+        request: models.DocumentDeleteRequest | models.DocumentDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -141,7 +141,7 @@ class Documents(Group):
     def update_documents(
         self,
         *,
-        request: Sequence[models.DocumentUpdate],
+        request: Sequence[models.DocumentUpdate | models.DocumentUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -173,7 +173,7 @@ class Documents(Group):
     async def update_documents_async(
         self,
         *,
-        request: Sequence[models.DocumentUpdate],
+        request: Sequence[models.DocumentUpdate | models.DocumentUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class Domains(Group):
     def assign_domain_membership(
         self,
         *,
-        request: models.DomainMembershipRequest,
+        request: models.DomainMembershipRequest | models.DomainMembershipRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -55,7 +55,7 @@ class Domains(Group):
     async def assign_domain_membership_async(
         self,
         *,
-        request: models.DomainMembershipRequest,
+        request: models.DomainMembershipRequest | models.DomainMembershipRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class RDBMS(Group):
     def create_columns(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -53,7 +53,7 @@ class RDBMS(Group):
     async def create_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -87,7 +87,7 @@ class RDBMS(Group):
     def create_schemas(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -121,7 +121,7 @@ class RDBMS(Group):
     async def create_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -155,7 +155,7 @@ class RDBMS(Group):
     def create_tables(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -189,7 +189,7 @@ class RDBMS(Group):
     async def create_tables_async(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -223,7 +223,7 @@ class RDBMS(Group):
     def update_child_columns(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -260,7 +260,7 @@ class RDBMS(Group):
     async def update_child_columns_async(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -297,7 +297,7 @@ class RDBMS(Group):
     def update_columns(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -331,7 +331,7 @@ class RDBMS(Group):
     async def update_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -365,7 +365,7 @@ class RDBMS(Group):
     def update_root_child_columns(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -399,7 +399,7 @@ class RDBMS(Group):
     async def update_root_child_columns_async(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -433,7 +433,7 @@ class RDBMS(Group):
     def update_schemas(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -467,7 +467,7 @@ class RDBMS(Group):
     async def update_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -501,7 +501,7 @@ class RDBMS(Group):
     def update_tables(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -535,7 +535,7 @@ class RDBMS(Group):
     async def update_tables_async(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,

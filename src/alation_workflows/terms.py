@@ -19,7 +19,7 @@ class Terms(Group):
     def create_terms(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +51,7 @@ class Terms(Group):
     async def create_terms_async(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +83,7 @@ class Terms(Group):
     def delete_terms(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -112,7 +112,7 @@ class Terms(Group):
     async def delete_terms_async(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -141,7 +141,7 @@ class Terms(Group):
     def update_terms(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -171,7 +171,7 @@ class Terms(Group):
     async def update_terms_async(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
