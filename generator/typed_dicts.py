@@ -8,10 +8,11 @@ accept either for the body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import assert_never
 
 from . import ir
+from .pytypes import TypeWriter
 
 SUFFIX = "TypedDict"
 
@@ -30,22 +31,30 @@ class TwinWriter:
 
     models: dict[str, ir.Model]
     enums: dict[str, ir.Enum]
-    typing: set[str] = field(default_factory=set)
-    abc: set[str] = field(default_factory=set)
-    refs: set[str] = field(default_factory=set)
+    # The model module's writer: the twin shares its import lists.
+    tw: TypeWriter
+
+    @property
+    def typing(self) -> set[str]:
+        return self.tw.typing
+
+    @property
+    def refs(self) -> set[str]:
+        return self.tw.refs
 
     def py(self, node: ir.TypeNode) -> str:
         match node:
-            case ir.Prim(name=name):
-                if name == "Any":
-                    self.typing.add("Any")
-                return name
+            case ir.Prim():
+                # Sent values: plain types (no lenient "or the raw string" of received ones).
+                return TypeWriter("", False, self.enums, typing=self.tw.typing, stdlib=self.tw.stdlib).py(
+                    node
+                )
             case ir.ListOf(item=item):
                 # Sequence, not list: a list of twins is then also a list of model-or-twin.
-                self.abc.add("Sequence")
+                self.tw.stdlib.add("from collections.abc import Sequence")
                 return f"Sequence[{self.py(item)}]"
             case ir.DictOf(value=value):
-                self.abc.add("Mapping")
+                self.tw.stdlib.add("from collections.abc import Mapping")
                 return f"Mapping[str, {self.py(value)}]"
             case ir.Ref(name=name, kind="enum"):
                 # A StrEnum member or its plain value.
@@ -78,12 +87,36 @@ class TwinWriter:
     def fields(self, model: ir.Model) -> list[str]:
         out = []
         for f in model.fields:
+            if f.read_only:
+                continue  # set by the server, never sent
             typ = self.py(f.type)
             if not f.required:
                 self.typing.add("NotRequired")
                 typ = f"NotRequired[{typ}]"
             out.append(f"{f.name}: {typ}")
         return out
+
+
+def twin_modules(models: list[ir.Model]) -> dict[str, str]:
+    """Twin name -> module (the model's own) for every model that has one."""
+    return {twin_name(m.name): m.module for m in models if has_twin(m)}
+
+
+def twin_of(
+    model: ir.Model, models: dict[str, ir.Model], enums: dict[str, ir.Enum], tw: TypeWriter
+) -> dict[str, object] | None:
+    """What the model template needs to render the twin (its imports go into `tw`), or None."""
+    if not has_twin(model):
+        return None
+    writer = TwinWriter(models, enums, tw)
+    fields = writer.fields(model)
+    if model.base:
+        tw.refs.add(twin_name(model.base))
+    else:
+        tw.typing.add("TypedDict")
+    tw.refs.discard(twin_name(model.name))
+    base = twin_name(model.base) if model.base else "TypedDict"
+    return {"name": twin_name(model.name), "fields": fields, "base": base}
 
 
 def body_annotation(node: ir.TypeNode, py: str, models: dict[str, ir.Model]) -> str | None:

@@ -3,6 +3,7 @@
 from ._runtime.exceptions import (
     APIError,
     NetworkError,
+    PaginationError,
     ProblemDetailsError,
     ResponseValidationError,
     WorkflowsError,
@@ -16,6 +17,7 @@ __all__ = [
     "JobFailedError",
     "JobTimeoutError",
     "NetworkError",
+    "PaginationError",
     "ProblemDetailsError",
     "RefreshTokenError",
     "ResponseValidationError",

@@ -19,6 +19,7 @@ import httpx
 from .config import CallOptions, PollConfig, RetryConfig
 from .exceptions import NetworkError
 from .operation import LazyType, Operation
+from .paging import PageRequest
 from .redact import log_request, log_response, logger
 from .redirects import MAX_REDIRECTS, next_request
 from .request import build_request, check_arguments, encode_body
@@ -41,6 +42,7 @@ class _Call:
     retry: RetryConfig
     override: LazyType | None
     started: float
+    page: PageRequest | None = None
     attempt: int = 0
     renewed: bool = False
     hops: int = 0
@@ -48,12 +50,27 @@ class _Call:
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         self.attempt += 1
         self.hops = 0
-        headers = dict(self.headers)
-        if token and self.op.secured:
-            headers["TOKEN"] = token
-        request = build_request(
-            client, self.op, self.base_url, self.values, self.content, self.media, headers, self.timeout_s
-        )
+        if self.page is not None and self.page.url is not None:
+            headers = dict(self.headers)
+            if token and self.op.security is not None:
+                name, value = self.op.security.header_for(token)
+                headers[name] = value
+            # A next-page URL from the server (already checked to be on this origin) is sent as given.
+            request = client.build_request(
+                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s
+            )
+        else:
+            request = build_request(
+                client,
+                self.op,
+                self.base_url,
+                self.values,
+                self.content,
+                self.media,
+                dict(self.headers),
+                self.timeout_s,
+                token,
+            )
         log_request(request, self.attempt)
         return request
 
@@ -96,6 +113,8 @@ class _Call:
         return delay if should_retry(self.retry, self.attempt, self.started, delay) else None
 
     def finish(self, response: httpx.Response) -> Any:
+        if self.page is not None:
+            self.page.headers = response.headers
         return handle_response(self.op, response, self.attempt, self.override)
 
 
@@ -207,6 +226,7 @@ class BaseClient:
         body: Any,
         opts: CallOptions,
         override: LazyType | None,
+        page: PageRequest | None = None,
     ) -> _Call:
         values = check_arguments(op, method, args)
         content, media = encode_body(op, body)
@@ -225,6 +245,7 @@ class BaseClient:
             retry=opts.retries or self.retry_config,
             override=override,
             started=time.monotonic(),
+            page=page,
         )
 
     @property
@@ -240,8 +261,9 @@ class BaseClient:
         body: Any = None,
         opts: CallOptions = CallOptions(),
         override: LazyType | None = None,
+        page: PageRequest | None = None,
     ) -> Any:
-        call = self._prepare(op, method, args, body, opts, override)
+        call = self._prepare(op, method, args, body, opts, override, page)
         client = self.http_client
         while True:
             # No token is fetched for `security: []` operations (the token calls a provider itself makes).
@@ -274,8 +296,9 @@ class BaseClient:
         body: Any = None,
         opts: CallOptions = CallOptions(),
         override: LazyType | None = None,
+        page: PageRequest | None = None,
     ) -> Any:
-        call = self._prepare(op, method, args, body, opts, override)
+        call = self._prepare(op, method, args, body, opts, override, page)
         client = self.async_http_client
         while True:
             token = await self._auth.get_token_async() if op.secured else None

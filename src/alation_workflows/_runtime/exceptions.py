@@ -77,6 +77,10 @@ class NetworkError(WorkflowsError):
         self.maybe_processed = maybe_processed
 
 
+class PaginationError(WorkflowsError):
+    """A listing could not be continued safely (next page on another origin, or a page URL repeated)."""
+
+
 def _attempts(n: int) -> str:
     return f"{n} attempt{'s' if n != 1 else ''}"
 

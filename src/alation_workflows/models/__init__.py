@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from .._runtime.exceptions import APIError, ProblemDetailsError
     from .access_token_request import AccessTokenRequest, AccessTokenRequestTypedDict
     from .api_access_token import ApiAccessToken
+    from .bi_folder import BiFolder
     from .bi_folder_in import BiFolderIn, BiFolderInTypedDict
     from .bi_name_configuration import BiNameConfiguration, BiNameConfigurationTypedDict
     from .bi_report_column_in import BiReportColumnIn, BiReportColumnInTypedDict
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
     from .business_policy_in import BusinessPolicyIn, BusinessPolicyInTypedDict
     from .business_policy_update import BusinessPolicyUpdate, BusinessPolicyUpdateTypedDict
     from .child_column_update import ChildColumnUpdate, ChildColumnUpdateTypedDict
+    from .column import Column
     from .column_in import ColumnIn, ColumnInTypedDict
     from .column_index import ColumnIndex, ColumnIndexTypedDict
+    from .column_index_info import ColumnIndexInfo
     from .column_update import ColumnUpdate, ColumnUpdateTypedDict
     from .created_item import CreatedItem
     from .custom_field_in import CustomFieldIn, CustomFieldInTypedDict
@@ -61,6 +64,7 @@ if TYPE_CHECKING:
     from .dataflow_object import DataflowObject, DataflowObjectTypedDict
     from .dataflow_payload import DataflowPayload, DataflowPayloadTypedDict
     from .dataflow_update import DataflowUpdate, DataflowUpdateTypedDict
+    from .document import Document
     from .document_delete_request import DocumentDeleteRequest, DocumentDeleteRequestTypedDict
     from .document_delete_result import DocumentDeleteResult
     from .document_hub_folder_delete_request import (
@@ -108,6 +112,9 @@ if TYPE_CHECKING:
     from .job_state import JobState
     from .job_task import JobTask
     from .lineage_object_ref import LineageObjectRef, LineageObjectRefTypedDict
+    from .list_bi_folders_key_field import ListBiFoldersKeyField
+    from .object_field_ref import ObjectFieldRef
+    from .object_field_value import ObjectFieldValue
     from .policy_group_ids_change import PolicyGroupIdsChange, PolicyGroupIdsChangeTypedDict
     from .problem_details import ProblemDetails
     from .query_log_entry import QueryLogEntry, QueryLogEntryTypedDict
@@ -124,6 +131,7 @@ if TYPE_CHECKING:
     from .root_child_column_update import RootChildColumnUpdate, RootChildColumnUpdateTypedDict
     from .schema_in import SchemaIn, SchemaInTypedDict
     from .schema_update import SchemaUpdate, SchemaUpdateTypedDict
+    from .table import Table
     from .table_in import TableIn, TableInTypedDict
     from .table_update import TableUpdate, TableUpdateTypedDict
     from .task_handle import TaskHandle
@@ -149,6 +157,7 @@ _LAZY: dict[str, str] = {
     "AccessTokenRequest": ".access_token_request",
     "AccessTokenRequestTypedDict": ".access_token_request",
     "ApiAccessToken": ".api_access_token",
+    "BiFolder": ".bi_folder",
     "BiFolderIn": ".bi_folder_in",
     "BiFolderInTypedDict": ".bi_folder_in",
     "BiNameConfiguration": ".bi_name_configuration",
@@ -168,9 +177,11 @@ _LAZY: dict[str, str] = {
     "BusinessPolicyUpdateTypedDict": ".business_policy_update",
     "ChildColumnUpdate": ".child_column_update",
     "ChildColumnUpdateTypedDict": ".child_column_update",
+    "Column": ".column",
     "ColumnIn": ".column_in",
     "ColumnInTypedDict": ".column_in",
     "ColumnIndex": ".column_index",
+    "ColumnIndexInfo": ".column_index_info",
     "ColumnIndexTypedDict": ".column_index",
     "ColumnUpdate": ".column_update",
     "ColumnUpdateTypedDict": ".column_update",
@@ -219,6 +230,7 @@ _LAZY: dict[str, str] = {
     "DataflowPayloadTypedDict": ".dataflow_payload",
     "DataflowUpdate": ".dataflow_update",
     "DataflowUpdateTypedDict": ".dataflow_update",
+    "Document": ".document",
     "DocumentDeleteRequest": ".document_delete_request",
     "DocumentDeleteRequestTypedDict": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
@@ -271,6 +283,9 @@ _LAZY: dict[str, str] = {
     "JobTask": ".job_task",
     "LineageObjectRef": ".lineage_object_ref",
     "LineageObjectRefTypedDict": ".lineage_object_ref",
+    "ListBiFoldersKeyField": ".list_bi_folders_key_field",
+    "ObjectFieldRef": ".object_field_ref",
+    "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
     "PolicyGroupIdsChangeTypedDict": ".policy_group_ids_change",
     "ProblemDetails": ".problem_details",
@@ -291,6 +306,7 @@ _LAZY: dict[str, str] = {
     "SchemaInTypedDict": ".schema_in",
     "SchemaUpdate": ".schema_update",
     "SchemaUpdateTypedDict": ".schema_update",
+    "Table": ".table",
     "TableIn": ".table_in",
     "TableInTypedDict": ".table_in",
     "TableUpdate": ".table_update",
@@ -328,6 +344,7 @@ __all__ = [
     "AccessTokenRequest",
     "AccessTokenRequestTypedDict",
     "ApiAccessToken",
+    "BiFolder",
     "BiFolderIn",
     "BiFolderInTypedDict",
     "BiNameConfiguration",
@@ -347,9 +364,11 @@ __all__ = [
     "BusinessPolicyUpdateTypedDict",
     "ChildColumnUpdate",
     "ChildColumnUpdateTypedDict",
+    "Column",
     "ColumnIn",
     "ColumnInTypedDict",
     "ColumnIndex",
+    "ColumnIndexInfo",
     "ColumnIndexTypedDict",
     "ColumnUpdate",
     "ColumnUpdateTypedDict",
@@ -398,6 +417,7 @@ __all__ = [
     "DataflowPayloadTypedDict",
     "DataflowUpdate",
     "DataflowUpdateTypedDict",
+    "Document",
     "DocumentDeleteRequest",
     "DocumentDeleteRequestTypedDict",
     "DocumentDeleteResult",
@@ -450,6 +470,9 @@ __all__ = [
     "JobTask",
     "LineageObjectRef",
     "LineageObjectRefTypedDict",
+    "ListBiFoldersKeyField",
+    "ObjectFieldRef",
+    "ObjectFieldValue",
     "PolicyGroupIdsChange",
     "PolicyGroupIdsChangeTypedDict",
     "ProblemDetails",
@@ -470,6 +493,7 @@ __all__ = [
     "SchemaInTypedDict",
     "SchemaUpdate",
     "SchemaUpdateTypedDict",
+    "Table",
     "TableIn",
     "TableInTypedDict",
     "TableUpdate",
