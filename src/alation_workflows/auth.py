@@ -13,7 +13,6 @@ it is kept out of every repr, log line and exception.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import weakref
@@ -27,6 +26,8 @@ from ._runtime.redact import log_request, log_response
 from ._runtime.retries import next_delay
 
 if TYPE_CHECKING:
+    import asyncio
+
     from ._runtime.client import BaseClient
 
 TOKEN_PATH = "/integration/v1/createAPIAccessToken/"
@@ -142,6 +143,8 @@ class RefreshTokenAuth:
         return current is not None and current != rejected
 
     def _async_lock(self) -> asyncio.Lock:
+        import asyncio  # only async callers get here: sync-only programs never import it
+
         loop = asyncio.get_running_loop()
         with self._state:
             lock = self._async_locks.get(loop)
@@ -227,6 +230,8 @@ class RefreshTokenAuth:
                 retry = response.status_code in _RETRY_STATUSES
             delay = _retry_delay(bound, attempt, retry, response)
             if delay is not None:
+                import asyncio  # as above: only on the async path
+
                 await asyncio.sleep(delay)
                 continue
             if response is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import math
@@ -56,8 +55,10 @@ class _Call:
                 name, value = self.op.security.header_for(token)
                 headers[name] = value
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
+            if self.media is not None:
+                headers["Content-Type"] = self.media
             request = client.build_request(
-                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s
+                self.op.method, self.page.url, headers=headers, timeout=self.timeout_s, **self.content
             )
         else:
             request = build_request(
@@ -116,6 +117,12 @@ class _Call:
         if self.page is not None:
             self.page.headers = response.headers
         return handle_response(self.op, response, self.attempt, self.override)
+
+
+async def _sleep(seconds: float) -> None:
+    import asyncio  # loaded on the first async retry: sync-only programs never import it
+
+    await asyncio.sleep(seconds)
 
 
 class BaseClient:
@@ -309,7 +316,7 @@ class BaseClient:
                 delay = call.delay_after_exception(exc)
                 if delay is None:
                     raise call.network_error(exc) from exc
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 continue
             if call.wants_renewal(response) and await self._auth.renew_async(token):
                 call.renewed = True
@@ -318,7 +325,7 @@ class BaseClient:
             delay = call.delay_after_response(response)
             if delay is not None:
                 await response.aclose()
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 continue
             return call.finish(response)
 

@@ -11,10 +11,13 @@ if TYPE_CHECKING:
     from .bi_folder import BiFolder
     from .bi_folder_in import BiFolderIn, BiFolderInTypedDict
     from .bi_name_configuration import BiNameConfiguration, BiNameConfigurationTypedDict
+    from .bi_report import BiReport
     from .bi_report_column_in import BiReportColumnIn, BiReportColumnInTypedDict
     from .bi_report_in import BiReportIn, BiReportInTypedDict
+    from .bi_server import BiServer
     from .bi_server_in import BiServerIn, BiServerInTypedDict
     from .bi_server_post_result import BiServerPostResult
+    from .business_policy import BusinessPolicy
     from .business_policy_delete_request import (
         BusinessPolicyDeleteRequest,
         BusinessPolicyDeleteRequestTypedDict,
@@ -28,16 +31,20 @@ if TYPE_CHECKING:
     from .column_index_info import ColumnIndexInfo
     from .column_update import ColumnUpdate, ColumnUpdateTypedDict
     from .created_item import CreatedItem
+    from .custom_field import CustomField
     from .custom_field_in import CustomFieldIn, CustomFieldInTypedDict
     from .custom_field_job_data import CustomFieldJobData
     from .custom_field_job_message import CustomFieldJobMessage
     from .custom_field_type import CustomFieldType
     from .custom_field_value import CustomFieldValue, CustomFieldValueTypedDict
+    from .custom_field_value_record import CustomFieldValueRecord
     from .custom_field_value_ref import CustomFieldValueRef, CustomFieldValueRefTypedDict
     from .custom_field_value_update import CustomFieldValueUpdate, CustomFieldValueUpdateTypedDict
+    from .custom_template import CustomTemplate
     from .data_quality_attribution import DataQualityAttribution
     from .data_quality_counts import DataQualityCounts
     from .data_quality_error import DataQualityError
+    from .data_quality_field import DataQualityField
     from .data_quality_field_in import DataQualityFieldIn, DataQualityFieldInTypedDict
     from .data_quality_field_type import DataQualityFieldType
     from .data_quality_fields_delete_request import (
@@ -51,6 +58,7 @@ if TYPE_CHECKING:
     from .data_quality_sample import DataQualitySample
     from .data_quality_stats import DataQualityStats
     from .data_quality_status import DataQualityStatus
+    from .data_quality_value import DataQualityValue
     from .data_quality_value_in import DataQualityValueIn, DataQualityValueInTypedDict
     from .data_quality_value_key import DataQualityValueKey, DataQualityValueKeyTypedDict
     from .data_quality_values_delete_request import (
@@ -58,6 +66,7 @@ if TYPE_CHECKING:
         DataQualityValuesDeleteRequestTypedDict,
     )
     from .data_quality_values_request import DataQualityValuesRequest, DataQualityValuesRequestTypedDict
+    from .data_source import DataSource
     from .dataflow_job_result import DataflowJobResult
     from .dataflow_key_field import DataflowKeyField
     from .dataflow_mapping import DataflowMapping
@@ -67,6 +76,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .document_delete_request import DocumentDeleteRequest, DocumentDeleteRequestTypedDict
     from .document_delete_result import DocumentDeleteResult
+    from .document_hub_folder import DocumentHubFolder
     from .document_hub_folder_delete_request import (
         DocumentHubFolderDeleteRequest,
         DocumentHubFolderDeleteRequestTypedDict,
@@ -80,8 +90,14 @@ if TYPE_CHECKING:
     from .document_post_result import DocumentPostResult
     from .document_put_result import DocumentPutResult
     from .document_update import DocumentUpdate, DocumentUpdateTypedDict
+    from .domain import Domain
     from .domain_membership import DomainMembership
     from .domain_membership_request import DomainMembershipRequest, DomainMembershipRequestTypedDict
+    from .domain_membership_rule import DomainMembershipRule
+    from .domain_membership_rules_request import (
+        DomainMembershipRulesRequest,
+        DomainMembershipRulesRequestTypedDict,
+    )
     from .error_message import ErrorMessage
     from .invalid_documents_error import InvalidDocumentsError
     from .invalid_folders_error import InvalidFoldersError
@@ -113,6 +129,7 @@ if TYPE_CHECKING:
     from .job_task import JobTask
     from .lineage_object_ref import LineageObjectRef, LineageObjectRefTypedDict
     from .list_bi_folders_key_field import ListBiFoldersKeyField
+    from .list_bi_reports_key_field import ListBiReportsKeyField
     from .object_field_ref import ObjectFieldRef
     from .object_field_value import ObjectFieldValue
     from .policy_group_ids_change import PolicyGroupIdsChange, PolicyGroupIdsChangeTypedDict
@@ -129,6 +146,7 @@ if TYPE_CHECKING:
     from .remove_duplicate_users_result import RemoveDuplicateUsersResult
     from .revoke_result import RevokeResult
     from .root_child_column_update import RootChildColumnUpdate, RootChildColumnUpdateTypedDict
+    from .schema import Schema
     from .schema_in import SchemaIn, SchemaInTypedDict
     from .schema_update import SchemaUpdate, SchemaUpdateTypedDict
     from .table import Table
@@ -136,11 +154,13 @@ if TYPE_CHECKING:
     from .table_update import TableUpdate, TableUpdateTypedDict
     from .task_handle import TaskHandle
     from .task_link import TaskLink
+    from .term import Term
     from .term_delete_request import TermDeleteRequest, TermDeleteRequestTypedDict
     from .term_delete_result import TermDeleteResult
     from .term_in import TermIn, TermInTypedDict
     from .term_update import TermUpdate, TermUpdateTypedDict
     from .token_status import TokenStatus
+    from .user import User
     from .vds_column import VdsColumn, VdsColumnTypedDict
     from .vds_index import VdsIndex, VdsIndexTypedDict
     from .vds_schema import VdsSchema, VdsSchemaTypedDict
@@ -162,13 +182,16 @@ _LAZY: dict[str, str] = {
     "BiFolderInTypedDict": ".bi_folder_in",
     "BiNameConfiguration": ".bi_name_configuration",
     "BiNameConfigurationTypedDict": ".bi_name_configuration",
+    "BiReport": ".bi_report",
     "BiReportColumnIn": ".bi_report_column_in",
     "BiReportColumnInTypedDict": ".bi_report_column_in",
     "BiReportIn": ".bi_report_in",
     "BiReportInTypedDict": ".bi_report_in",
+    "BiServer": ".bi_server",
     "BiServerIn": ".bi_server_in",
     "BiServerInTypedDict": ".bi_server_in",
     "BiServerPostResult": ".bi_server_post_result",
+    "BusinessPolicy": ".business_policy",
     "BusinessPolicyDeleteRequest": ".business_policy_delete_request",
     "BusinessPolicyDeleteRequestTypedDict": ".business_policy_delete_request",
     "BusinessPolicyIn": ".business_policy_in",
@@ -186,20 +209,24 @@ _LAZY: dict[str, str] = {
     "ColumnUpdate": ".column_update",
     "ColumnUpdateTypedDict": ".column_update",
     "CreatedItem": ".created_item",
+    "CustomField": ".custom_field",
     "CustomFieldIn": ".custom_field_in",
     "CustomFieldInTypedDict": ".custom_field_in",
     "CustomFieldJobData": ".custom_field_job_data",
     "CustomFieldJobMessage": ".custom_field_job_message",
     "CustomFieldType": ".custom_field_type",
     "CustomFieldValue": ".custom_field_value",
+    "CustomFieldValueRecord": ".custom_field_value_record",
     "CustomFieldValueRef": ".custom_field_value_ref",
     "CustomFieldValueRefTypedDict": ".custom_field_value_ref",
     "CustomFieldValueTypedDict": ".custom_field_value",
     "CustomFieldValueUpdate": ".custom_field_value_update",
     "CustomFieldValueUpdateTypedDict": ".custom_field_value_update",
+    "CustomTemplate": ".custom_template",
     "DataQualityAttribution": ".data_quality_attribution",
     "DataQualityCounts": ".data_quality_counts",
     "DataQualityError": ".data_quality_error",
+    "DataQualityField": ".data_quality_field",
     "DataQualityFieldIn": ".data_quality_field_in",
     "DataQualityFieldInTypedDict": ".data_quality_field_in",
     "DataQualityFieldType": ".data_quality_field_type",
@@ -213,6 +240,7 @@ _LAZY: dict[str, str] = {
     "DataQualitySample": ".data_quality_sample",
     "DataQualityStats": ".data_quality_stats",
     "DataQualityStatus": ".data_quality_status",
+    "DataQualityValue": ".data_quality_value",
     "DataQualityValueIn": ".data_quality_value_in",
     "DataQualityValueInTypedDict": ".data_quality_value_in",
     "DataQualityValueKey": ".data_quality_value_key",
@@ -221,6 +249,7 @@ _LAZY: dict[str, str] = {
     "DataQualityValuesDeleteRequestTypedDict": ".data_quality_values_delete_request",
     "DataQualityValuesRequest": ".data_quality_values_request",
     "DataQualityValuesRequestTypedDict": ".data_quality_values_request",
+    "DataSource": ".data_source",
     "DataflowJobResult": ".dataflow_job_result",
     "DataflowKeyField": ".dataflow_key_field",
     "DataflowMapping": ".dataflow_mapping",
@@ -234,6 +263,7 @@ _LAZY: dict[str, str] = {
     "DocumentDeleteRequest": ".document_delete_request",
     "DocumentDeleteRequestTypedDict": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
+    "DocumentHubFolder": ".document_hub_folder",
     "DocumentHubFolderDeleteRequest": ".document_hub_folder_delete_request",
     "DocumentHubFolderDeleteRequestTypedDict": ".document_hub_folder_delete_request",
     "DocumentHubFolderDeleteResult": ".document_hub_folder_delete_result",
@@ -249,9 +279,13 @@ _LAZY: dict[str, str] = {
     "DocumentPutResult": ".document_put_result",
     "DocumentUpdate": ".document_update",
     "DocumentUpdateTypedDict": ".document_update",
+    "Domain": ".domain",
     "DomainMembership": ".domain_membership",
     "DomainMembershipRequest": ".domain_membership_request",
     "DomainMembershipRequestTypedDict": ".domain_membership_request",
+    "DomainMembershipRule": ".domain_membership_rule",
+    "DomainMembershipRulesRequest": ".domain_membership_rules_request",
+    "DomainMembershipRulesRequestTypedDict": ".domain_membership_rules_request",
     "ErrorMessage": ".error_message",
     "InvalidDocumentsError": ".invalid_documents_error",
     "InvalidFoldersError": ".invalid_folders_error",
@@ -284,6 +318,7 @@ _LAZY: dict[str, str] = {
     "LineageObjectRef": ".lineage_object_ref",
     "LineageObjectRefTypedDict": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
+    "ListBiReportsKeyField": ".list_bi_reports_key_field",
     "ObjectFieldRef": ".object_field_ref",
     "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
@@ -302,6 +337,7 @@ _LAZY: dict[str, str] = {
     "RevokeResult": ".revoke_result",
     "RootChildColumnUpdate": ".root_child_column_update",
     "RootChildColumnUpdateTypedDict": ".root_child_column_update",
+    "Schema": ".schema",
     "SchemaIn": ".schema_in",
     "SchemaInTypedDict": ".schema_in",
     "SchemaUpdate": ".schema_update",
@@ -313,6 +349,7 @@ _LAZY: dict[str, str] = {
     "TableUpdateTypedDict": ".table_update",
     "TaskHandle": ".task_handle",
     "TaskLink": ".task_link",
+    "Term": ".term",
     "TermDeleteRequest": ".term_delete_request",
     "TermDeleteRequestTypedDict": ".term_delete_request",
     "TermDeleteResult": ".term_delete_result",
@@ -321,6 +358,7 @@ _LAZY: dict[str, str] = {
     "TermUpdate": ".term_update",
     "TermUpdateTypedDict": ".term_update",
     "TokenStatus": ".token_status",
+    "User": ".user",
     "VdsColumn": ".vds_column",
     "VdsColumnTypedDict": ".vds_column",
     "VdsIndex": ".vds_index",
@@ -349,13 +387,16 @@ __all__ = [
     "BiFolderInTypedDict",
     "BiNameConfiguration",
     "BiNameConfigurationTypedDict",
+    "BiReport",
     "BiReportColumnIn",
     "BiReportColumnInTypedDict",
     "BiReportIn",
     "BiReportInTypedDict",
+    "BiServer",
     "BiServerIn",
     "BiServerInTypedDict",
     "BiServerPostResult",
+    "BusinessPolicy",
     "BusinessPolicyDeleteRequest",
     "BusinessPolicyDeleteRequestTypedDict",
     "BusinessPolicyIn",
@@ -373,20 +414,24 @@ __all__ = [
     "ColumnUpdate",
     "ColumnUpdateTypedDict",
     "CreatedItem",
+    "CustomField",
     "CustomFieldIn",
     "CustomFieldInTypedDict",
     "CustomFieldJobData",
     "CustomFieldJobMessage",
     "CustomFieldType",
     "CustomFieldValue",
+    "CustomFieldValueRecord",
     "CustomFieldValueRef",
     "CustomFieldValueRefTypedDict",
     "CustomFieldValueTypedDict",
     "CustomFieldValueUpdate",
     "CustomFieldValueUpdateTypedDict",
+    "CustomTemplate",
     "DataQualityAttribution",
     "DataQualityCounts",
     "DataQualityError",
+    "DataQualityField",
     "DataQualityFieldIn",
     "DataQualityFieldInTypedDict",
     "DataQualityFieldType",
@@ -400,6 +445,7 @@ __all__ = [
     "DataQualitySample",
     "DataQualityStats",
     "DataQualityStatus",
+    "DataQualityValue",
     "DataQualityValueIn",
     "DataQualityValueInTypedDict",
     "DataQualityValueKey",
@@ -408,6 +454,7 @@ __all__ = [
     "DataQualityValuesDeleteRequestTypedDict",
     "DataQualityValuesRequest",
     "DataQualityValuesRequestTypedDict",
+    "DataSource",
     "DataflowJobResult",
     "DataflowKeyField",
     "DataflowMapping",
@@ -421,6 +468,7 @@ __all__ = [
     "DocumentDeleteRequest",
     "DocumentDeleteRequestTypedDict",
     "DocumentDeleteResult",
+    "DocumentHubFolder",
     "DocumentHubFolderDeleteRequest",
     "DocumentHubFolderDeleteRequestTypedDict",
     "DocumentHubFolderDeleteResult",
@@ -436,9 +484,13 @@ __all__ = [
     "DocumentPutResult",
     "DocumentUpdate",
     "DocumentUpdateTypedDict",
+    "Domain",
     "DomainMembership",
     "DomainMembershipRequest",
     "DomainMembershipRequestTypedDict",
+    "DomainMembershipRule",
+    "DomainMembershipRulesRequest",
+    "DomainMembershipRulesRequestTypedDict",
     "ErrorMessage",
     "InvalidDocumentsError",
     "InvalidFoldersError",
@@ -471,6 +523,7 @@ __all__ = [
     "LineageObjectRef",
     "LineageObjectRefTypedDict",
     "ListBiFoldersKeyField",
+    "ListBiReportsKeyField",
     "ObjectFieldRef",
     "ObjectFieldValue",
     "PolicyGroupIdsChange",
@@ -489,6 +542,7 @@ __all__ = [
     "RevokeResult",
     "RootChildColumnUpdate",
     "RootChildColumnUpdateTypedDict",
+    "Schema",
     "SchemaIn",
     "SchemaInTypedDict",
     "SchemaUpdate",
@@ -500,6 +554,7 @@ __all__ = [
     "TableUpdateTypedDict",
     "TaskHandle",
     "TaskLink",
+    "Term",
     "TermDeleteRequest",
     "TermDeleteRequestTypedDict",
     "TermDeleteResult",
@@ -508,6 +563,7 @@ __all__ = [
     "TermUpdate",
     "TermUpdateTypedDict",
     "TokenStatus",
+    "User",
     "VdsColumn",
     "VdsColumnTypedDict",
     "VdsIndex",
