@@ -41,6 +41,20 @@ if TYPE_CHECKING:
     from .custom_field_value_ref import CustomFieldValueRef, CustomFieldValueRefTypedDict
     from .custom_field_value_update import CustomFieldValueUpdate, CustomFieldValueUpdateTypedDict
     from .custom_template import CustomTemplate
+    from .data_dictionary_error_items import DataDictionaryErrorItems
+    from .data_dictionary_error_range import DataDictionaryErrorRange
+    from .data_dictionary_object_type import DataDictionaryObjectType
+    from .data_dictionary_records import DataDictionaryRecords
+    from .data_dictionary_resource import DataDictionaryResource
+    from .data_dictionary_row import DataDictionaryRow
+    from .data_dictionary_task import DataDictionaryTask
+    from .data_dictionary_task_error import DataDictionaryTaskError
+    from .data_dictionary_task_error_details import DataDictionaryTaskErrorDetails
+    from .data_dictionary_task_handle import DataDictionaryTaskHandle
+    from .data_dictionary_task_progress import DataDictionaryTaskProgress
+    from .data_dictionary_task_ref import DataDictionaryTaskRef
+    from .data_dictionary_task_result import DataDictionaryTaskResult
+    from .data_dictionary_upload import DataDictionaryUpload, DataDictionaryUploadTypedDict
     from .data_quality_attribution import DataQualityAttribution
     from .data_quality_counts import DataQualityCounts
     from .data_quality_error import DataQualityError
@@ -223,6 +237,21 @@ _LAZY: dict[str, str] = {
     "CustomFieldValueUpdate": ".custom_field_value_update",
     "CustomFieldValueUpdateTypedDict": ".custom_field_value_update",
     "CustomTemplate": ".custom_template",
+    "DataDictionaryErrorItems": ".data_dictionary_error_items",
+    "DataDictionaryErrorRange": ".data_dictionary_error_range",
+    "DataDictionaryObjectType": ".data_dictionary_object_type",
+    "DataDictionaryRecords": ".data_dictionary_records",
+    "DataDictionaryResource": ".data_dictionary_resource",
+    "DataDictionaryRow": ".data_dictionary_row",
+    "DataDictionaryTask": ".data_dictionary_task",
+    "DataDictionaryTaskError": ".data_dictionary_task_error",
+    "DataDictionaryTaskErrorDetails": ".data_dictionary_task_error_details",
+    "DataDictionaryTaskHandle": ".data_dictionary_task_handle",
+    "DataDictionaryTaskProgress": ".data_dictionary_task_progress",
+    "DataDictionaryTaskRef": ".data_dictionary_task_ref",
+    "DataDictionaryTaskResult": ".data_dictionary_task_result",
+    "DataDictionaryUpload": ".data_dictionary_upload",
+    "DataDictionaryUploadTypedDict": ".data_dictionary_upload",
     "DataQualityAttribution": ".data_quality_attribution",
     "DataQualityCounts": ".data_quality_counts",
     "DataQualityError": ".data_quality_error",
@@ -428,6 +457,21 @@ __all__ = [
     "CustomFieldValueUpdate",
     "CustomFieldValueUpdateTypedDict",
     "CustomTemplate",
+    "DataDictionaryErrorItems",
+    "DataDictionaryErrorRange",
+    "DataDictionaryObjectType",
+    "DataDictionaryRecords",
+    "DataDictionaryResource",
+    "DataDictionaryRow",
+    "DataDictionaryTask",
+    "DataDictionaryTaskError",
+    "DataDictionaryTaskErrorDetails",
+    "DataDictionaryTaskHandle",
+    "DataDictionaryTaskProgress",
+    "DataDictionaryTaskRef",
+    "DataDictionaryTaskResult",
+    "DataDictionaryUpload",
+    "DataDictionaryUploadTypedDict",
     "DataQualityAttribution",
     "DataQualityCounts",
     "DataQualityError",
