@@ -13,6 +13,7 @@ it is kept out of every repr, log line and exception.
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 import weakref
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._runtime.config import CallOptions
 from ._runtime.exceptions import WorkflowsError
 from ._runtime.redact import log_request, log_response
 from ._runtime.retries import next_delay
@@ -320,3 +322,138 @@ def _when(value: Any) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+class ClientCredentialsAuth:
+    """A `TokenProvider` for OAuth clients: a JWT from `POST /oauth/v2/token/` (client credentials).
+
+    The token is requested through the SDK's own `createOAuthToken` operation (the runtime's
+    retries, timeouts and error types apply), cached, renewed `renew_before` seconds (at most a
+    tenth of its life) before `expires_in` runs out, and renewed once after a 401. With
+    `basic=True` the id and secret go as HTTP Basic auth instead of in the form body. The
+    secret is kept out of every repr. Safe to share between threads and asyncio tasks.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | None = None,
+        basic: bool = False,
+        renew_before: float = 60.0,
+    ) -> None:
+        for name, value in (("client_id", client_id), ("client_secret", client_secret)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{name} must be a non-empty string")
+        if renew_before < 0:
+            raise ValueError(f"renew_before must be >= 0 seconds, got {renew_before}")
+        self.client_id = client_id
+        self._secret = _Secret(client_secret)
+        self.scope = scope
+        self.basic = basic
+        self.renew_before = renew_before
+        self.renewals = 0
+        self._client: BaseClient | None = None
+        self._token: str | None = None
+        self._renew_at: float | None = None
+        self._lock = threading.Lock()
+        self._state = threading.Lock()
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(client_id={self.client_id!r}, renewals={self.renewals})"
+
+    def bind(self, client: BaseClient) -> None:
+        self._client = client
+
+    def get_token(self) -> str | None:
+        token = self._fresh()
+        if token is not None:
+            return token
+        with self._lock:
+            return self._fresh() or self._store(*self._call())
+
+    async def get_token_async(self) -> str | None:
+        token = self._fresh()
+        if token is not None:
+            return token
+        async with self._async_lock():
+            return self._fresh() or self._store(*await self._call_async())
+
+    def renew(self, rejected: str | None) -> bool:
+        with self._lock:
+            if self._fresh() in (None, rejected):
+                self._store(*self._call())
+        return True
+
+    async def renew_async(self, rejected: str | None) -> bool:
+        async with self._async_lock():
+            if self._fresh() in (None, rejected):
+                self._store(*await self._call_async())
+        return True
+
+    def _fresh(self) -> str | None:
+        with self._state:
+            if self._token is None or (self._renew_at is not None and time.monotonic() >= self._renew_at):
+                return None
+            return self._token
+
+    def _store(self, answer: Any, received: float) -> str:
+        token, lifetime = answer.access_token, answer.expires_in
+        if not isinstance(token, str) or not token:
+            raise WorkflowsError(
+                f"the OAuth token endpoint sent no access_token for client {self.client_id!r}"
+            )
+        with self._state:
+            self._token = token
+            self._renew_at = (
+                None if lifetime is None else received + lifetime - min(self.renew_before, lifetime / 10)
+            )
+            self.renewals += 1
+        return token
+
+    def _arguments(self) -> tuple[Any, Any, Any]:
+        client = self._client
+        if client is None:
+            raise RuntimeError(
+                "ClientCredentialsAuth is not bound to a client: pass it as Workflows(token=...)"
+            )
+        op = client.operations["createOAuthToken"]
+        assert op.body is not None
+        form: dict[str, str] = {"grant_type": "client_credentials"}
+        headers: dict[str, str] = {}
+        if self.basic:
+            pair = f"{self.client_id}:{self._secret.value}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        else:
+            form |= {"client_id": self.client_id, "client_secret": self._secret.value}
+        if self.scope:
+            form["scope"] = self.scope
+        return op, op.body.type.adapter.validate_python(form), CallOptions(http_headers=headers or None)
+
+    def _call(self) -> tuple[Any, float]:
+        op, body, opts = self._arguments()
+        answer = self._bound().invoke(op, "create_o_auth_token", {}, body, opts)
+        return answer, time.monotonic()
+
+    async def _call_async(self) -> tuple[Any, float]:
+        op, body, opts = self._arguments()
+        answer = await self._bound().invoke_async(op, "create_o_auth_token", {}, body, opts)
+        return answer, time.monotonic()
+
+    def _bound(self) -> BaseClient:
+        assert self._client is not None
+        return self._client
+
+    def _async_lock(self) -> asyncio.Lock:
+        import asyncio  # only async callers get here
+
+        loop = asyncio.get_running_loop()
+        with self._state:
+            lock = self._async_locks.get(loop)
+            if lock is None:
+                lock = self._async_locks[loop] = asyncio.Lock()
+            return lock

@@ -10,12 +10,14 @@ from ._runtime.exceptions import (
 )
 from .auth import RefreshTokenError
 from .jobs.exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .lookups import NameNotFoundError
 
 __all__ = [
     "APIError",
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
+    "NameNotFoundError",
     "NetworkError",
     "PaginationError",
     "ProblemDetailsError",
