@@ -78,7 +78,7 @@ class Authentication(Group):
     def create_o_auth_token(
         self,
         *,
-        request: models.OAuthTokenRequest,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -115,7 +115,7 @@ class Authentication(Group):
     async def create_o_auth_token_async(
         self,
         *,
-        request: models.OAuthTokenRequest,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

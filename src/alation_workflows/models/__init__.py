@@ -151,7 +151,7 @@ if TYPE_CHECKING:
     from .list_bi_reports_key_field import ListBiReportsKeyField
     from .o_auth_error import OAuthError
     from .o_auth_token import OAuthToken
-    from .o_auth_token_request import OAuthTokenRequest
+    from .o_auth_token_request import OAuthTokenRequest, OAuthTokenRequestTypedDict
     from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
     from .object_field_ref import ObjectFieldRef
     from .object_field_value import ObjectFieldValue
@@ -367,6 +367,7 @@ _LAZY: dict[str, str] = {
     "OAuthToken": ".o_auth_token",
     "OAuthTokenRequest": ".o_auth_token_request",
     "OAuthTokenRequestGrantType": ".o_auth_token_request_grant_type",
+    "OAuthTokenRequestTypedDict": ".o_auth_token_request",
     "ObjectFieldRef": ".object_field_ref",
     "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
@@ -597,6 +598,7 @@ __all__ = [
     "OAuthToken",
     "OAuthTokenRequest",
     "OAuthTokenRequestGrantType",
+    "OAuthTokenRequestTypedDict",
     "ObjectFieldRef",
     "ObjectFieldValue",
     "PolicyGroupIdsChange",
