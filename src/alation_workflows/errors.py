@@ -2,9 +2,17 @@
 
 from ._runtime.errors import (
     APIError,
+    ClientClosedError,
+    DeadlineExceededError,
+    InvalidTokenError,
     NetworkError,
     ProblemDetailsError,
+    ResponseTooLargeError,
     ResponseValidationError,
+    SubmitUncertainAPIError,
+    SubmitUncertainError,
+    SubmitUncertainNetworkError,
+    SubmitUncertainResponseError,
     WorkflowsError,
 )
 from .auth import RefreshTokenError
@@ -12,13 +20,21 @@ from .jobs.errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJo
 
 __all__ = [
     "APIError",
+    "ClientClosedError",
+    "DeadlineExceededError",
+    "InvalidTokenError",
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
     "NetworkError",
     "ProblemDetailsError",
     "RefreshTokenError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
+    "SubmitUncertainAPIError",
+    "SubmitUncertainError",
+    "SubmitUncertainNetworkError",
+    "SubmitUncertainResponseError",
     "UnexpectedJobStatusError",
     "WorkflowsError",
 ]

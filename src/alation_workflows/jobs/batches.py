@@ -14,7 +14,7 @@ from .._runtime.group import operation_of
 from .handle import AsyncJobHandle, JobHandle
 from .outcomes import partial_failures
 from .progress import Clock, ProgressArg, reporter
-from .waiting import _deadline, _drive, _Poller, _report, _Track
+from .waiting import _deadline, _drive, _Poller, _report, _Track, check_wait_timeout
 
 T = TypeVar("T")
 
@@ -85,8 +85,7 @@ def _items(items: Sequence[Any]) -> Sequence[Any]:
 def _check(concurrency: int, timeout: float | None) -> None:
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds, got {timeout}")
+    check_wait_timeout(timeout)
 
 
 def submit_batches(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.operation import JobLink, LazyType, Operation
+from .._runtime.pointer import resolve
 from .outcomes import followup_job_ids, partial_failures
 from .progress import ProgressArg
 
@@ -50,6 +51,11 @@ class JobRef:
     def __post_init__(self) -> None:
         if (self.id is None) == (self.name is None):
             raise ValueError("a JobRef needs exactly one of id or name")
+        # A boolean is an int to Python: `true` from a server must not become job 1.
+        if self.id is not None and (isinstance(self.id, bool) or not isinstance(self.id, int)):
+            raise TypeError(f"a job id must be an integer, got {type(self.id).__name__}")
+        if self.name is not None and (not isinstance(self.name, str) or not self.name):
+            raise TypeError(f"a job name must be a non-empty string, got {self.name!r}")
 
     def args(self) -> dict[str, Any]:
         return {"id": self.id} if self.id is not None else {"name": self.name}
@@ -62,20 +68,10 @@ def resolve_ref(link: JobLink, submitted: Any) -> JobRef:
     """Find the job id or name in a submit response using the spec's link pointers."""
     body = submitted.to_wire() if hasattr(submitted, "to_wire") else submitted
     for param, pointer in link.sources:
-        value = _pointer(body, pointer)
+        value = resolve(body, pointer)
         if value is not None:
             return JobRef(**{param: value})
     raise ValueError(f"the submit response carries no job id or name: {body!r}")
-
-
-def _pointer(doc: Any, pointer: str) -> Any:
-    for token in pointer.lstrip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(doc, dict) and token in doc:
-            doc = doc[token]
-        else:
-            return None
-    return doc
 
 
 def status_of(details: Any) -> str:
