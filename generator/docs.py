@@ -39,12 +39,6 @@ CONFIG_FIELDS = {
     "PollConfig.jitter": "Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter).",
     "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least 0.1 s), so a finished job is seen within max(0.1 s, 10 %) of its duration; 0 disables.",
 }
-# Credentials in examples are read from the environment, never written into code.
-CREDENTIALS = {
-    "api_access_token": 'os.environ["ALATION_TOKEN"]',
-    "refresh_token": 'os.environ["ALATION_REFRESH_TOKEN"]',
-    "client_secret": 'os.environ["ALATION_CLIENT_SECRET"]',
-}
 CALL_OPTIONS = (
     (
         "retries",
@@ -70,7 +64,7 @@ def render_docs(api: ir.Api, root: Path) -> dict[str, str]:
     for group in api.groups:
         ops = [docs.operation(op) for op in group.operations]
         out[f"docs/sdks/{group.module}/README.md"] = env.get_template("docs_group.md.jinja").render(
-            header=header, group=group, ops=ops
+            header=header, group=group, ops=ops, service=api.service
         )
     for page in docs.model_pages():
         out[f"{MODELS}/{page['file']}"] = env.get_template("docs_model.md.jinja").render(
@@ -106,6 +100,9 @@ def replace_sections(text: str, sections: dict[str, str]) -> str:
 class _Docs:
     def __init__(self, api: ir.Api) -> None:
         self.api = api
+        self.settings = api.settings
+        self.service = api.service
+        self.var = api.settings["docs"]["client_var"]
         self.models = {m.name: m for m in api.models}
         self.enums = {e.name: e for e in api.enums}
         self.ops = {op.name: op for op in api.operations}
@@ -182,7 +179,9 @@ class _Docs:
         lines: list[str] = []
         if op.job and op.job.hybrid:
             lines.append(_fmt(self.call(op, "res = "), 4))
-            lines.append("    if isinstance(res, JobHandle):  # Alation chose to run this request as a job")
+            lines.append(
+                f"    if isinstance(res, JobHandle):  # {self.service} chose to run this request as a job"
+            )
             lines.append("        res = res.wait(timeout=60)")
             lines.append("    print(res)")
         elif op.job:
@@ -192,7 +191,7 @@ class _Docs:
         elif (source := self.job_source(op)) is not None:
             job_op, param = source
             lines.append(_fmt(self.call(job_op, "job = "), 4))
-            call = _Seq(f"wf.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
+            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
             lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
             lines.append("    print(res.status, res.msg)")
         else:
@@ -202,9 +201,16 @@ class _Docs:
                 lines.append("    print(res)")
         body = "\n".join(lines)
         names = ["JobHandle"] if "JobHandle" in body else []
-        names += ["Workflows"] + (["models"] if "models." in body else [])
-        head = "import os\n\nfrom alation_workflows import " + ", ".join(names)
-        client = 'with Workflows(server_url=os.environ["ALATION_BASE_URL"], token=os.environ["ALATION_TOKEN"]) as wf:'
+        cls = self.api.client_class
+        names = sorted(
+            [*names, cls] + (["models"] if "models." in body else []), key=lambda n: (n.islower(), n)
+        )
+        head = f"import os\n\nfrom {self.api.package} import " + ", ".join(names)
+        env = self.settings["docs"]["env"]
+        client = (
+            f'with {cls}(server_url=os.environ["{env["server_url"]}"], token=os.environ["{env["token"]}"])'
+            f" as {self.var}:"
+        )
         return f"{head}\n\n{client}\n{body}\n"
 
     def job_source(self, op: ir.Operation) -> tuple[ir.Operation, str] | None:
@@ -256,7 +262,7 @@ class _Docs:
                 continue
             example = p.example if p.example is not None else self.synth(p.type)
             items.append((f"{p.name}=", self.value(p.type, example, p.wire)))
-        return _Seq(f"{assign}wf.{op.group}.{op.name}(", ")", items)
+        return _Seq(f"{assign}{self.var}.{op.group}.{op.name}(", ")", items)
 
     def all_fields(self, model: ir.Model) -> list[ir.Field]:
         inherited = self.all_fields(self.models[model.base]) if model.base else []
@@ -292,8 +298,9 @@ class _Docs:
 
     def value(self, node: ir.TypeNode, v: Any, wire: str = "") -> _Doc:
         """Render an example value as Python: models as constructors, enums as members."""
-        if wire in CREDENTIALS and isinstance(v, str):
-            return _Atom(CREDENTIALS[wire])
+        credentials = self.settings["docs"]["credentials"]
+        if wire in credentials and isinstance(v, str):
+            return _Atom(f'os.environ["{credentials[wire]}"]')
         if isinstance(node, ir.Nullable):
             return _Atom("None") if v is None else self.value(node.inner, v)
         if isinstance(node, ir.JsonString):
@@ -338,9 +345,7 @@ class _Docs:
             for f in self.all_fields(m):
                 desc = f.description
                 if _has_json_string(f.type):
-                    desc += (
-                        " Sent by Alation as a JSON-encoded string; the SDK decodes it into the type shown."
-                    )
+                    desc += f" Sent by {self.service} as a JSON-encoded string; the SDK decodes it into the type shown."
                 if f.constraints:
                     desc += (
                         " Constraints: "
@@ -358,10 +363,12 @@ class _Docs:
             if m.base:
                 notes.append(f"Extends [{m.base}]({page_file(m.base)}): its fields are listed here too.")
             if m.extra == "forbid":
-                notes.append("Sent to Alation only: an unknown field is an error, not silently dropped.")
+                notes.append(
+                    f"Sent to {self.service} only: an unknown field is an error, not silently dropped."
+                )
             else:
                 notes.append(
-                    "Fields Alation sends that are not listed here are kept (`model_extra`, `to_wire()`)."
+                    f"Fields {self.service} sends that are not listed here are kept (`model_extra`, `to_wire()`)."
                 )
             pages.append(
                 {
@@ -379,7 +386,7 @@ class _Docs:
             )
         for e in self.api.enums:
             note = (
-                "Open enum: a value Alation sends that is not listed stays a plain `str`."
+                f"Open enum: a value {self.service} sends that is not listed stays a plain `str`."
                 if e.open
                 else "Closed enum: only these values are accepted."
             )
@@ -413,17 +420,7 @@ def _first_model(node: ir.TypeNode | None) -> ir.Ref | None:
 
 
 def _has_json_string(node: ir.TypeNode) -> bool:
-    if isinstance(node, ir.JsonString):
-        return True
-    if isinstance(node, ir.ListOf):
-        return _has_json_string(node.item)
-    if isinstance(node, ir.DictOf):
-        return _has_json_string(node.value)
-    if isinstance(node, ir.Nullable):
-        return _has_json_string(node.inner)
-    if isinstance(node, ir.Union):
-        return any(_has_json_string(o) for o in node.options)
-    return False
+    return isinstance(node, ir.JsonString) or any(_has_json_string(c) for c in ir.children(node))
 
 
 def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
@@ -540,7 +537,7 @@ def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
             {
                 "file": page_file(name),
                 "title": name,
-                "import_path": f"alation_workflows.utils.{name}",
+                "import_path": f"{api.package}.utils.{name}",
                 "description": (ast.get_docstring(cls) or "").split("\n\n")[0],
                 "notes": _client_defaults(api, name),
                 "fields": fields,

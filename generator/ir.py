@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 # ---- types: a tree, so code and docs can each render it their own way --------------------------
 
@@ -58,6 +58,32 @@ class Const:
 TypeNode = Prim | ListOf | DictOf | Ref | Union | Nullable | JsonString | Const
 
 
+def children(node: TypeNode) -> tuple[TypeNode, ...]:
+    """The types directly inside a type: the one place that knows each kind's shape (mypy checks it is exhaustive)."""
+    match node:
+        case Prim() | Ref() | Const():
+            return ()
+        case ListOf(item=item):
+            return (item,)
+        case DictOf(value=value):
+            return (value,)
+        case Nullable(inner=inner) | JsonString(inner=inner):
+            return (inner,)
+        case Union(options=options):
+            return options
+        case _:
+            assert_never(node)
+
+
+def refs(node: TypeNode | None) -> list[Ref]:
+    """Every model and enum a type names, outermost first."""
+    if node is None:
+        return []
+    if isinstance(node, Ref):
+        return [node]
+    return [r for child in children(node) for r in refs(child)]
+
+
 # ---- models -------------------------------------------------------------------------------------
 
 
@@ -70,6 +96,8 @@ class Field:
     description: str = ""
     example: Any = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    # `format: password`: a credential, kept out of the model's repr.
+    secret: bool = False
 
 
 @dataclass
@@ -201,6 +229,11 @@ class Api:
     models: list[Model]
     enums: list[Enum]
     spec_path: str
+
+    @property
+    def service(self) -> str:
+        """How docs name the server side (gen.yaml `service`)."""
+        return str(self.settings.get("service") or "the API")
 
     @property
     def operations(self) -> list[Operation]:

@@ -50,7 +50,7 @@ SCHEMA_KEYWORDS = frozenset(
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
-def load_spec(path: Path) -> dict[str, Any]:
+def load_spec(path: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     try:
         # libyaml's C loader is ~10x faster than the pure-Python one on this spec.
@@ -64,14 +64,19 @@ def load_spec(path: Path) -> dict[str, Any]:
     except OpenAPIValidationError as exc:
         pointer = "/" + "/".join(esc(str(p)) for p in getattr(exc, "absolute_path", []) or [])
         raise SpecError([(pointer, f"openapi-spec-validator: {exc.message}")]) from exc
-    problems = lint(spec)
+    problems = lint(spec, settings)
     if problems:
         raise SpecError(problems)
     return spec
 
 
-def lint(spec: dict[str, Any]) -> list[tuple[str, str]]:
-    """Checks openapi-spec-validator does not make: typos, 3.0-isms, dangling refs and links."""
+def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """Checks openapi-spec-validator does not make: typos, 3.0-isms, dangling refs and links.
+
+    `settings["required_extensions"]` lists project extensions every operation must carry
+    (x-retries for this project's spec; None or [] for a foreign one, which gets defaults).
+    """
+    required = set((settings or {}).get("required_extensions") or [])
     problems: list[tuple[str, str]] = []
     op_ids = {
         op.get("operationId")
@@ -118,7 +123,7 @@ def lint(spec: dict[str, Any]) -> list[tuple[str, str]]:
     walk(spec, "", False)
     for pointer, op in iter_operations(spec):
         retries = op.get("x-retries")
-        if retries not in ("idempotent", "submit"):
+        if (retries is not None or "x-retries" in required) and retries not in ("idempotent", "submit"):
             problems.append(
                 (
                     f"{pointer}/x-retries",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -16,8 +17,32 @@ class FormatError(Exception):
     pass
 
 
+def pinned_ruff(root: Path) -> str | None:
+    """The ruff version pyproject.toml pins (`ruff==X`), if it pins one."""
+    config = root / "pyproject.toml"
+    if not config.exists():
+        return None
+    found = re.search(r'"ruff==([^"]+)"', config.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+def check_ruff(root: Path) -> None:
+    """Formatter output differs between ruff versions, so --check is only fair with the pinned one."""
+    pinned = pinned_ruff(root)
+    if pinned is None:
+        return
+    proc = subprocess.run([sys.executable, "-m", "ruff", "--version"], capture_output=True, text=True)
+    installed = proc.stdout.split()[-1] if proc.returncode == 0 and proc.stdout.strip() else "none"
+    if installed != pinned:
+        raise FormatError(
+            f"ruff {installed} is installed but the generated code is formatted with ruff {pinned} "
+            f'(pyproject.toml): pip install "ruff=={pinned}"'
+        )
+
+
 def format_python(files: dict[str, str], root: Path) -> dict[str, str]:
     """Format every .py file in one ruff run (syntax errors fail loudly, naming the file)."""
+    check_ruff(root)
     py = {k: v for k, v in files.items() if k.endswith(".py")}
     for path, text in py.items():
         try:

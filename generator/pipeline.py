@@ -14,22 +14,25 @@ from .load import load_spec
 from .output import format_python
 from .render import render_all
 from .schemas import render_request_schemas
+from .settings import with_defaults
 
-SPEC = "openapi/alation-workflows.yaml"
 SETTINGS = "openapi/gen.yaml"
 
 
-def build_api(root: Path, spec_rel: str = SPEC) -> Api:
-    return _build(root, load_spec(root / spec_rel), spec_rel)
+def load_settings(root: Path) -> dict[str, Any]:
+    return with_defaults(yaml.safe_load((root / SETTINGS).read_text(encoding="utf-8")))
 
 
-def _build(root: Path, spec: dict[str, Any], spec_rel: str) -> Api:
-    settings = yaml.safe_load((root / SETTINGS).read_text(encoding="utf-8"))
-    return Builder(spec, settings, spec_rel).build()
+def build_api(root: Path, spec_rel: str | None = None) -> Api:
+    settings = load_settings(root)
+    spec_rel = spec_rel or settings["spec"]
+    return Builder(load_spec(root / spec_rel, settings), settings, spec_rel).build()
 
 
 def generate(root: Path) -> dict[str, str]:
-    spec = load_spec(root / SPEC)
-    api = _build(root, spec, SPEC)
-    schemas = render_request_schemas(spec, SPEC, api.package)
+    settings = load_settings(root)
+    spec_rel = settings["spec"]
+    spec = load_spec(root / spec_rel, settings)
+    api = Builder(spec, settings, spec_rel).build()
+    schemas = render_request_schemas(spec, spec_rel, api.package)
     return format_python(render_all(api) | render_docs(api, root) | schemas, root)

@@ -72,7 +72,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
             header=header, enum=enum, members=[(enum_member(v), v) for v in enum.values]
         )
     out[f"{pkg}/models/__init__.py"] = env.get_template("models_init.py.jinja").render(
-        header=header, entries=sorted(modules.items())
+        header=header, entries=sorted(modules.items()), package=api.package
     )
 
     optw = TypeWriter("models.", False, enums)
@@ -92,7 +92,7 @@ def render_all(api: ir.Api) -> dict[str, str]:
     for group in api.groups:
         gtw = TypeWriter("models.", False, enums)
         gtw.typing.add("Mapping")
-        methods = [_method(op, gtw) for op in group.operations]
+        methods = [_method(op, gtw, api.service) for op in group.operations]
         out[f"{pkg}/{group.module}.py"] = env.get_template("group.py.jinja").render(
             header=header,
             group=group,
@@ -127,6 +127,8 @@ def _field_decl(f: ir.Field, tw: TypeWriter) -> str:
     kwargs += [f"{k}={v!r}" for k, v in sorted(f.constraints.items())]
     if f.description:
         kwargs.append(f"description={f.description!r}")
+    if f.secret:
+        kwargs.append("repr=False")
     if kwargs:
         tw.typing.add("Annotated")
         typ = f"Annotated[{typ}, Field({', '.join(kwargs)})]"
@@ -181,7 +183,7 @@ def _status_first(ops: list[ir.Operation]) -> list[ir.Operation]:
     return [o for o in ops if o.name in targets] + [o for o in ops if o.name not in targets]
 
 
-def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
+def _method(op: ir.Operation, tw: TypeWriter, service: str) -> dict[str, Any]:
     args = []
     for p in sorted(op.params, key=lambda p: not p.required):
         typ = tw.py(p.type)
@@ -207,11 +209,11 @@ def _method(op: ir.Operation, tw: TypeWriter) -> dict[str, Any]:
         "returns": returns or "None",
         "runner": runner,
         "call_args": call_args,
-        "docstring": _docstring(op),
+        "docstring": _docstring(op, service),
     }
 
 
-def _docstring(op: ir.Operation) -> str:
+def _docstring(op: ir.Operation, service: str) -> str:
     lines = [op.summary or op.name, ""]
     if op.description and op.description != op.summary:
         lines += [op.description, ""]
@@ -227,7 +229,7 @@ def _docstring(op: ir.Operation) -> str:
     ]
     if op.job and op.job.hybrid:
         lines.append(
-            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when Alation "
+            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when {service} "
             f"runs the request as a job (HTTP {', '.join(op.job.handle_statuses)}), else the finished "
             f"result (HTTP {', '.join(op.job.sync_statuses)})."
         )

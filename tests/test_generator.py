@@ -211,7 +211,7 @@ def test_generated_models_decode_and_round_trip(probe_package: Any) -> None:
 def test_lint_names_the_offending_node(mutate: Any, pointer: str, message: str) -> None:
     spec = copy.deepcopy(probe_spec(TYPES_SPEC))
     mutate(spec)
-    problems = lint(spec)
+    problems = lint(spec, SETTINGS)
     assert any(p == pointer and message in m for p, m in problems), problems
 
 

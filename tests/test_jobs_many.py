@@ -235,12 +235,14 @@ async def test_batches_async_with_a_failing_batch() -> None:
 
 def test_progress_bar_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     assert type(progress_mod.reporter(None)).__name__ == "_Nothing"
+    assert type(progress_mod.reporter("auto")).__name__ == "_Nothing"  # stderr is not a terminal here
+    monkeypatch.setattr(progress_mod, "_on_terminal", lambda: True)
     bar = progress_mod.reporter("auto")
     assert type(bar).__name__ == "_RichBar"  # rich is installed in the dev environment
     bar(progress_mod.ProgressEvent("finished", None, 1, 1, 0.1))
     bar.close()
     monkeypatch.setattr(progress_mod, "_installed", lambda name: False)
-    assert type(progress_mod.reporter("auto")).__name__ == "_Nothing"  # not asked for: silent
+    assert type(progress_mod.reporter("auto")).__name__ == "_TextLine"  # on a terminal, without a bar library
     with pytest.raises(ImportError, match="rich"):
         progress_mod.reporter(True)
     with pytest.raises(ImportError, match="tqdm"):

@@ -15,7 +15,7 @@ SNIPPET = textwrap.dedent(
 
     from alation_workflows import Workflows, models
     from alation_workflows.jobs import (
-        AsyncJobHandle, BatchOutcome, JobHandle, JobOutcome, submit_batches, submit_batches_async,
+        AsyncJobHandle, BulkResult, JobHandle, JobOutcome, submit_batches, submit_batches_async,
         wait_all, wait_all_async,
     )
 
@@ -31,7 +31,7 @@ SNIPPET = textwrap.dedent(
         assert_type(wait_all([handle]), list[JobOutcome[models.JobDetailsDocumentPost]])
         assert_type(
             submit_batches(wf.documents.create_documents, DOCS),
-            list[BatchOutcome[models.JobDetailsDocumentPost]],
+            BulkResult[models.JobDetailsDocumentPost],
         )
         assert_type(
             JobHandle.resume(wf, handle.to_dict(), details_type=models.JobDetailsDocumentPost),
@@ -50,7 +50,7 @@ SNIPPET = textwrap.dedent(
         assert_type(await wait_all_async([handle]), list[JobOutcome[models.JobDetailsDocumentPost]])
         assert_type(
             await submit_batches_async(wf.documents.create_documents_async, DOCS),
-            list[BatchOutcome[models.JobDetailsDocumentPost]],
+            BulkResult[models.JobDetailsDocumentPost],
         )
 
 

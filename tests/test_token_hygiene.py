@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Callable
 
@@ -185,3 +186,79 @@ def test_errors_cross_a_process_pool() -> None:
 
 def _identity(value: object) -> object:
     return value
+
+
+# -- the generated token operations never show the secrets they send or receive ------------------
+
+REFRESH = "rt-0123456789-very-secret"
+NEW = "at-fedcba9876-brand-new"
+
+
+def _token_sdk(handler: Callable[[httpx.Request], httpx.Response]) -> Workflows:
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return Workflows(server_url="https://alation.test", client=client, retry_config=NO_RETRY)
+
+
+def test_token_models_keep_secrets_out_of_their_repr() -> None:
+    shown = [
+        models.RefreshTokenRequest(refresh_token=REFRESH, user_id=1),
+        models.AccessTokenRequest(api_access_token=NEW, user_id=1),
+        models.ApiAccessToken(api_access_token=NEW, user_id=1, token_status="ACTIVE"),
+        models.RefreshTokenInfo(refresh_token=REFRESH, user_id=1, token_status="ACTIVE"),
+    ]
+    for model in shown:
+        assert REFRESH not in repr(model) + str(model) and NEW not in repr(model) + str(model)
+    assert shown[0].refresh_token == REFRESH  # still there to use and to send
+    assert shown[0].to_wire()["refresh_token"] == REFRESH
+
+
+def _texts(err: BaseException) -> str:
+    import traceback
+
+    return "\n".join([str(err), repr(err), repr(vars(err)), "".join(traceback.format_exception(err))]) + repr(
+        pickle.dumps(err)
+    )
+
+
+def test_an_echoed_refresh_token_is_blanked_from_errors() -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)["refresh_token"]
+        return httpx.Response(401, json={"detail": f"refresh token {sent} is invalid", "refresh_token": sent})
+
+    wf = _token_sdk(echo)
+    with pytest.raises(ProblemDetailsError) as info:
+        wf.authentication.create_api_access_token(
+            request=models.RefreshTokenRequest(refresh_token=REFRESH, user_id=1)
+        )
+    assert REFRESH not in _texts(info.value)
+    assert "refresh token [REDACTED] is invalid" in str(info.value)
+
+
+def test_a_new_token_in_a_malformed_answer_is_blanked_from_errors() -> None:
+    def malformed(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"api_access_token": NEW, "user_id": "not a number", "token_status": 5}
+        )
+
+    wf = _token_sdk(malformed)
+    with pytest.raises(ResponseValidationError) as info:
+        wf.authentication.create_api_access_token(
+            request=models.RefreshTokenRequest(refresh_token=REFRESH, user_id=1)
+        )
+    texts = _texts(info.value)
+    assert NEW not in texts and REFRESH not in texts
+    assert "user_id" in str(info.value)  # still says what was wrong
+
+
+def test_an_echoed_access_token_is_blanked_when_validating_it() -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            500, text=f"crash while validating {json.loads(request.content)['api_access_token']}"
+        )
+
+    wf = _token_sdk(echo)
+    with pytest.raises(APIError) as info:
+        wf.authentication.validate_api_access_token(
+            request=models.AccessTokenRequest(api_access_token=NEW, user_id=1)
+        )
+    assert NEW not in _texts(info.value)

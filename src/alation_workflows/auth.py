@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._runtime.client import BaseClient
 
 TOKEN_PATH = "/integration/v1/createAPIAccessToken/"
+TOKEN_OPERATION = "createApiAccessToken"
 # The answer is read as plain JSON: its checks below give errors that name Alation's reason.
 _ANY_JSON = LazyType(lambda: dict[str, Any])
 
@@ -84,21 +85,20 @@ class RefreshTokenAuth(RenewingToken):
 
     # -- the token request -----------------------------------------------------------------------
 
-    def _call(self) -> tuple[Operation, dict[str, Any], CallOptions]:
-        from ._operations import CREATE_API_ACCESS_TOKEN  # the generated table of this package
-
+    def _call(self, client: BaseClient) -> tuple[Operation, dict[str, Any], CallOptions]:
+        op = client.operations.get(TOKEN_OPERATION)
+        if op is None:
+            raise RuntimeError(
+                f"{type(client).__name__} has no {TOKEN_OPERATION} operation for RefreshTokenAuth"
+            )
         body = {"refresh_token": self._refresh.value, "user_id": self.user_id}
         # Never follow a redirect: the refresh token in the body must not be re-posted elsewhere.
-        return (
-            CREATE_API_ACCESS_TOKEN,
-            body,
-            CallOptions(follow_redirects=False, secrets=(self._refresh.value,)),
-        )
+        return op, body, CallOptions(follow_redirects=False, secrets=(self._refresh.value,))
 
     def _mint(self, client: BaseClient) -> Minted:
-        op, body, opts = self._call()
+        op, body, opts = self._call(client)
         try:
-            answer = client._invoke(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
+            answer = client.invoke(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
         except WorkflowsError as exc:
             failure = self._failure(exc)
         else:
@@ -106,9 +106,9 @@ class RefreshTokenAuth(RenewingToken):
         raise failure  # outside the except block: nothing holding the request is chained
 
     async def _mint_async(self, client: BaseClient) -> Minted:
-        op, body, opts = self._call()
+        op, body, opts = self._call(client)
         try:
-            answer = await client._invoke_async(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
+            answer = await client.invoke_async(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
         except WorkflowsError as exc:
             failure = self._failure(exc)
         else:

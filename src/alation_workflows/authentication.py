@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 
 
 class Authentication(Group):
@@ -35,13 +35,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.ApiAccessToken = self._call(
             ops.CREATE_API_ACCESS_TOKEN,
             "create_api_access_token",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_API_ACCESS_TOKEN)
     async def create_api_access_token_async(
@@ -64,13 +65,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.ApiAccessToken = await self._call_async(
             ops.CREATE_API_ACCESS_TOKEN,
             "create_api_access_token_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.REVOKE_API_ACCESS_TOKENS)
     def revoke_api_access_tokens(
@@ -92,13 +94,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.RevokeResult = self._call(
             ops.REVOKE_API_ACCESS_TOKENS,
             "revoke_api_access_tokens",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.REVOKE_API_ACCESS_TOKENS)
     async def revoke_api_access_tokens_async(
@@ -120,13 +123,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.RevokeResult = await self._call_async(
             ops.REVOKE_API_ACCESS_TOKENS,
             "revoke_api_access_tokens_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.VALIDATE_API_ACCESS_TOKEN)
     def validate_api_access_token(
@@ -148,13 +152,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.ApiAccessToken = self._call(
             ops.VALIDATE_API_ACCESS_TOKEN,
             "validate_api_access_token",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.VALIDATE_API_ACCESS_TOKEN)
     async def validate_api_access_token_async(
@@ -176,13 +181,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.ApiAccessToken = await self._call_async(
             ops.VALIDATE_API_ACCESS_TOKEN,
             "validate_api_access_token_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.VALIDATE_REFRESH_TOKEN)
     def validate_refresh_token(
@@ -205,13 +211,14 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.RefreshTokenInfo = self._call(
             ops.VALIDATE_REFRESH_TOKEN,
             "validate_refresh_token",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.VALIDATE_REFRESH_TOKEN)
     async def validate_refresh_token_async(
@@ -234,10 +241,11 @@ class Authentication(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.RefreshTokenInfo = await self._call_async(
             ops.VALIDATE_REFRESH_TOKEN,
             "validate_refresh_token_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

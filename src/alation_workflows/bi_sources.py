@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -39,13 +39,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_FOLDERS)
     async def create_bi_folders_async(
@@ -71,13 +72,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORT_COLUMNS)
     def create_bi_report_columns(
@@ -104,13 +106,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORT_COLUMNS)
     async def create_bi_report_columns_async(
@@ -137,13 +140,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORTS)
     def create_bi_reports(
@@ -169,13 +173,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBiSource] = self._submit(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_REPORTS)
     async def create_bi_reports_async(
@@ -201,13 +206,14 @@ class BISources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_SERVERS)
     def create_bi_servers(
@@ -230,13 +236,14 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.BiServerPostResult = self._call(
             ops.CREATE_BI_SERVERS,
             "create_bi_servers",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BI_SERVERS)
     async def create_bi_servers_async(
@@ -259,10 +266,11 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.BiServerPostResult = await self._call_async(
             ops.CREATE_BI_SERVERS,
             "create_bi_servers_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

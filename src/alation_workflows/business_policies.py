@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -40,13 +40,14 @@ class BusinessPolicies(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBusinessPolicy] = self._submit(
             ops.CREATE_BUSINESS_POLICIES,
             "create_business_policies",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_BUSINESS_POLICIES)
     async def create_business_policies_async(
@@ -73,13 +74,14 @@ class BusinessPolicies(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBusinessPolicy] = await self._submit_async(
             ops.CREATE_BUSINESS_POLICIES,
             "create_business_policies_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_BUSINESS_POLICIES)
     def delete_business_policies(
@@ -101,13 +103,14 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: None = self._call(
             ops.DELETE_BUSINESS_POLICIES,
             "delete_business_policies",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_BUSINESS_POLICIES)
     async def delete_business_policies_async(
@@ -129,13 +132,14 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: None = await self._call_async(
             ops.DELETE_BUSINESS_POLICIES,
             "delete_business_policies_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_BUSINESS_POLICIES)
     def update_business_policies(
@@ -160,13 +164,14 @@ class BusinessPolicies(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsBusinessPolicy] = self._submit(
             ops.UPDATE_BUSINESS_POLICIES,
             "update_business_policies",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_BUSINESS_POLICIES)
     async def update_business_policies_async(
@@ -191,10 +196,11 @@ class BusinessPolicies(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsBusinessPolicy] = await self._submit_async(
             ops.UPDATE_BUSINESS_POLICIES,
             "update_business_policies_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -40,13 +40,14 @@ class CustomFieldValues(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsCustomFieldValue] = self._submit(
             ops.UPDATE_CUSTOM_FIELD_VALUES,
             "update_custom_field_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_CUSTOM_FIELD_VALUES)
     async def update_custom_field_values_async(
@@ -73,10 +74,11 @@ class CustomFieldValues(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsCustomFieldValue] = await self._submit_async(
             ops.UPDATE_CUSTOM_FIELD_VALUES,
             "update_custom_field_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

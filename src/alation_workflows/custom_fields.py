@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -38,13 +38,14 @@ class CustomFields(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsCustomFieldPost] = self._submit(
             ops.CREATE_CUSTOM_FIELDS,
             "create_custom_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_CUSTOM_FIELDS)
     async def create_custom_fields_async(
@@ -69,10 +70,11 @@ class CustomFields(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsCustomFieldPost] = await self._submit_async(
             ops.CREATE_CUSTOM_FIELDS,
             "create_custom_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -37,13 +37,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
             ops.DELETE_DATA_QUALITY_FIELDS,
             "delete_data_quality_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DATA_QUALITY_FIELDS)
     async def delete_data_quality_fields_async(
@@ -67,13 +68,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
             ops.DELETE_DATA_QUALITY_FIELDS,
             "delete_data_quality_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DATA_QUALITY_VALUES)
     def delete_data_quality_values(
@@ -98,13 +100,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
             ops.DELETE_DATA_QUALITY_VALUES,
             "delete_data_quality_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DATA_QUALITY_VALUES)
     async def delete_data_quality_values_async(
@@ -129,13 +132,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
             ops.DELETE_DATA_QUALITY_VALUES,
             "delete_data_quality_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_DATA_QUALITY_FIELDS)
     def post_data_quality_fields(
@@ -161,13 +165,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
             ops.POST_DATA_QUALITY_FIELDS,
             "post_data_quality_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_DATA_QUALITY_FIELDS)
     async def post_data_quality_fields_async(
@@ -193,13 +198,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
             ops.POST_DATA_QUALITY_FIELDS,
             "post_data_quality_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_DATA_QUALITY_VALUES)
     def post_data_quality_values(
@@ -226,13 +232,14 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
             ops.POST_DATA_QUALITY_VALUES,
             "post_data_quality_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_DATA_QUALITY_VALUES)
     async def post_data_quality_values_async(
@@ -259,10 +266,11 @@ class DataQuality(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
             ops.POST_DATA_QUALITY_VALUES,
             "post_data_quality_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

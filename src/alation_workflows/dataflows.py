@@ -8,8 +8,8 @@ from typing import Union
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -41,13 +41,14 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataflowPost] = self._submit(
             ops.CREATE_DATAFLOWS,
             "create_dataflows",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_DATAFLOWS)
     async def create_dataflows_async(
@@ -74,13 +75,14 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataflowPost] = await self._submit_async(
             ops.CREATE_DATAFLOWS,
             "create_dataflows_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DATAFLOWS)
     def delete_dataflows(
@@ -107,13 +109,14 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDelete`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataflowDelete] = self._submit(
             ops.DELETE_DATAFLOWS,
             "delete_dataflows",
             {"key_field": key_field},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DATAFLOWS)
     async def delete_dataflows_async(
@@ -140,13 +143,14 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDelete`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataflowDelete] = await self._submit_async(
             ops.DELETE_DATAFLOWS,
             "delete_dataflows_async",
             {"key_field": key_field},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DATAFLOWS)
     def update_dataflows(
@@ -170,13 +174,14 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDataflowPost] = self._submit(
             ops.UPDATE_DATAFLOWS,
             "update_dataflows",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DATAFLOWS)
     async def update_dataflows_async(
@@ -200,10 +205,11 @@ class Dataflows(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDataflowPost] = await self._submit_async(
             ops.UPDATE_DATAFLOWS,
             "update_dataflows_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

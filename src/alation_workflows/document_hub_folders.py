@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -37,13 +37,14 @@ class DocumentHubFolders(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentHubFolderPost] = self._submit(
             ops.CREATE_DOCUMENT_HUB_FOLDERS,
             "create_document_hub_folders",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_DOCUMENT_HUB_FOLDERS)
     async def create_document_hub_folders_async(
@@ -67,13 +68,14 @@ class DocumentHubFolders(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentHubFolderPost] = await self._submit_async(
             ops.CREATE_DOCUMENT_HUB_FOLDERS,
             "create_document_hub_folders_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENT_HUB_FOLDERS)
     def delete_document_hub_folders(
@@ -95,13 +97,14 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.DocumentHubFolderDeleteResult = self._call(
             ops.DELETE_DOCUMENT_HUB_FOLDERS,
             "delete_document_hub_folders",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENT_HUB_FOLDERS)
     async def delete_document_hub_folders_async(
@@ -123,13 +126,14 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.DocumentHubFolderDeleteResult = await self._call_async(
             ops.DELETE_DOCUMENT_HUB_FOLDERS,
             "delete_document_hub_folders_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENT_HUB_FOLDERS)
     def update_document_hub_folders(
@@ -152,13 +156,14 @@ class DocumentHubFolders(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPut`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentHubFolderPut] = self._submit(
             ops.UPDATE_DOCUMENT_HUB_FOLDERS,
             "update_document_hub_folders",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENT_HUB_FOLDERS)
     async def update_document_hub_folders_async(
@@ -181,10 +186,11 @@ class DocumentHubFolders(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPut`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentHubFolderPut] = await self._submit_async(
             ops.UPDATE_DOCUMENT_HUB_FOLDERS,
             "update_document_hub_folders_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -38,13 +38,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPost] = self._submit(
             ops.CREATE_DOCUMENTS,
             "create_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_DOCUMENTS)
     async def create_documents_async(
@@ -69,13 +70,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPost] = await self._submit_async(
             ops.CREATE_DOCUMENTS,
             "create_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENTS)
     def delete_documents(
@@ -97,13 +99,14 @@ class Documents(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.DocumentDeleteResult = self._call(
             ops.DELETE_DOCUMENTS,
             "delete_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_DOCUMENTS)
     async def delete_documents_async(
@@ -125,13 +128,14 @@ class Documents(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.DocumentDeleteResult = await self._call_async(
             ops.DELETE_DOCUMENTS,
             "delete_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENTS)
     def update_documents(
@@ -156,13 +160,14 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPut] = self._submit(
             ops.UPDATE_DOCUMENTS,
             "update_documents",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_DOCUMENTS)
     async def update_documents_async(
@@ -187,10 +192,11 @@ class Documents(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPut] = await self._submit_async(
             ops.UPDATE_DOCUMENTS,
             "update_documents_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -40,13 +40,16 @@ class Domains(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembership`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
-        return self._submit_or_result(
-            ops.ASSIGN_DOMAIN_MEMBERSHIP,
-            "assign_domain_membership",
-            {},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        result: JobHandle[models.JobDetailsDomainMembership] | models.DomainMembership = (
+            self._submit_or_result(
+                ops.ASSIGN_DOMAIN_MEMBERSHIP,
+                "assign_domain_membership",
+                {},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+            )
         )
+        return result
 
     @operation(ops.ASSIGN_DOMAIN_MEMBERSHIP)
     async def assign_domain_membership_async(
@@ -73,10 +76,13 @@ class Domains(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembership`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
-        return await self._submit_or_result_async(
+        result: (
+            AsyncJobHandle[models.JobDetailsDomainMembership] | models.DomainMembership
+        ) = await self._submit_or_result_async(
             ops.ASSIGN_DOMAIN_MEMBERSHIP,
             "assign_domain_membership_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

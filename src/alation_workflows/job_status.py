@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 
 
 class JobStatus(Group):
@@ -40,13 +40,14 @@ class JobStatus(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.JobDetails = self._call(
             ops.GET_JOB_STATUS,
             "get_job_status",
             {"id": id, "name": name},
             None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.GET_JOB_STATUS)
     async def get_job_status_async(
@@ -74,10 +75,11 @@ class JobStatus(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.JobDetails = await self._call_async(
             ops.GET_JOB_STATUS,
             "get_job_status_async",
             {"id": id, "name": name},
             None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

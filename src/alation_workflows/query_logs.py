@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -41,13 +41,14 @@ class QueryLogs(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestion`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsQueryLogIngestion] = self._submit(
             ops.PUSH_QUERY_LOGS,
             "push_query_logs",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.PUSH_QUERY_LOGS)
     async def push_query_logs_async(
@@ -75,10 +76,11 @@ class QueryLogs(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestion`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsQueryLogIngestion] = await self._submit_async(
             ops.PUSH_QUERY_LOGS,
             "push_query_logs_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

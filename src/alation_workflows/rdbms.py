@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -40,13 +40,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_COLUMNS,
             "create_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_COLUMNS)
     async def create_columns_async(
@@ -73,13 +74,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_COLUMNS,
             "create_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_SCHEMAS)
     def create_schemas(
@@ -106,13 +108,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_SCHEMAS,
             "create_schemas",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_SCHEMAS)
     async def create_schemas_async(
@@ -139,13 +142,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_SCHEMAS,
             "create_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_TABLES)
     def create_tables(
@@ -172,13 +176,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.CREATE_TABLES,
             "create_tables",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_TABLES)
     async def create_tables_async(
@@ -205,13 +210,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.CREATE_TABLES,
             "create_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_CHILD_COLUMNS)
     def update_child_columns(
@@ -241,13 +247,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_CHILD_COLUMNS,
             "update_child_columns",
             {"column_id": column_id, "ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_CHILD_COLUMNS)
     async def update_child_columns_async(
@@ -277,13 +284,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_CHILD_COLUMNS,
             "update_child_columns_async",
             {"column_id": column_id, "ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_COLUMNS)
     def update_columns(
@@ -310,13 +318,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_COLUMNS,
             "update_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_COLUMNS)
     async def update_columns_async(
@@ -343,13 +352,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_COLUMNS,
             "update_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     def update_root_child_columns(
@@ -376,13 +386,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_ROOT_CHILD_COLUMNS,
             "update_root_child_columns",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_ROOT_CHILD_COLUMNS)
     async def update_root_child_columns_async(
@@ -409,13 +420,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_ROOT_CHILD_COLUMNS,
             "update_root_child_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_SCHEMAS)
     def update_schemas(
@@ -442,13 +454,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_SCHEMAS,
             "update_schemas",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_SCHEMAS)
     async def update_schemas_async(
@@ -475,13 +488,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_SCHEMAS,
             "update_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TABLES)
     def update_tables(
@@ -508,13 +522,14 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsRdbms] = self._submit(
             ops.UPDATE_TABLES,
             "update_tables",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TABLES)
     async def update_tables_async(
@@ -541,10 +556,11 @@ class RDBMS(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
             ops.UPDATE_TABLES,
             "update_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ._runtime.client import BaseClient
 from ._runtime.config import BackoffStrategy, PollConfig, RetryConfig
+from ._runtime.operation import Operation
 
 if TYPE_CHECKING:
     from .authentication import Authentication
@@ -58,6 +60,13 @@ class Workflows(BaseClient):
         lag_ratio=0.1,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
+
+    @property
+    def operations(self) -> Mapping[str, Operation]:
+        """Every operation of the spec by operationId (the generated table, loaded on first use)."""
+        from ._operations import OPERATIONS
+
+        return OPERATIONS
 
     @cached_property
     def job_status(self) -> JobStatus:

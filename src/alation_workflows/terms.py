@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -38,13 +38,14 @@ class Terms(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPost] = self._submit(
             ops.CREATE_TERMS,
             "create_terms",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.CREATE_TERMS)
     async def create_terms_async(
@@ -69,13 +70,14 @@ class Terms(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPost] = await self._submit_async(
             ops.CREATE_TERMS,
             "create_terms_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_TERMS)
     def delete_terms(
@@ -97,13 +99,14 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.TermDeleteResult = self._call(
             ops.DELETE_TERMS,
             "delete_terms",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.DELETE_TERMS)
     async def delete_terms_async(
@@ -125,13 +128,14 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.TermDeleteResult = await self._call_async(
             ops.DELETE_TERMS,
             "delete_terms_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TERMS)
     def update_terms(
@@ -154,13 +158,14 @@ class Terms(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsDocumentPut] = self._submit(
             ops.UPDATE_TERMS,
             "update_terms",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.UPDATE_TERMS)
     async def update_terms_async(
@@ -183,10 +188,11 @@ class Terms(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsDocumentPut] = await self._submit_async(
             ops.UPDATE_TERMS,
             "update_terms_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 
 
 class Users(Group):
@@ -37,13 +37,14 @@ class Users(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return self._call(
+        result: models.RemoveDuplicateUsersResult = self._call(
             ops.REMOVE_DUPLICATE_USERS,
             "remove_duplicate_users",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.REMOVE_DUPLICATE_USERS)
     async def remove_duplicate_users_async(
@@ -68,10 +69,11 @@ class Users(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send."""
-        return await self._call_async(
+        result: models.RemoveDuplicateUsersResult = await self._call_async(
             ops.REMOVE_DUPLICATE_USERS,
             "remove_duplicate_users_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

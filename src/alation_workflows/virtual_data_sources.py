@@ -8,8 +8,8 @@ from typing import Annotated, Union
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from ._runtime.types import ORDERED
 from .jobs.handle import AsyncJobHandle, JobHandle
 
@@ -56,13 +56,14 @@ class VirtualDataSources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsVirtualDatasourcePost] = self._submit(
             ops.POST_VIRTUAL_DATA_SOURCE_METADATA,
             "post_virtual_data_source_metadata",
             {"ds_id": ds_id, "set_title_descs": set_title_descs, "remove_not_seen": remove_not_seen},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_VIRTUAL_DATA_SOURCE_METADATA)
     async def post_virtual_data_source_metadata_async(
@@ -103,10 +104,11 @@ class VirtualDataSources(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsVirtualDatasourcePost] = await self._submit_async(
             ops.POST_VIRTUAL_DATA_SOURCE_METADATA,
             "post_virtual_data_source_metadata_async",
             {"ds_id": ds_id, "set_title_descs": set_title_descs, "remove_not_seen": remove_not_seen},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

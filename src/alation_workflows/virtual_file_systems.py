@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
+from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.group import Group, operation
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -41,13 +41,14 @@ class VirtualFileSystems(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPost`."""
-        return self._submit(
+        result: JobHandle[models.JobDetailsVirtualFileSystemPost] = self._submit(
             ops.POST_VIRTUAL_FILE_SYSTEM_METADATA,
             "post_virtual_file_system_metadata",
             {"fs_id": fs_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result
 
     @operation(ops.POST_VIRTUAL_FILE_SYSTEM_METADATA)
     async def post_virtual_file_system_metadata_async(
@@ -75,10 +76,11 @@ class VirtualFileSystems(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPost`."""
-        return await self._submit_async(
+        result: AsyncJobHandle[models.JobDetailsVirtualFileSystemPost] = await self._submit_async(
             ops.POST_VIRTUAL_FILE_SYSTEM_METADATA,
             "post_virtual_file_system_metadata_async",
             {"fs_id": fs_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
+        return result

@@ -130,7 +130,7 @@ class RenewingToken:
     """Base of token providers that obtain tokens from the server (refresh tokens, OAuth clients).
 
     Subclasses implement `_mint(client)` and `_mint_async(client)`, which send their request
-    through `client._invoke` like any operation (same retries, timeouts, redirect and secret
+    through `client.invoke` like any operation (same retries, timeouts, redirect and secret
     rules). This class caches the token, renews it `renew_before` seconds (at most a tenth of its
     life) before it expires and once after a 401, and lets one caller renew at a time across
     threads and asyncio tasks. A token without a known positive lifetime is kept until a 401.

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 import pydantic
@@ -28,6 +28,7 @@ from .errors import (
     SubmitUncertainError,
     WorkflowsError,
 )
+from .model import RetriedDelete, note_retried_delete
 from .operation import LazyType, Operation
 from .pointer import resolve
 from .redact import log_request, log_response, logger
@@ -42,7 +43,9 @@ from .retries import (
     should_retry,
     uncertain_status,
 )
+from .secrets import secret_keys, secret_values
 
+E = TypeVar("E", bound=WorkflowsError)
 # Shortest timeout an attempt gets: a retry with less time left than this is not started.
 _MIN_ATTEMPT_S = 0.05
 
@@ -66,6 +69,7 @@ class _Call:
     budget_end: float | None
     follow_redirects: bool
     secrets: tuple[str, ...] = field(repr=False)
+    secret_keys: frozenset[str]
     max_bytes: int
     log: logging.Logger
     attempt: int = 0
@@ -74,6 +78,8 @@ class _Call:
     token: str | None = field(default=None, repr=False)
     # When the current attempt's timeout was cut to fit the deadline, a timeout means "out of time".
     capped: bool = False
+    # Attempts whose outcome is unknown (answer lost after sending, or a 5XX): a retried DELETE says so.
+    lost: list[str] = field(default_factory=list)
 
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         timeout = self.timeout()
@@ -142,6 +148,8 @@ class _Call:
             return None
         if delay is not None and self.after_deadline(delay):
             raise self.out_of_time(exc) from exc
+        if not never_sent(exc):
+            self.lost.append(f"attempt {self.attempt}: {type(exc).__name__}")
         return delay
 
     def network_error(self, exc: BaseException) -> WorkflowsError:
@@ -165,6 +173,8 @@ class _Call:
             return None
         if delay is not None and self.after_deadline(delay):
             raise self.out_of_time(self.failure(response))
+        if uncertain_status(response.status_code):
+            self.lost.append(f"attempt {self.attempt}: HTTP {response.status_code}")
         return delay
 
     def failure(self, response: httpx.Response) -> BaseException:
@@ -179,9 +189,15 @@ class _Call:
             value = handle_response(self.op, response, self.attempt, self.override)
             if self.op.job is not None and (b"true" in response.content or b"false" in response.content):
                 _check_job_refs(self.op, response, self.attempt)
+            if self.lost and self.op.method == "DELETE":
+                note = RetriedDelete(self.attempt, tuple(self.lost))
+                self.log.warning("%s: %s", self.op.id, note)
+                note_retried_delete(value, note)
             return value
         except APIError as exc:
-            raise self.rejected(exc) from exc.__cause__
+            error = self.rejected(exc)
+            # Chained from the (scrubbed) cause the error keeps: a traceback shows no credential either.
+            raise error from getattr(error, "cause", None) or exc.__cause__
         except RecursionError as exc:
             # Deeply nested JSON: a malformed answer like any other, never a bare RecursionError.
             error = ResponseValidationError(
@@ -202,9 +218,20 @@ class _Call:
         url = self.base_url + self.op.path
         return SubmitUncertainError.from_error(error, operation=self.op.id, method=self.op.method, url=url)
 
-    def scrubbed(self, error: Any) -> Any:
-        """The error with this call's token and declared secrets blanked out of its text."""
-        secrets = (self.token, *self.secrets) if self.token else self.secrets
+    def scrubbed(self, error: E) -> E:
+        """The error with this call's token and declared secrets blanked out of its text, and any
+        credential the answer carried (a new token in a malformed answer, an echoed one)."""
+        secrets = [self.token, *self.secrets] if self.token else list(self.secrets)
+        response = getattr(error, "raw_response", None)
+        if self.secret_keys and isinstance(response, httpx.Response):
+            try:
+                secrets += secret_values(self.secret_keys, response.content)
+            except httpx.ResponseNotRead:
+                pass
+        if self.secret_keys and isinstance(error, ResponseValidationError):
+            # pydantic's message quotes (and truncates) the input: a cut-off credential would survive
+            # scrubbing, so an operation that carries credentials keeps only where and what failed.
+            error.cause = ValueError(_problems(error.cause))
         if secrets:
             error._scrub(secrets)
         return error
@@ -392,6 +419,7 @@ class BaseClient:
             raise TypeError(f"retries must be a RetryConfig, got {type(retry).__name__}")
         started = time.monotonic()
         budget = retry.backoff.max_elapsed_time
+        keys = secret_keys(op)
         return _Call(
             op=op,
             values=values,
@@ -408,12 +436,20 @@ class BaseClient:
             deadline=opts.deadline,
             budget_end=started + budget / 1000 if retry.strategy != "none" and budget > 0 else None,
             follow_redirects=opts.follow_redirects,
-            secrets=opts.secrets,
+            secrets=(*opts.secrets, *secret_values(keys, content.get("content", b"")))
+            if keys
+            else opts.secrets,
+            secret_keys=keys,
             max_bytes=self.max_response_bytes,
             log=self._log,
         )
 
-    def _invoke(
+    @property
+    def operations(self) -> Mapping[str, Operation]:
+        """This SDK's operations by operationId; the generated client returns its generated table."""
+        return {}
+
+    def invoke(
         self,
         op: Operation,
         method: str,
@@ -448,7 +484,7 @@ class BaseClient:
                 continue
             return call.finish(response)
 
-    async def _invoke_async(
+    async def invoke_async(
         self,
         op: Operation,
         method: str,
@@ -533,6 +569,15 @@ async def _send_async(client: httpx.AsyncClient, call: _Call, request: httpx.Req
         finally:
             await response.aclose()
         request = nxt
+
+
+def _problems(exc: BaseException) -> str:
+    if isinstance(exc, pydantic.ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '<body>'}: {e['msg']}"
+            for e in exc.errors(include_input=False)
+        )
+    return type(exc).__name__
 
 
 def _check_job_refs(op: Operation, response: httpx.Response, attempts: int) -> None:

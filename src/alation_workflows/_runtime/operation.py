@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -82,3 +82,22 @@ class Operation:
     # With an object body, batching splits this list field (e.g. data quality's "values").
     batch_field: str | None = None
     secured: bool = True
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(op: Operation) -> Callable[[F], F]:
+    """Tag a generated method with the spec operation it calls (batching reads its limit from it)."""
+
+    def tag(method: F) -> F:
+        method.__alation_operation__ = op  # type: ignore[attr-defined]
+        return method
+
+    return tag
+
+
+def operation_of(method: Callable[..., Any]) -> Operation | None:
+    """The spec operation behind a (bound) generated method, or None for any other callable."""
+    op = getattr(method, "__alation_operation__", None)
+    return op if isinstance(op, Operation) else None

@@ -17,7 +17,7 @@ def _lookup(table: dict[str, Response], status: int) -> Response | None:
 
 
 def _is_json(response: httpx.Response) -> bool:
-    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = str(response.headers.get("content-type", "")).split(";")[0].strip().lower()
     return ctype == "application/json" or ctype.endswith("+json")
 
 
@@ -73,8 +73,9 @@ def error_for(op: Operation, response: httpx.Response, attempts: int) -> APIErro
 def _summary(raw: Any) -> str:
     if isinstance(raw, dict):
         for key in ("detail", "title", "error", "Message", "message"):
-            if isinstance(raw.get(key), str):
-                return raw[key]
+            value = raw.get(key)
+            if isinstance(value, str):
+                return value
     return "request rejected"
 
 

@@ -1,8 +1,18 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
-from .batches import BatchOutcome, submit_batches, submit_batches_async
-from .errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
+from .errors import (
+    AmbiguousSubmitError,
+    InvalidItemsError,
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    RecordedError,
+    UnexpectedJobStatusError,
+)
 from .handle import RUNNING_STATUSES, AsyncJobHandle, JobHandle, JobRef
+from .item_errors import item_errors
+from .journal import Journal
 from .outcomes import (
     BatchCounts,
     DataQualityShortfall,
@@ -14,13 +24,22 @@ from .outcomes import (
     partial_failures,
 )
 from .progress import ProgressEvent
+from .readers import Unreadable, read_csv, read_items, read_jsonl
+from .summary import ItemFailure, object_ids
 from .waiting import JobOutcome, wait_all, wait_all_async
 
 __all__ = [
     "RUNNING_STATUSES",
+    "AmbiguousSubmitError",
     "AsyncJobHandle",
     "BatchCounts",
     "BatchOutcome",
+    "BulkResult",
+    "InvalidItemsError",
+    "ItemFailure",
+    "Journal",
+    "RecordedError",
+    "Unreadable",
     "DataQualityShortfall",
     "JobError",
     "JobFailedError",
@@ -35,7 +54,13 @@ __all__ = [
     "error_count",
     "error_objects",
     "followup_job_ids",
+    "item_errors",
+    "object_ids",
     "partial_failures",
+    "read_csv",
+    "read_items",
+    "read_jsonl",
+    "resume_batches",
     "submit_batches",
     "submit_batches_async",
     "wait_all",

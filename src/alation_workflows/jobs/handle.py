@@ -176,8 +176,6 @@ class _HandleBase(Generic[T]):
 def _resume_parts(
     client: BaseClient, state: Any, operation: str | None, details_type: Any
 ) -> tuple[JobLink, Any, JobRef, Operation | None, list[int]]:
-    from .. import _operations  # the generated table of operations of this package
-
     followups: list[int] = []
     submitted: Any = None
     if isinstance(state, JobRef):
@@ -202,7 +200,7 @@ def _resume_parts(
         raise TypeError(
             f"resume() takes a state dict from to_dict(), a JobRef, a job id or a job name; got {state!r}"
         )
-    table: dict[str, Operation] = _operations.OPERATIONS
+    table = client.operations
     op: Operation | None = None
     if operation is not None:
         op = table.get(operation)
@@ -238,7 +236,7 @@ class JobHandle(_HandleBase[T]):
     def status(self, *, opts: CallOptions = CallOptions()) -> T:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
-        details: T = self._client._invoke(
+        details: T = self._client.invoke(
             self.link.status_operation, "get_job_status", self.ref.args(), None, opts, self.link.details
         )
         self.details = details
@@ -328,7 +326,7 @@ class AsyncJobHandle(_HandleBase[T]):
     async def status(self, *, opts: CallOptions = CallOptions()) -> T:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
-        details: T = await self._client._invoke_async(
+        details: T = await self._client.invoke_async(
             self.link.status_operation, "get_job_status", self.ref.args(), None, opts, self.link.details
         )
         self.details = details

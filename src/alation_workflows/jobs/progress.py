@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class ProgressEvent:
     running), "finished" (the job's outcome is known and not an error), "failed" (it ended in
     an error: failed job, timeout, HTTP error; `error` holds it).
     `done`/`total` count the jobs (or batches) of the whole run; `status` is the last status seen.
+    In a bulk run, `items_done`/`items_total` count input items whose batch has ended and
+    `operation` names the operation (its operationId).
     """
 
     kind: EventKind
@@ -30,11 +33,15 @@ class ProgressEvent:
     status: str | None = None
     error: BaseException | None = None
     batch: int | None = None
+    items_done: int = 0
+    items_total: int = 0
+    operation: str | None = None
 
 
 ProgressCallback: TypeAlias = Callable[[ProgressEvent], None]
-# None: no progress; a callable: called with each event; "auto": a bar if rich or tqdm is
-# installed, else nothing; True/"bar": a bar (rich, else tqdm), error if neither; "rich"/"tqdm".
+# None: no progress; a callable: called with each event; "auto": a bar when stderr is a terminal
+# (rich, else tqdm, else a plain text line), else nothing; True/"bar": a bar (rich, else tqdm),
+# error if neither; "rich"/"tqdm".
 ProgressArg: TypeAlias = ProgressCallback | bool | Literal["auto", "bar", "rich", "tqdm"] | None
 
 
@@ -85,12 +92,13 @@ class _RichBar:
         self._progress.start()
 
     def __call__(self, event: ProgressEvent) -> None:
+        done, total = _counts(event)
         if self._task is None:
-            self._task = self._progress.add_task(self._label, total=event.total, note="")
+            self._task = self._progress.add_task(event.operation or self._label, total=total, note="")
         if event.kind == "failed":
             self._failed += 1
         note = f"{self._failed} failed" if self._failed else (event.status or "")
-        self._progress.update(self._task, completed=event.done, total=event.total, note=note)
+        self._progress.update(self._task, completed=done, total=total, note=note)
 
     def close(self) -> None:
         self._progress.stop()
@@ -105,19 +113,63 @@ class _TqdmBar:
         self._failed = 0
 
     def __call__(self, event: ProgressEvent) -> None:
-        if self._bar.total != event.total:
-            self._bar.total = event.total
+        done, total = _counts(event)
+        if event.items_total:
+            self._bar.unit = "item"
+            if event.operation:
+                self._bar.set_description(event.operation, refresh=False)
+        if self._bar.total != total:
+            self._bar.total = total
         if event.kind == "failed":
             self._failed += 1
             self._bar.set_postfix(failed=self._failed, refresh=False)
-        self._bar.update(event.done - self._bar.n)
+        self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
         self._bar.close()
 
 
+class _TextLine:
+    """No bar library installed: one line on stderr, rewritten in place (at most 10 times a second)."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._last = 0.0
+        self._failed = 0
+        self._shown = False
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.kind == "failed":
+            self._failed += 1
+        done, total = _counts(event)
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        unit = "items" if event.items_total else self._label
+        failed = f", {self._failed} failed" if self._failed else ""
+        sys.stderr.write(f"\r{event.operation or self._label}: {done}/{total} {unit}{failed}")
+        sys.stderr.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _counts(event: ProgressEvent) -> tuple[int, int]:
+    """Items when the event counts items (bulk runs), else jobs."""
+    return (event.items_done, event.items_total) if event.items_total else (event.done, event.total)
+
+
 def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+def _on_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def reporter(progress: ProgressArg, label: str = "jobs") -> Reporter:
@@ -125,11 +177,13 @@ def reporter(progress: ProgressArg, label: str = "jobs") -> Reporter:
     if progress is None or progress is False:
         return _Nothing()
     if progress == "auto":
+        if not _on_terminal():
+            return _Nothing()
         if _installed("rich"):
             return _RichBar(label)
         if _installed("tqdm"):
             return _TqdmBar(label)
-        return _Nothing()
+        return _TextLine(label)
     if progress is True or progress == "bar":
         if _installed("rich"):
             return _RichBar(label)
@@ -152,12 +206,15 @@ def reporter(progress: ProgressArg, label: str = "jobs") -> Reporter:
 
 
 class Clock:
-    """Counts finished jobs and elapsed time for the events of one run."""
+    """Counts finished jobs (and, in a bulk run, items) and elapsed time for the events of one run."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, items_total: int = 0, operation: str | None = None) -> None:
         self.started = time.monotonic()
         self.total = total
         self.done = 0
+        self.items_total = items_total
+        self.items_done = 0
+        self.operation = operation
 
     def event(
         self,
@@ -167,9 +224,21 @@ class Clock:
         status: str | None = None,
         error: BaseException | None = None,
         batch: int | None = None,
+        items: int = 0,
     ) -> ProgressEvent:
         if kind in ("finished", "failed"):
             self.done += 1
+            self.items_done += items
         return ProgressEvent(
-            kind, handle, self.done, self.total, time.monotonic() - self.started, status, error, batch
+            kind,
+            handle,
+            self.done,
+            self.total,
+            time.monotonic() - self.started,
+            status,
+            error,
+            batch,
+            self.items_done,
+            self.items_total,
+            self.operation,
         )

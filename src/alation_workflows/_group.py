@@ -1,35 +1,21 @@
-"""Base of the generated operation groups: each method is one declarative call into these."""
+"""Base of the generated operation groups: each method is one declarative call into these.
+
+It sits above `_runtime` and the jobs overlay (job operations return handles), like openai-python's
+`_resource.py`; `_runtime` never imports it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from ..jobs.handle import AsyncJobHandle, JobHandle
-from .config import CallOptions
-from .operation import JobLink, Operation
+from ._runtime.config import CallOptions
+from ._runtime.operation import JobLink, Operation, operation
+from .jobs.handle import AsyncJobHandle, JobHandle
 
 if TYPE_CHECKING:
-    from .client import BaseClient
+    from ._runtime.client import BaseClient
 
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def operation(op: Operation) -> Callable[[F], F]:
-    """Tag a generated method with the spec operation it calls (batching reads its limit from it)."""
-
-    def tag(method: F) -> F:
-        method.__alation_operation__ = op  # type: ignore[attr-defined]
-        return method
-
-    return tag
-
-
-def operation_of(method: Callable[..., Any]) -> Operation | None:
-    """The spec operation behind a (bound) generated method, or None for any other callable."""
-    op = getattr(method, "__alation_operation__", None)
-    return op if isinstance(op, Operation) else None
+__all__ = ["Group", "operation"]
 
 
 class Group:
@@ -39,24 +25,24 @@ class Group:
         self._sdk = sdk
 
     def _call(self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions) -> Any:
-        return self._sdk._invoke(op, method, args, body, opts)
+        return self._sdk.invoke(op, method, args, body, opts)
 
     async def _call_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> Any:
-        return await self._sdk._invoke_async(op, method, args, body, opts)
+        return await self._sdk.invoke_async(op, method, args, body, opts)
 
     def _submit(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> JobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return JobHandle(self._sdk, op.job, self._sdk._invoke(op, method, args, body, opts), operation=op)
+        return JobHandle(self._sdk, op.job, self._sdk.invoke(op, method, args, body, opts), operation=op)
 
     async def _submit_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> AsyncJobHandle[Any]:
         assert op.job is not None, f"{op.id} is not a job operation"
-        submitted = await self._sdk._invoke_async(op, method, args, body, opts)
+        submitted = await self._sdk.invoke_async(op, method, args, body, opts)
         return AsyncJobHandle(self._sdk, op.job, submitted, operation=op)
 
     # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
@@ -65,14 +51,14 @@ class Group:
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> Any:
         link = _link(op)
-        value = self._sdk._invoke(op, method, args, body, opts)
+        value = self._sdk.invoke(op, method, args, body, opts)
         return JobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
     async def _submit_or_result_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> Any:
         link = _link(op)
-        value = await self._sdk._invoke_async(op, method, args, body, opts)
+        value = await self._sdk.invoke_async(op, method, args, body, opts)
         return AsyncJobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
 

@@ -1,0 +1,41 @@
+"""What every build step shares: the spec, the settings, the named types found so far, the problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import ir
+from ..load import resolve_pointer
+from ..settings import with_defaults
+
+
+@dataclass
+class Context:
+    spec: dict[str, Any]
+    settings: dict[str, Any]
+    spec_path: str
+    models: dict[str, ir.Model] = field(default_factory=dict)
+    enums: dict[str, ir.Enum] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.settings = with_defaults(self.settings)
+
+    def fail(self, pointer: str, msg: str) -> ir.Prim:
+        """Record a problem; the returned placeholder type lets the build go on to find more."""
+        self.problems.append((pointer, msg))
+        return ir.Prim("Any")
+
+    def deref(self, node: Any) -> Any:
+        """A parameter, body or response object with a local `$ref` followed (one level)."""
+        if isinstance(node, dict) and "$ref" in node:
+            return resolve_pointer(self.spec, node["$ref"]) or {}
+        return node
+
+
+def json_schema(holder: Any) -> Any:
+    """The application/json schema of a request body or response object, if any."""
+    if not isinstance(holder, dict):
+        return None
+    return ((holder.get("content") or {}).get("application/json") or {}).get("schema")

@@ -1,0 +1,179 @@
+"""Paths to IR operations: parameters, request body, responses, grouped by tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ir
+from ..errors import esc
+from ..load import iter_operations
+from ..naming import param_name, pascal, snake
+from .batches import batch_limit
+from .context import Context
+from .jobs import job_link
+from .types import Types, constraints
+from .variants import variants
+
+_MEDIA = ("application/json", "application/x-ndjson", "multipart/form-data")
+
+
+class Operations:
+    def __init__(self, ctx: Context, types: Types) -> None:
+        self.ctx = ctx
+        self.types = types
+
+    def groups(self) -> list[ir.Group]:
+        spec = self.ctx.spec
+        tags = {t["name"]: t for t in spec.get("tags") or []}
+        groups: dict[str, ir.Group] = {}
+        secured_default = bool(spec.get("security"))
+        seen: dict[str, str] = {}
+        for base_pointer, base_op in iter_operations(spec):
+            path, method = _path_method(base_pointer)
+            for pointer, op in variants(self.ctx, base_op, base_pointer):
+                tag = op["tags"][0]
+                if tag not in tags:
+                    self.ctx.fail(f"{pointer}/tags", f"tag {tag!r} is not declared in the top-level tags")
+                    continue
+                if op.get("operationId") in seen:
+                    self.ctx.fail(
+                        pointer,
+                        f"operationId {op['operationId']!r} is also used at {seen[op['operationId']]}",
+                    )
+                    continue
+                seen[op["operationId"]] = pointer
+                group = groups.setdefault(
+                    tag,
+                    ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
+                )
+                group.operations.append(
+                    self.operation(op, pointer, path, method, group.attr, secured_default)
+                )
+        ordered = [groups[t] for t in tags if t in groups]
+        for g in ordered:
+            g.operations.sort(key=lambda o: o.name)
+        return ordered
+
+    def operation(
+        self, op: dict[str, Any], pointer: str, path: str, method: str, group: str, secured_default: bool
+    ) -> ir.Operation:
+        name = snake(op["operationId"])
+        params = self.params(op, pointer, name)
+        body = self.body(op, pointer, name)
+        responses, errors = self.responses(op, pointer, name)
+        if not responses:
+            self.ctx.fail(f"{pointer}/responses", "operation declares no 2XX response")
+        exactly = list(op.get("x-exactly-one-of") or [])
+        for n in exactly:
+            if n not in {p.wire for p in params}:
+                self.ctx.fail(f"{pointer}/x-exactly-one-of", f"{n!r} is not a parameter of this operation")
+        job = job_link(self.ctx, self.types, op, pointer, responses)
+        limit, field = batch_limit(self.ctx, op, pointer, body)
+        security = op.get("security")
+        return ir.Operation(
+            id=op["operationId"],
+            name=name,
+            group=group,
+            method=method.upper(),
+            path=path,
+            pointer=pointer,
+            summary=(op.get("summary") or "").strip(),
+            description=(op.get("description") or op.get("summary") or "").strip(),
+            retry=op.get("x-retries") or self.ctx.settings["defaults"]["retries_by_method"][method],
+            params=params,
+            body=body,
+            responses=responses,
+            errors=errors,
+            exactly_one_of=[param_name(n) for n in exactly],
+            job=job,
+            batch_limit=limit,
+            batch_field=field,
+            secured=secured_default if security is None else bool(security),
+            deprecated=bool(op.get("deprecated")),
+        )
+
+    def params(self, op: dict[str, Any], pointer: str, name: str) -> list[ir.Param]:
+        params = []
+        for i, p in enumerate(op.get("parameters") or []):
+            p_ptr = f"{pointer}/parameters/{i}"
+            p = self.ctx.deref(p)
+            if p.get("in") not in ("query", "path", "header"):
+                self.ctx.fail(f"{p_ptr}/in", f"parameters in {p.get('in')!r} are not supported")
+                continue
+            params.append(
+                ir.Param(
+                    name=param_name(p["name"]),
+                    wire=p["name"],
+                    location=p["in"],
+                    type=self.types.type_of(
+                        p.get("schema", {}), f"{p_ptr}/schema", pascal(name) + pascal(p["name"])
+                    ),
+                    required=bool(p.get("required")),
+                    description=(p.get("description") or "").strip(),
+                    example=p.get("example"),
+                )
+            )
+        return params
+
+    def body(self, op: dict[str, Any], pointer: str, name: str) -> ir.Body | None:
+        rb = op.get("requestBody")
+        if rb is None:
+            return None
+        rb = self.ctx.deref(rb)
+        content = rb.get("content") or {}
+        if len(content) != 1:
+            self.ctx.fail(f"{pointer}/requestBody/content", "exactly one request media type is supported")
+            return None
+        media, mt = next(iter(content.items()))
+        b_ptr = f"{pointer}/requestBody/content/{esc(media)}"
+        if media not in _MEDIA:
+            self.ctx.fail(b_ptr, f"unsupported request media type {media!r}")
+            return None
+        typ = self.types.type_of(mt.get("schema", {}), f"{b_ptr}/schema", pascal(name) + "Request")
+        item = None
+        if media == "application/x-ndjson":
+            if not isinstance(typ, ir.ListOf):
+                self.ctx.fail(
+                    f"{b_ptr}/schema", "an application/x-ndjson body must be an array (one item per line)"
+                )
+            else:
+                item = typ.item
+        return ir.Body(
+            typ,
+            media,
+            bool(rb.get("required", False)),
+            (rb.get("description") or "").strip(),
+            mt.get("example"),
+            item,
+            constraints(mt.get("schema", {})),
+        )
+
+    def responses(
+        self, op: dict[str, Any], pointer: str, name: str
+    ) -> tuple[list[ir.Response], list[ir.Response]]:
+        ok: list[ir.Response] = []
+        bad: list[ir.Response] = []
+        for status, resp in (op.get("responses") or {}).items():
+            r_ptr = f"{pointer}/responses/{esc(str(status))}"
+            resp = self.ctx.deref(resp)
+            content = resp.get("content") or {}
+            typ = media = example = None
+            if content:
+                media = "application/json" if "application/json" in content else next(iter(content))
+                mt = content[media]
+                suffix = "Response" if str(status).startswith("2") else f"Error{status}"
+                typ = self.types.type_of(
+                    mt.get("schema", {}), f"{r_ptr}/content/{esc(media)}/schema", pascal(name) + suffix
+                )
+                example = mt.get("example")
+            target = ok if str(status).startswith("2") else bad
+            target.append(
+                ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example)
+            )
+        return ok, bad
+
+
+def _path_method(pointer: str) -> tuple[str, str]:
+    _, _, rest = pointer.partition("/paths/")
+    path, _, method = rest.rpartition("/")
+    return path.replace("~1", "/").replace("~0", "~"), method

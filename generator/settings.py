@@ -1,0 +1,81 @@
+"""Generator settings (openapi/gen.yaml), with a default for every key but `package`.
+
+Everything project-specific the generated code and docs name (client class, service name,
+environment variables in examples) comes from here, so the generator serves any spec.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .errors import SpecError
+
+DEFAULTS: dict[str, Any] = {
+    "spec": "openapi/openapi.yaml",  # relative to the project root
+    "client_class": "Client",
+    "user_agent": None,  # the package name with dashes
+    # How docs name the server side ("the API" when unset), and an example server URL.
+    "service": None,
+    "summary": None,  # one line for the package docstring; the spec's info.title when unset
+    "server_example": "https://api.example.com",
+    "docs": {
+        "client_var": "client",
+        # Environment variables the usage snippets read the server URL and token from.
+        "env": {"server_url": "API_BASE_URL", "token": "API_TOKEN"},
+        # Credential parameters whose examples are read from the environment, never written out.
+        "credentials": {},
+    },
+    "defaults": {
+        "timeout_ms": 30000,
+        "retry": {
+            "strategy": "backoff",
+            "initial_interval_ms": 500,
+            "max_interval_ms": 60000,
+            "exponent": 1.5,
+            "max_elapsed_time_ms": 300000,
+            "max_attempts": 5,
+            "retry_connection_errors": True,
+        },
+        "poll": {
+            "initial_interval_s": 0.5,
+            "multiplier": 1.5,
+            "max_interval_s": 30.0,
+            "timeout_s": 3600.0,
+            "jitter": 0.1,
+            "lag_ratio": 0.1,
+        },
+        # x-retries of an operation that does not say: methods that may be repeated are retried.
+        "retries_by_method": {
+            "get": "idempotent",
+            "head": "idempotent",
+            "options": "idempotent",
+            "put": "idempotent",
+            "delete": "idempotent",
+            "post": "submit",
+            "patch": "submit",
+        },
+    },
+    # Project extensions every operation of this project's spec must carry (a foreign spec needs none).
+    "required_extensions": [],
+}
+
+
+def with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The settings with every missing key filled in from DEFAULTS (nested mappings merged)."""
+    settings = settings or {}
+    if not isinstance(settings, dict) or not isinstance(settings.get("package"), str):
+        raise SpecError([("gen.yaml", "settings need at least `package: <python package name>`")])
+    out = _merge(copy.deepcopy(DEFAULTS), settings)
+    if out["user_agent"] is None:
+        out["user_agent"] = out["package"].replace("_", "-") + "-python"
+    return out
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
