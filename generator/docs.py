@@ -32,12 +32,13 @@ CONFIG_FIELDS = {
     "BackoffStrategy.max_interval": "Longest wait between two attempts (milliseconds).",
     "BackoffStrategy.exponent": "Factor the wait grows by after each attempt.",
     "BackoffStrategy.max_elapsed_time": "No retry starts after this much time since the first attempt (milliseconds).",
-    "PollConfig.initial_interval": "Wait before the second status request (seconds).",
-    "PollConfig.multiplier": "Factor the wait grows by after each status request.",
+    "PollConfig.initial_interval": "Wait before the first status request, and the shortest wait between two (seconds).",
+    "PollConfig.multiplier": "Factor the backoff grows by after each status request (binds only when `lag_ratio` is 0 or small).",
     "PollConfig.max_interval": "Longest wait between two status requests (seconds).",
     "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
     "PollConfig.jitter": "Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter).",
-    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least 0.1 s), so a finished job is seen within max(0.1 s, 10 %) of its duration; 0 disables.",
+    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least `initial_interval`), so a finished job is seen within max(0.1 s, a third) of its duration at 0.33; 0 disables.",
+    "PollConfig.requests_per_second": "Status requests per second for the whole client, shared by every wait on it, first come first served; 0 lifts the limit.",
 }
 CALL_OPTIONS = (
     (
@@ -574,8 +575,9 @@ def _client_defaults(api: ir.Api, name: str) -> list[str]:
     if name == "PollConfig" and "poll" in d:
         p = d["poll"]
         return [
-            f"The generated `{api.client_class}` client polls after {p['initial_interval_s']} s, × {p['multiplier']} "
-            f"up to {p['max_interval_s']} s between polls, for at most {p['timeout_s']} s "
+            f"The generated `{api.client_class}` client first polls after {p['initial_interval_s']} s, then waits "
+            f"at most {p['lag_ratio']} of the job's age (at most {p['max_interval_s']} s) between polls, for at "
+            f"most {p['timeout_s']} s, and sends at most {p['requests_per_second']} status requests per second "
             "(from `openapi/gen.yaml`); pass `poll_config=` to the client or `poll=` to `wait()` to change it."
         ]
     return []

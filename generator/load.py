@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import difflib
 from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import validate
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from .errors import SpecError, esc
+from .extensions import unknown_extensions
 
 # JSON Schema keywords the generator understands; anything else (not x-) is a typo or unsupported.
 SCHEMA_KEYWORDS = frozenset(
@@ -50,8 +52,14 @@ SCHEMA_KEYWORDS = frozenset(
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
-def load_spec(path: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+def load_spec(
+    path: Path, settings: dict[str, Any] | None = None, warnings: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """Read, validate and lint a spec (OpenAPI 3.1, or 3.0 read as 3.1); every problem has a pointer."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError([("", f"cannot read the spec {path}: {exc.strerror}")]) from exc
     try:
         # libyaml's C loader is ~10x faster than the pure-Python one on this spec.
         spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -59,24 +67,139 @@ def load_spec(path: Path, settings: dict[str, Any] | None = None) -> dict[str, A
         raise SpecError([("", f"{path.name} is not valid YAML: {exc}")]) from exc
     if not isinstance(spec, dict):
         raise SpecError([("", "the spec is not a YAML mapping")])
-    try:
-        validate(spec)
-    except OpenAPIValidationError as exc:
-        pointer = "/" + "/".join(esc(str(p)) for p in getattr(exc, "absolute_path", []) or [])
-        raise SpecError([(pointer, f"openapi-spec-validator: {exc.message}")]) from exc
+    version = str(spec.get("openapi", spec.get("swagger", "")))
+    if not version.startswith(("3.0.", "3.1.")):
+        raise SpecError(
+            [("/openapi", f"OpenAPI {version or '(no version)'} is not supported; hint: convert it to 3.1")]
+        )
+    # The validator crashes on a $ref it cannot resolve, so references are checked first.
+    problems = check_refs(spec) or validator_errors(spec, version)
+    if problems:
+        raise SpecError(problems)
+    spec = normalize(spec, version)
     problems = lint(spec, settings)
     if problems:
         raise SpecError(problems)
+    if warnings is not None:
+        warnings.extend(unknown_extensions(spec))
     return spec
+
+
+def validator_errors(spec: dict[str, Any], version: str) -> list[tuple[str, str]]:
+    """Every openapi-spec-validator error at once, each at the absolute pointer of its node."""
+    validator = (OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator)(spec)
+    problems: list[tuple[str, str]] = []
+    errors = validator.iter_errors()
+    while True:
+        try:
+            exc = next(errors)
+        except StopIteration:
+            break
+        except Exception as crash:  # noqa: BLE001  (its later, semantic checks assume a schema-valid spec)
+            if not problems:
+                problems.append(("", f"openapi-spec-validator could not check the spec: {crash!r}"))
+            break
+        pointer = "/" + "/".join(esc(str(p)) for p in getattr(exc, "absolute_path", []) or [])
+        message = f"openapi-spec-validator: {str(getattr(exc, 'message', exc)).splitlines()[0]}"
+        if (pointer, message) not in problems:
+            problems.append((pointer, message))
+    return problems
+
+
+def check_refs(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every `$ref` that leaves this file or names nothing, with a did-you-mean for typos."""
+    problems: list[tuple[str, str]] = []
+    names = [
+        f"#/components/{kind}/{esc(n)}"
+        for kind, m in (spec.get("components") or {}).items()
+        if isinstance(m, dict)
+        for n in m
+    ]
+
+    def walk(node: Any, pointer: str) -> None:
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{pointer}/{i}")
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if not ref.startswith("#"):
+                problems.append(
+                    (
+                        pointer,
+                        f"external $ref {ref!r} is not supported; hint: bundle the spec into one file "
+                        "(e.g. `redocly bundle`)",
+                    )
+                )
+            elif resolve_pointer(spec, ref) is None:
+                close = difflib.get_close_matches(ref, names, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append((pointer, f"$ref {ref!r} does not resolve{hint}"))
+        for key, value in node.items():
+            if key not in ("example", "examples", "default", "const", "enum"):
+                walk(value, f"{pointer}/{esc(key)}")
+
+    walk(spec, "")
+    return problems
+
+
+def normalize(spec: dict[str, Any], version: str) -> dict[str, Any]:
+    """A copy with the optional top-level sections present and OpenAPI 3.0 schema idioms in 3.1 form."""
+    spec = copy.deepcopy(spec)
+    components = spec.setdefault("components", {})
+    components.setdefault("schemas", {})
+    if version.startswith("3.0."):
+        _walk_schemas(spec, _upgrade_30)
+    return spec
+
+
+def _upgrade_30(node: dict[str, Any]) -> None:
+    # 3.0 `nullable: true` is 3.1's null type; 3.0 boolean exclusiveMinimum/Maximum move the bound.
+    if node.pop("nullable", False) is True:
+        if isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+            if "enum" in node and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+        elif "$ref" in node or "allOf" in node or "oneOf" in node or "anyOf" in node:
+            inner = {k: node.pop(k) for k in list(node) if k in ("$ref", "allOf", "oneOf", "anyOf")}
+            node["anyOf"] = [inner, {"type": "null"}]
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(flag), bool):
+            if node.pop(flag) and bound in node:
+                node[flag] = node.pop(bound)
+
+
+def _walk_schemas(spec: dict[str, Any], visit: Any) -> None:
+    def walk(node: Any, in_schema: bool) -> None:
+        if isinstance(node, list):
+            for v in node:
+                walk(v, in_schema)
+            return
+        if not isinstance(node, dict):
+            return
+        if in_schema:
+            visit(node)
+        for key, value in node.items():
+            if key in ("example", "examples", "default", "const", "enum"):
+                continue
+            if in_schema and key in ("properties", "patternProperties") and isinstance(value, dict):
+                for sub in value.values():
+                    walk(sub, True)
+                continue
+            walk(value, in_schema or key in _SCHEMA_SLOTS)
+
+    walk(spec, False)
 
 
 def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """Checks openapi-spec-validator does not make: typos, 3.0-isms, dangling refs and links.
 
-    `settings["required_extensions"]` lists project extensions every operation must carry
-    (x-retries for this project's spec; None or [] for a foreign one, which gets defaults).
+    `settings["require"]` lists what every operation of this project's spec must say (x-retries,
+    operationId, tags); a foreign spec requires none of them and gets defaults instead.
     """
-    required = set((settings or {}).get("required_extensions") or [])
+    required = set((settings or {}).get("require") or [])
     problems: list[tuple[str, str]] = []
     op_ids = {
         op.get("operationId")
@@ -92,9 +215,6 @@ def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[t
             return
         if not isinstance(node, dict):
             return
-        ref = node.get("$ref")
-        if isinstance(ref, str) and resolve_pointer(spec, ref) is None:
-            problems.append((pointer, f"$ref {ref!r} does not resolve"))
         if in_schema:
             _lint_schema(node, pointer, problems)
         for key, value in node.items():
@@ -120,6 +240,7 @@ def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[t
                 in_schema or key in _SCHEMA_SLOTS or (key.startswith("x-") and key != "x-codeSamples"),
             )
 
+    problems += check_refs(spec)
     walk(spec, "", False)
     for pointer, op in iter_operations(spec):
         retries = op.get("x-retries")
@@ -130,9 +251,9 @@ def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[t
                     f"every operation needs x-retries: idempotent|submit (got {retries!r})",
                 )
             )
-        if not op.get("operationId"):
+        if not op.get("operationId") and "operationId" in required:
             problems.append((pointer, "operation has no operationId"))
-        if not op.get("tags"):
+        if not op.get("tags") and "tags" in required:
             problems.append((pointer, "operation has no tag (tags become operation groups)"))
     return problems
 

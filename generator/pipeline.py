@@ -9,6 +9,7 @@ import yaml
 
 from .build import Builder
 from .docs import render_docs
+from .errors import SpecError
 from .ir import Api
 from .load import load_spec
 from .output import format_python
@@ -20,7 +21,14 @@ SETTINGS = "openapi/gen.yaml"
 
 
 def load_settings(root: Path) -> dict[str, Any]:
-    return with_defaults(yaml.safe_load((root / SETTINGS).read_text(encoding="utf-8")))
+    path = root / SETTINGS
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError([(SETTINGS, f"cannot read the generator settings {path}: {exc.strerror}")]) from exc
+    except yaml.YAMLError as exc:
+        raise SpecError([(SETTINGS, f"not valid YAML: {exc}")]) from exc
+    return with_defaults(raw)
 
 
 def build_api(root: Path, spec_rel: str | None = None) -> Api:
@@ -29,10 +37,14 @@ def build_api(root: Path, spec_rel: str | None = None) -> Api:
     return Builder(load_spec(root / spec_rel, settings), settings, spec_rel).build()
 
 
-def generate(root: Path) -> dict[str, str]:
+def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """Every generated file in memory; spec warnings (pointer, message) are appended to `warnings`."""
     settings = load_settings(root)
     spec_rel = settings["spec"]
-    spec = load_spec(root / spec_rel, settings)
-    api = Builder(spec, settings, spec_rel).build()
+    spec = load_spec(root / spec_rel, settings, warnings)
+    builder = Builder(spec, settings, spec_rel)
+    api = builder.build()
+    if warnings is not None:
+        warnings.extend(builder.ctx.warnings)
     schemas = render_request_schemas(spec, spec_rel, api.package)
     return format_python(render_all(api) | render_docs(api, root) | schemas, root)

@@ -56,8 +56,11 @@ DEFAULTS: dict[str, Any] = {
             "patch": "submit",
         },
     },
-    # Project extensions every operation of this project's spec must carry (a foreign spec needs none).
-    "required_extensions": [],
+    # What every operation of this project's spec must say (x-retries, operationId, tags); a
+    # foreign spec needs none: its operations are retried by method, named from method + path,
+    # and grouped under `default_group`.
+    "require": [],
+    "default_group": "default",
 }
 
 

@@ -12,7 +12,10 @@ import httpx
 
 from alation_workflows import PollConfig, Workflows
 
-FAST = PollConfig(initial_interval=0.005, multiplier=1.5, max_interval=0.02, timeout=5.0, jitter=0.0)
+# No request budget: these fakes answer instantly and the tests count polls, not rates.
+FAST = PollConfig(
+    initial_interval=0.005, multiplier=1.5, max_interval=0.02, timeout=5.0, jitter=0.0, requests_per_second=0
+)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alation_workflows import _operations as ops
-from alation_workflows._runtime.errors import APIError, ResponseValidationError, WorkflowsError
+from alation_workflows._runtime.exceptions import APIError, ResponseValidationError, WorkflowsError
 from alation_workflows._runtime.operation import LazyType, Operation
 from alation_workflows._runtime.response import handle_response
 

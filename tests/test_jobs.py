@@ -64,9 +64,9 @@ def test_waits_are_capped_by_a_tenth_of_the_job_age() -> None:
     fake = FakeAlation()
     with fake.client() as wf:
         handle = JobHandle.resume(wf, 1, operation="createDocuments")
-    cfg = PollConfig(initial_interval=4.0, multiplier=1.0, max_interval=4.0, jitter=0.0)
+    cfg = PollConfig(initial_interval=0.1, multiplier=100.0, max_interval=4.0, jitter=0.0, lag_ratio=0.1)
     schedule = Schedule(cfg, handle)
-    # Young job: the 0.1 s floor; 20 s old: 10 % = 2 s; 100 s old: the 4 s interval itself.
+    # Young job: the initial_interval floor; 20 s old: 10 % = 2 s; 100 s old: the 4 s max_interval.
     assert schedule.next_delay(handle.created) == pytest.approx(0.1)
     assert schedule.next_delay(handle.created + 20) == pytest.approx(2.0)
     assert schedule.next_delay(handle.created + 100) == pytest.approx(4.0)
@@ -178,7 +178,9 @@ def test_timeout_zero_checks_once() -> None:
 def test_client_poll_config_and_per_call_poll_override() -> None:
     fake = FakeAlation()
     job = fake.add_job(10_000, details("successful"))
-    slow = PollConfig(initial_interval=0.2, multiplier=1.0, max_interval=0.2, timeout=0.05, jitter=0.0)
+    slow = PollConfig(
+        initial_interval=0.2, multiplier=1.0, max_interval=0.2, timeout=0.05, jitter=0.0, requests_per_second=0
+    )
     with fake.client(poll_config=slow) as wf:
         t0 = time.monotonic()
         with pytest.raises(JobTimeoutError):

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from alation_workflows import Workflows, models
-from alation_workflows._runtime.auth import CallableToken, StaticToken
 from alation_workflows._runtime.redirects import keeps_credentials
+from alation_workflows._runtime.tokens import CallableToken, StaticToken
 from alation_workflows.errors import APIError, NetworkError
 from alation_workflows.utils import RetryConfig
 

@@ -12,6 +12,7 @@ from .. import ir
 from ..errors import SpecError
 from .context import Context
 from .operations import Operations
+from .reach import unused
 from .sides import mark_sides
 from .types import Types
 
@@ -28,6 +29,7 @@ class Builder:
             self.types.component(name)
         groups = self.operations.groups()
         mark_sides(ctx, groups)
+        ctx.warnings.extend(unused(ctx, groups))
         if ctx.problems:
             raise SpecError(ctx.problems)
         info = ctx.spec["info"]
@@ -35,7 +37,7 @@ class Builder:
             title=info["title"],
             version=str(ctx.settings.get("version", info["version"])),
             description=info.get("description", ""),
-            server_template=ctx.spec["servers"][0]["url"],
+            server_template=((ctx.spec.get("servers") or [{}])[0]).get("url", ""),
             package=ctx.settings["package"],
             client_class=ctx.settings["client_class"],
             settings=ctx.settings,

@@ -18,6 +18,7 @@ class Context:
     models: dict[str, ir.Model] = field(default_factory=dict)
     enums: dict[str, ir.Enum] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.settings = with_defaults(self.settings)

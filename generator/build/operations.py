@@ -30,11 +30,11 @@ class Operations:
         seen: dict[str, str] = {}
         for base_pointer, base_op in iter_operations(spec):
             path, method = _path_method(base_pointer)
+            if not base_op.get("operationId"):
+                base_op = {**base_op, "operationId": snake(f"{method} {path}")}
             for pointer, op in variants(self.ctx, base_op, base_pointer):
-                tag = op["tags"][0]
-                if tag not in tags:
-                    self.ctx.fail(f"{pointer}/tags", f"tag {tag!r} is not declared in the top-level tags")
-                    continue
+                tag = (op.get("tags") or [self.ctx.settings["default_group"]])[0]
+                tags.setdefault(tag, {"name": tag})
                 if op.get("operationId") in seen:
                     self.ctx.fail(
                         pointer,

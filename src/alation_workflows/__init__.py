@@ -2,10 +2,10 @@
 """Alation Workflows: a typed Python SDK for Alation's asynchronous bulk-metadata APIs."""
 
 from . import models
+from .config import BackoffStrategy, PollConfig, RetryConfig
 from .errors import APIError, JobFailedError, JobTimeoutError, ProblemDetailsError
 from .jobs import AsyncJobHandle, JobHandle
 from .sdk import Workflows
-from .utils import BackoffStrategy, PollConfig, RetryConfig
 
 __version__ = "0.1.0"
 

@@ -6,8 +6,8 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from . import models
+from ._runtime.annotations import ORDERED
 from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response
-from ._runtime.types import ORDERED
 
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")

@@ -16,10 +16,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ._runtime.auth import Minted, RenewingToken, check_token
 from ._runtime.config import CallOptions
-from ._runtime.errors import APIError, InvalidTokenError, NetworkError, ProblemDetailsError, WorkflowsError
+from ._runtime.exceptions import (
+    APIError,
+    InvalidTokenError,
+    NetworkError,
+    ProblemDetailsError,
+    WorkflowsError,
+)
 from ._runtime.operation import LazyType, Operation
+from ._runtime.tokens import Minted, RenewingToken, check_token
 
 if TYPE_CHECKING:
     from ._runtime.client import BaseClient

@@ -1,6 +1,6 @@
 """Every exception the SDK raises on purpose, importable from one place."""
 
-from ._runtime.errors import (
+from ._runtime.exceptions import (
     APIError,
     ClientClosedError,
     DeadlineExceededError,
@@ -16,7 +16,7 @@ from ._runtime.errors import (
     WorkflowsError,
 )
 from .auth import RefreshTokenError
-from .jobs.errors import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .jobs.exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 
 __all__ = [
     "APIError",

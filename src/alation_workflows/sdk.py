@@ -52,12 +52,13 @@ class Workflows(BaseClient):
     )
     DEFAULT_TIMEOUT_MS = 30000
     DEFAULT_POLL = PollConfig(
-        initial_interval=0.05,
-        multiplier=1.5,
-        max_interval=5.0,
+        initial_interval=0.09,
+        multiplier=2.0,
+        max_interval=60.0,
         timeout=3600.0,
-        jitter=0.1,
-        lag_ratio=0.1,
+        jitter=0.0,
+        lag_ratio=0.33,
+        requests_per_second=20.0,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
 

@@ -1,6 +1,5 @@
-"""Configuration types users pass to the client or to a single call."""
+"""The Speakeasy-style import path of the configuration types; they live in `alation_workflows.config`."""
 
-from ._runtime.config import BackoffStrategy, CallOptions, PollConfig, RetryConfig
-from ._runtime.types import UNSET
+from .config import UNSET, BackoffStrategy, CallOptions, PollConfig, RetryConfig
 
 __all__ = ["UNSET", "BackoffStrategy", "CallOptions", "PollConfig", "RetryConfig"]

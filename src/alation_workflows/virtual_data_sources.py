@@ -9,8 +9,8 @@ from typing import Annotated, Union
 from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
+from ._runtime.annotations import ORDERED
 from ._runtime.config import CallOptions, RetryConfig
-from ._runtime.types import ORDERED
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 

@@ -15,10 +15,9 @@ from typing import Any, Self, TypeVar
 import httpx
 import pydantic
 
-from .auth import TokenProvider, as_provider, check_token
 from .checks import check_headers, check_server_url, check_size, check_timeout
 from .config import CallOptions, PollConfig, RetryConfig
-from .errors import (
+from .exceptions import (
     APIError,
     ClientClosedError,
     DeadlineExceededError,
@@ -44,6 +43,7 @@ from .retries import (
     uncertain_status,
 )
 from .secrets import secret_keys, secret_values
+from .tokens import TokenProvider, as_provider, check_token
 
 E = TypeVar("E", bound=WorkflowsError)
 # Shortest timeout an attempt gets: a retry with less time left than this is not started.

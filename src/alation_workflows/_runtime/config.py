@@ -92,18 +92,34 @@ class CallOptions:
 
 @dataclass(frozen=True)
 class PollConfig:
-    """How a job is polled: start fast, back off geometrically, give up after `timeout` seconds."""
+    """How jobs are polled; every time is in seconds.
 
-    initial_interval: float = 0.05
-    multiplier: float = 1.5
-    max_interval: float = 5.0
+    The default schedule bounds both lag and load: the first status request goes out
+    `initial_interval` (0.09 s) after submission, and each later wait is at most `lag_ratio`
+    (0.33) of the job's age, at least `initial_interval` and at most `max_interval` (60 s). A
+    job is therefore seen within max(0.1 s, a third of its duration) of ending, at a cost of
+    at most 14 status requests for a 5 s job, 20 for 30 s and 33 for 10 minutes
+    (tests/test_poll_schedule.py counts them on a fake clock). The backoff term
+    (`initial_interval` x `multiplier` per request, 2.0) only matters with `lag_ratio=0`,
+    which gives a classic exponential backoff instead. `jitter` (default 0) shortens each
+    wait at random by up to that fraction: it spreads many clients apart but costs requests.
+    `requests_per_second` (20) is the client-wide budget shared by every wait on the client
+    (the client's own config decides it; a per-wait `poll=` only changes that wait's schedule);
+    0 lifts it. `timeout` (3600 s) bounds one `wait()` call.
+    """
+
+    initial_interval: float = 0.09
+    multiplier: float = 2.0
+    max_interval: float = 60.0
     timeout: float = 3600.0
-    jitter: float = 0.1
+    jitter: float = 0.0
     # Cap each wait at this fraction of the job's age (0 disables): a job that ends is seen within it.
-    lag_ratio: float = 0.1
+    lag_ratio: float = 0.33
+    requests_per_second: float = 20.0
 
     def __post_init__(self) -> None:
-        for name in ("initial_interval", "multiplier", "max_interval", "timeout", "jitter", "lag_ratio"):
+        names = ("initial_interval", "multiplier", "max_interval", "timeout", "jitter", "lag_ratio")
+        for name in (*names, "requests_per_second"):
             _finite(f"PollConfig.{name}", getattr(self, name))
         if self.initial_interval <= 0 or self.max_interval <= 0:
             raise ValueError("PollConfig intervals must be > 0 seconds")
@@ -115,3 +131,7 @@ class PollConfig:
             raise ValueError(f"PollConfig.lag_ratio must be in [0, 1], got {self.lag_ratio}")
         if not 0 <= self.jitter < 1:
             raise ValueError(f"PollConfig.jitter must be in [0, 1), got {self.jitter}")
+        if self.requests_per_second < 0:
+            raise ValueError(
+                f"PollConfig.requests_per_second must be >= 0 (0 = no limit), got {self.requests_per_second}"
+            )

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pydantic
 
-from .errors import APIError, ProblemDetailsError, ResponseValidationError
+from .exceptions import APIError, ProblemDetailsError, ResponseValidationError
 from .operation import LazyType, Operation, Response
 
 

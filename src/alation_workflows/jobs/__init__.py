@@ -1,7 +1,7 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
 from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
-from .errors import (
+from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
     JobError,

@@ -27,10 +27,10 @@ import pydantic
 import pydantic_core
 
 from .._runtime.config import PollConfig
-from .._runtime.errors import APIError, NetworkError, SubmitUncertainError
+from .._runtime.exceptions import APIError, NetworkError, SubmitUncertainError
 from .._runtime.operation import Operation, operation_of
 from .._runtime.request import check_arguments
-from .errors import (
+from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
     JobFailedError,

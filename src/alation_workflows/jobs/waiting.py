@@ -1,13 +1,13 @@
-"""Waiting on one or many jobs: per-job poll schedules, a round-robin poller (sync), tasks (async).
+"""Waiting on one or many jobs: per-job poll schedules, a round-robin poller (sync), one scheduler (async).
 
 One `_Track` per job holds the decisions (keep polling, done, failed, wait for follow-ups);
 the sync driver polls every due job in turn from one thread and sleeps until the next is
-due; the async driver runs one coroutine per job with a semaphore around status requests.
+due; async waits hand their tracks to the client's one `scheduler.Scheduler` task. Every
+status request of either kind first takes a slot of the client's `RequestBudget`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 import random
 import time
@@ -17,20 +17,22 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .._runtime.config import CallOptions, PollConfig
-from .._runtime.errors import DeadlineExceededError, WorkflowsError
-from .errors import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
+from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
 from .outcomes import partial_failures
+from .pacing import REAL_TIME, Timer, budget_of
 from .progress import Clock, ProgressArg, Reporter, reporter
 
 T = TypeVar("T")
-_MIN_LAG = 0.1
 # A status request made at the deadline may take this long: the wait's "small slack".
 _FINAL_POLL_S = 0.5
 
 
 class Schedule:
-    """Poll delays of one job: start at `initial_interval`, grow by `multiplier` up to `max_interval`."""
+    """Poll delays of one job: the backoff (`initial_interval` x `multiplier`^n, at most
+    `max_interval`), capped by `lag_ratio` x the job's age but never below `initial_interval`.
+    See `PollConfig` for what the default choice costs in requests."""
 
     def __init__(self, config: PollConfig, handle: _HandleBase[Any]) -> None:
         self.config = config
@@ -40,13 +42,21 @@ class Schedule:
         handle.interval = min(handle.interval, config.max_interval)
 
     def next_delay(self, now: float) -> float:
-        interval = self.handle.interval or self.config.initial_interval
-        self.handle.interval = min(interval * self.config.multiplier, self.config.max_interval)
-        # Never wait longer than lag_ratio of the job's age (>= 0.1 s): its end is seen within that.
-        if self.config.lag_ratio > 0:
-            interval = min(interval, max(_MIN_LAG, self.config.lag_ratio * (now - self.handle.created)))
+        config = self.config
+        interval = min(self.handle.interval or config.initial_interval, config.max_interval)
+        self.handle.interval = min(interval * config.multiplier, config.max_interval)
+        # Never wait longer than lag_ratio of the job's age: its end is seen within that.
+        if config.lag_ratio > 0:
+            age = now - self.handle.created
+            interval = min(interval, max(config.initial_interval, config.lag_ratio * age))
         # Jitter only shortens a wait, so it cannot push detection past the bound above.
-        return interval * (1 - random.uniform(0, self.config.jitter))
+        return interval * (1 - random.uniform(0, config.jitter)) if config.jitter else interval
+
+    def first_due(self, now: float) -> float:
+        """A fresh job is first asked about `initial_interval` after submission; a resumed one now."""
+        if self.handle.polls:
+            return now
+        return max(now, self.handle.created + self.config.initial_interval)
 
 
 class _Track:
@@ -82,7 +92,7 @@ class _Track:
         """Tracks that need a status request now: this one, or its follow-ups if already done."""
         if self.handle.done:
             return self.settle(self.handle.details, now)
-        self.due = now
+        self.due = min(self.schedule.first_due(now), self.deadline)
         return [self]
 
     def settle(self, details: Any, now: float) -> list[_Track]:
@@ -126,9 +136,9 @@ class _Track:
             self.parent.child_done()
         return []
 
-    def status_options(self) -> CallOptions:
+    def status_options(self, timer: Timer) -> CallOptions:
         """Each status request (its retries and timeouts included) ends by the wait's deadline."""
-        return CallOptions(deadline=self.deadline + _FINAL_POLL_S)
+        return CallOptions(deadline=time.monotonic() + (self.deadline - timer.now()) + _FINAL_POLL_S)
 
     def fail(self, error: BaseException) -> None:
         """A status request itself failed (HTTP error, network error after the runtime's retries)."""
@@ -200,9 +210,9 @@ def check_wait_timeout(timeout: float | None) -> None:
         raise ValueError(f"timeout must be a finite number of seconds >= 0, got {timeout}")
 
 
-def _deadline(config: PollConfig, timeout: float | None) -> float:
+def _deadline(config: PollConfig, timeout: float | None, timer: Timer = REAL_TIME) -> float:
     check_wait_timeout(timeout)
-    return time.monotonic() + (config.timeout if timeout is None else timeout)
+    return timer.now() + (config.timeout if timeout is None else timeout)
 
 
 def _report(
@@ -240,25 +250,29 @@ def _no_batch(t: _Track) -> int | None:
 
 
 class _Poller:
-    """Round-robin poller: polls each due job, then sleeps until the next one is due."""
+    """Round-robin poller: polls each due job (earliest due first), then sleeps until the next one is due."""
 
-    def __init__(self, report: Reporter, clock: Clock, workers: int) -> None:
+    def __init__(self, report: Reporter, clock: Clock, workers: int, timer: Timer = REAL_TIME) -> None:
         if workers < 1:
             raise ValueError(f"concurrency must be >= 1, got {workers}")
         self.report = report
         self.clock = clock
         self.workers = workers
+        self.timer = timer
         self.tracks: list[_Track] = []
         self.polling: list[_Track] = []
         self.batch_of: Callable[[_Track], int | None] = _no_batch
 
     def add(self, track: _Track) -> None:
         self.tracks.append(track)
-        self.polling += track.start(time.monotonic())
+        self.polling += track.start(self.timer.now())
 
     def _poll(self, track: _Track) -> tuple[_Track, Any, BaseException | None]:
         try:
-            return track, track.handle.status(opts=track.status_options()), None  # type: ignore[attr-defined]
+            # The client's budget is shared with every other wait on it: take a slot, then send.
+            slot = budget_of(track.handle.client).reserve(self.timer.now())
+            self.timer.sleep(slot - self.timer.now())
+            return track, track.handle.status(opts=track.status_options(self.timer)), None  # type: ignore[attr-defined]
         except Exception as exc:  # kept on the job's outcome, never lost
             return track, None, exc
 
@@ -273,10 +287,10 @@ class _Poller:
                 if feed is None or not more:
                     return
                 continue
-            now = time.monotonic()
-            due = [t for t in self.polling if t.due <= now]
+            now = self.timer.now()
+            due = sorted((t for t in self.polling if t.due <= now), key=lambda t: t.due)
             if not due:
-                time.sleep(max(0.0, min(t.due for t in self.polling) - now))
+                self.timer.sleep(min(t.due for t in self.polling) - now)
                 continue
             rest = [t for t in self.polling if t.due > now]
             results = pool.map(self._poll, due) if pool is not None else map(self._poll, due)
@@ -284,7 +298,7 @@ class _Poller:
                 if error is not None:
                     track.fail(error)
                     continue
-                again = track.settle(details, time.monotonic())
+                again = track.settle(details, self.timer.now())
                 if track in again and not track.done:
                     self.report(self.clock.event("polled", track.root.handle, status=status_of(details)))
                 rest += again
@@ -305,12 +319,13 @@ def wait_one(
     raise_on_failure: bool,
     follow: bool,
     progress: ProgressArg,
+    timer: Timer = REAL_TIME,
 ) -> T:
     config = poll or handle.client.poll_config
-    track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
+    track = _Track(handle, config, _deadline(config, timeout, timer), raise_on_failure, follow)
     report = reporter(progress, "job")
     try:
-        poller = _Poller(report, Clock(1), 1)
+        poller = _Poller(report, Clock(1), 1, timer)
         poller.add(track)
         poller.run()
     finally:
@@ -333,8 +348,10 @@ def wait_all(
 ) -> list[JobOutcome[T]]:
     """Wait for every job; one `JobOutcome` per handle, in order, each with details or an error.
 
-    One thread polls the jobs round-robin, each on its own backoff schedule; `concurrency` > 1
-    sends the status requests that are due at the same moment from that many threads.
+    One thread polls the jobs round-robin, each on its own schedule, earliest due first;
+    `concurrency` > 1 sends the status requests that are due at the same moment from that
+    many threads. Every request takes a slot of the client's request budget
+    (`PollConfig.requests_per_second`, shared with all other waits on the client).
     `timeout` bounds the whole call (default `poll.timeout`): jobs still running then get a
     `JobTimeoutError` outcome and can be resumed with `wait()` / `wait_all()`.
     """
@@ -354,45 +371,18 @@ def wait_all(
     return [JobOutcome(t.handle, t.value, t.error) for t in poller.tracks]  # type: ignore[arg-type]
 
 
-# -- async driver ------------------------------------------------------------------------------
+# -- async: every wait goes through the client's one scheduler -----------------------------------
 
 
-async def _drive(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
-    """Poll one track (and then its follow-ups) until it is settled."""
-    polling = track.start(time.monotonic())
-    if polling and polling != [track]:
-        await asyncio.gather(*(_drive_polling(t, gate, report, clock) for t in polling))
-    elif polling:
-        await _drive_polling(track, gate, report, clock)
+async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit: int) -> None:
+    from .scheduler import scheduled
 
+    def polled(track: _Track, details: Any) -> None:
+        report(clock.event("polled", track.root.handle, status=status_of(details)))
 
-async def _drive_polling(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
-    while True:
-        delay = track.due - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        try:
-            async with gate:
-                details = await track.handle.status(opts=track.status_options())  # type: ignore[attr-defined]
-        except Exception as exc:  # kept on the job's outcome, never lost
-            track.fail(exc)
-            return
-        again = track.settle(details, time.monotonic())
-        if track in again and not track.done:
-            report(clock.event("polled", track.root.handle, status=status_of(details)))
-            continue
-        if again:
-            await asyncio.gather(*(_drive_polling(t, gate, report, clock) for t in again))
-        return
-
-
-async def _run_track(track: _Track, gate: asyncio.Semaphore, report: Reporter, clock: Clock) -> None:
-    try:
-        await _drive(track, gate, report, clock)
-    except Exception as exc:  # a bug in a callback: still recorded on this job's outcome
-        if not track.done:
-            track.fail(exc)
-    _report([track], report, clock, _no_batch)
+    await scheduled(
+        tracks, limit=limit, polled=polled, settled=lambda: _report(tracks, report, clock, _no_batch)
+    )
 
 
 async def wait_one_async(
@@ -407,7 +397,7 @@ async def wait_one_async(
     track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
     report = reporter(progress, "job")
     try:
-        await _run_track(track, asyncio.Semaphore(1), report, Clock(1))
+        await _scheduled([track], report, Clock(1), limit=1)
     finally:
         report.close()
     if track.error is not None:
@@ -426,8 +416,10 @@ async def wait_all_async(
     follow: bool = True,
     progress: ProgressArg = None,
 ) -> list[JobOutcome[T]]:
-    """The asyncio twin of `wait_all`: every job waits in its own task; at most `concurrency`
-    status requests are in flight at once."""
+    """The asyncio twin of `wait_all`: the jobs join the client's one scheduler task (shared with
+    every other async wait on the client, `asyncio.gather` of `wait()`s included), which polls
+    the earliest due job first within the client's request budget; at most `concurrency` of
+    this call's status requests are in flight at once."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     handles = _checked(handles, AsyncJobHandle, "wait_all")
@@ -436,11 +428,9 @@ async def wait_all_async(
     config = poll or handles[0].client.poll_config
     deadline = _deadline(config, timeout)
     tracks = [_Track(h, config, deadline, raise_on_failure, follow) for h in handles]
-    gate = asyncio.Semaphore(concurrency)
-    clock = Clock(len(tracks))
     report = reporter(progress, "jobs")
     try:
-        await asyncio.gather(*(_run_track(t, gate, report, clock) for t in tracks))
+        await _scheduled(tracks, report, Clock(len(tracks)), limit=concurrency)
     finally:
         report.close()
     return [JobOutcome(t.handle, t.value, t.error) for t in tracks]  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .._runtime.errors import APIError, ProblemDetailsError
+    from .._runtime.exceptions import APIError, ProblemDetailsError
     from .access_token_request import AccessTokenRequest
     from .api_access_token import ApiAccessToken
     from .bi_folder_in import BiFolderIn
@@ -127,7 +127,7 @@ if TYPE_CHECKING:
     from .virtual_datasource_result import VirtualDatasourceResult
     from .virtual_file_system_item import VirtualFileSystemItem
 
-_RUNTIME = "alation_workflows._runtime.errors"
+_RUNTIME = "alation_workflows._runtime.exceptions"
 _LAZY: dict[str, str] = {
     "APIError": _RUNTIME,
     "ProblemDetailsError": _RUNTIME,

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import Field
 
-from .._runtime.types import ORDERED
+from .._runtime.annotations import ORDERED
 from .dataflow_job_result import DataflowJobResult
 from .job_details import JobDetails
 

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import Field
 
-from .._runtime.types import JSON_DECODE, JSON_ENCODE, ORDERED
+from .._runtime.annotations import JSON_DECODE, JSON_ENCODE, ORDERED
 from .job_details import JobDetails
 from .virtual_datasource_result import VirtualDatasourceResult
 

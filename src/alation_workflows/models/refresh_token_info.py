@@ -3,8 +3,8 @@ from typing import Annotated, Optional, Union
 
 from pydantic import Field
 
+from .._runtime.annotations import ORDERED
 from .._runtime.model import BaseModel
-from .._runtime.types import ORDERED
 from .token_status import TokenStatus
 
 

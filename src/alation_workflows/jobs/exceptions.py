@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.errors import WorkflowsError
+from .._runtime.exceptions import WorkflowsError
 from .outcomes import plain, result_of
 
 if TYPE_CHECKING:

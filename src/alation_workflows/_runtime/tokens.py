@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from .errors import InvalidTokenError
+from .exceptions import InvalidTokenError
 
 if TYPE_CHECKING:
     from .client import BaseClient

@@ -1,0 +1,77 @@
+"""The vendor extensions the generator reads; any other `x-` key is listed as a warning.
+
+A session adding an extension registers it here (one line: name -> where it goes and what it says).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import esc
+
+KNOWN: dict[str, str] = {
+    "x-retries": "operation: idempotent|submit, whether a retry may repeat the request",
+    "x-job": "operation: the job it starts (status operation, details schema)",
+    "x-variants": "operation: one typed method per option of a oneOf body",
+    "x-batch-limit": "operation: most items one request may carry",
+    "x-exactly-one-of": "operation: parameters of which exactly one must be given",
+    "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
+    "x-codeSamples": "operation: code samples for docs (not read by the generator)",
+}
+
+# Maps whose keys are names chosen by the spec author (a property may be called "x-foo").
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "paths",
+        "webhooks",
+        "scopes",
+    }
+)
+# Values that are data, not spec structure.
+_DATA = frozenset({"example", "examples", "default", "const", "enum", "x-codeSamples"})
+
+
+def unknown_extensions(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(pointer, message) for every `x-` key the generator does not read."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any, pointer: str, names: bool) -> None:
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{pointer}/{i}", False)
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            child = f"{pointer}/{esc(key)}"
+            if names:
+                walk(value, child, False)
+                continue
+            if isinstance(key, str) and key.startswith("x-") and key not in KNOWN:
+                found.append((child, f"unknown extension {key!r} is not read by the generator"))
+                continue
+            if key in _DATA:
+                continue
+            walk(value, child, key in _NAME_MAPS and isinstance(value, dict))
+
+    walk(spec, "", False)
+    return found
