@@ -154,3 +154,16 @@ def test_wait_timeout_must_be_a_number() -> None:
         check_wait_timeout("5")  # type: ignore[arg-type]
     check_wait_timeout(0)
     check_wait_timeout(2.5)
+
+
+def test_a_job_timeout_pickles_without_its_live_handle(sim_url: tuple[Simulator, str]) -> None:
+    import pickle
+
+    _, url = sim_url
+    with _client(url) as wf:
+        handle = wf.documents.create_documents(request=_doc())
+        with pytest.raises(JobTimeoutError) as info:
+            handle.wait(timeout=0.05, poll=POLL)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is JobTimeoutError and str(back) == str(info.value)
+    assert back.handle is None and back.details is not None  # the client stays behind; details travel
