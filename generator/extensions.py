@@ -11,7 +11,8 @@ from .errors import esc
 
 KNOWN: dict[str, str] = {
     "x-retries": "operation: idempotent|submit, whether a retry may repeat the request",
-    "x-job": "operation: the job it starts (status operation, details schema)",
+    "x-job": "operation: the job it starts (its polling contract and details schema)",
+    "x-job-polling": "components: polling contracts (status operation, verdict values, message, progress)",
     "x-variants": "operation: one typed method per option of a oneOf body",
     "x-batch-limit": "operation: most items one request may carry",
     "x-exactly-one-of": "operation: parameters of which exactly one must be given",

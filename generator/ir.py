@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
+from .naming import snake
+
 # ---- types: a tree, so code and docs can each render it their own way --------------------------
 
 
@@ -161,13 +163,38 @@ class Response:
 
 
 @dataclass
-class JobLink:
+class JobPolling:
+    """A polling contract (components/x-job-polling/<name>) shared by a family of job operations."""
+
+    name: str
     status_operation: str
+    # Wire names of the status operation's parameters (a link may fill any of them).
+    params: list[str]
+    # (verdict, JSON pointer into the status answer, casefolded values), terminal verdicts first.
+    rules: list[tuple[str, str, list[str]]]
+    message: str | None = None
+    progress: tuple[str, str] | None = None
+    errors_operation: str | None = None
+    description: str = ""
+    pointer: str = ""
+
+    @property
+    def const(self) -> str:
+        return snake(self.name).upper()
+
+
+@dataclass
+class JobLink:
+    polling: JobPolling
     details: Ref
     sources: list[tuple[str, str]]
     # 2XX statuses whose bodies are job handles; any other 2XX response is a finished result.
     handle_statuses: list[str] = field(default_factory=list)
     sync_statuses: list[str] = field(default_factory=list)
+
+    @property
+    def status_operation(self) -> str:
+        return self.polling.status_operation
 
     @property
     def hybrid(self) -> bool:

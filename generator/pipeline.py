@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .build import Builder
+from .cli import render_cli_registry
 from .docs import render_docs
 from .errors import SpecError
 from .ir import Api
@@ -47,4 +48,4 @@ def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[
     if warnings is not None:
         warnings.extend(builder.ctx.warnings)
     schemas = render_request_schemas(spec, spec_rel, api.package)
-    return format_python(render_all(api) | render_docs(api, root) | schemas, root)
+    return format_python(render_all(api) | render_docs(api, root) | schemas | render_cli_registry(api), root)

@@ -81,6 +81,8 @@ def render_all(api: ir.Api) -> dict[str, str]:
     out[f"{pkg}/_operations.py"] = env.get_template("operations.py.jinja").render(
         header=header,
         operations=_status_first(api.operations),
+        n_status=len(_status_ops(api.operations)),
+        pollings=_pollings(api.operations),
         types=types,
         shared=shared,
         imports={
@@ -177,10 +179,21 @@ def _strings(v: dict[str, Any]) -> list[str]:
     return out
 
 
+def _pollings(ops: list[ir.Operation]) -> list[ir.JobPolling]:
+    return list({op.job.polling.name: op.job.polling for op in ops if op.job}.values())
+
+
+def _status_ops(ops: list[ir.Operation]) -> list[ir.Operation]:
+    """Status and errors operations of the polling contracts: their constants are defined first."""
+    targets = set()
+    for p in _pollings(ops):
+        targets |= {p.status_operation, p.errors_operation}
+    return [o for o in ops if o.name in targets]
+
+
 def _status_first(ops: list[ir.Operation]) -> list[ir.Operation]:
-    # Job links refer to the status operation's constant, so it must be defined first.
-    targets = {op.job.status_operation for op in ops if op.job}
-    return [o for o in ops if o.name in targets] + [o for o in ops if o.name not in targets]
+    first = _status_ops(ops)
+    return first + [o for o in ops if o not in first]
 
 
 def _method(op: ir.Operation, tw: TypeWriter, service: str) -> dict[str, Any]:

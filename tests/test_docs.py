@@ -265,7 +265,9 @@ paths:
       operationId: postMetadata
       tags: [Virtual Data Source]
       x-retries: submit
-      x-job: {details: {$ref: "#/components/schemas/JobDetailsVds"}}
+      x-job:
+        polling: {$ref: "#/components/x-job-polling/Jobs"}
+        details: {$ref: "#/components/schemas/JobDetailsVds"}
       parameters:
         - {name: ds_id, in: path, required: true, schema: {type: integer}, example: 7}
         - {name: keyField, in: query, schema: {type: string, enum: [id, external_id]}, example: external_id}
@@ -296,6 +298,13 @@ paths:
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object, additionalProperties: true}}}}
 components:
+  x-job-polling:
+    Jobs:
+      status-operation: getJobStatus
+      status:
+        successful: {field: /status, values: [successful]}
+        failed: {field: /status, values: [failed]}
+        running: {field: /status, values: [running]}
   securitySchemes: {apiKey: {type: apiKey, in: header, name: TOKEN}}
   schemas:
     JobDetails:

@@ -18,6 +18,8 @@ class Context:
     models: dict[str, ir.Model] = field(default_factory=dict)
     enums: dict[str, ir.Enum] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # Polling contracts (components/x-job-polling) read so far, by name; None if broken.
+    job_pollings: dict[str, ir.JobPolling | None] = field(default_factory=dict)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -1,4 +1,10 @@
-"""`x-job` + response `links`: which operations start a job, how to poll it, what it returns."""
+"""`x-job`: how a job-producing operation is polled, read into the IR (one home for the job contract).
+
+An operation's `x-job` names its result schema (`details`) and `$ref`s one polling contract under
+`components/x-job-polling`: the status operation, which field values mean running / successful /
+partially successful / failed, where the message and progress are, and an optional errors
+operation. The handle response's OpenAPI `links` say where the id sits in the submit answer.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,15 @@ from typing import Any
 
 from .. import ir
 from ..errors import esc
-from ..load import resolve_pointer
+from ..load import iter_operations, resolve_pointer
 from ..naming import param_name, snake
 from .context import Context, json_schema
 from .types import Types
+
+# Terminal verdicts are tested first: a final `status` wins over a lagging `state`.
+VERDICTS = ("successful", "partially-successful", "failed", "running")
+_POLLING_KEYS = {"description", "status-operation", "status", "message", "progress", "errors-operation"}
+_PREFIX = "#/components/x-job-polling/"
 
 
 def job_link(
@@ -18,12 +29,19 @@ def job_link(
     xjob = op.get("x-job")
     if xjob is None:
         return None
-    details = types.type_of(xjob.get("details", {}), f"{pointer}/x-job/details", "Details")
+    x_ptr = f"{pointer}/x-job"
+    details = types.type_of(xjob.get("details", {}), f"{x_ptr}/details", "Details")
     if not isinstance(details, ir.Ref) or details.kind != "model":
-        ctx.fail(f"{pointer}/x-job/details", "x-job.details must $ref a job-details model")
+        ctx.fail(f"{x_ptr}/details", "x-job.details must $ref a job-details model")
+        return None
+    ref = (xjob.get("polling") or {}).get("$ref")
+    if not isinstance(ref, str) or not ref.startswith(_PREFIX):
+        ctx.fail(f"{x_ptr}/polling", f"x-job.polling must $ref a contract under {_PREFIX[1:]}")
+        return None
+    polling = _polling(ctx, ref[len(_PREFIX) :])
+    if polling is None:
         return None
     sources: list[tuple[str, str]] = []
-    status_op = None
     handles: list[str] = []
     sync: list[str] = []
     for status, resp in (op.get("responses") or {}).items():
@@ -34,24 +52,29 @@ def job_link(
         links = resp.get("links") or {}
         (handles if links else sync).append(str(status))
         for lname, link in links.items():
-            status_op = link["operationId"]
+            l_ptr = f"{r_ptr}/links/{esc(lname)}"
+            if snake(link.get("operationId", "")) != polling.status_operation:
+                ctx.fail(l_ptr, f"the link must target the polling contract's status operation ({ref})")
             for param, expr in (link.get("parameters") or {}).items():
                 prefix = "$response.body#"
                 if not isinstance(expr, str) or not expr.startswith(prefix):
-                    ctx.fail(f"{r_ptr}/links/{lname}", "link parameters must be $response.body#/pointer")
+                    ctx.fail(l_ptr, "link parameters must be $response.body#/pointer")
                     continue
                 target = expr[len(prefix) :]
                 if not _schema_has(ctx, json_schema(resp), target):
                     ctx.fail(
-                        f"{r_ptr}/links/{lname}/parameters/{esc(param)}",
+                        f"{l_ptr}/parameters/{esc(param)}",
                         f"{target!r} is not a property path of the response schema",
+                    )
+                if param not in polling.params:
+                    ctx.fail(
+                        f"{l_ptr}/parameters/{esc(param)}",
+                        f"{param!r} is not a parameter of the status operation",
                     )
                 if (param_name(param), target) not in sources:
                     sources.append((param_name(param), target))
-    if status_op is None or not sources:
-        ctx.fail(
-            f"{pointer}/x-job", "a job operation needs a 2XX response with links to the job-status operation"
-        )
+    if not sources:
+        ctx.fail(x_ptr, "a job operation needs a 2XX response with links to the job-status operation")
         return None
     by_status = {r.status: r.type for r in responses}
     handle_types = {by_status.get(s) for s in handles}
@@ -62,7 +85,89 @@ def job_link(
         # The runtime tells a handle from a finished result by its model class.
         if by_status.get(s) in handle_types:
             ctx.fail(f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema")
-    return ir.JobLink(snake(status_op), details, sources, handles, sync)
+    return ir.JobLink(polling, details, sources, handles, sync)
+
+
+def _polling(ctx: Context, name: str) -> ir.JobPolling | None:
+    # Read once per contract: its problems are reported once, not once per operation using it.
+    if name not in ctx.job_pollings:
+        ctx.job_pollings[name] = _read_polling(ctx, name)
+    return ctx.job_pollings[name]
+
+
+def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
+    ptr = f"/components/x-job-polling/{esc(name)}"
+    raw = resolve_pointer(ctx.spec, "#" + ptr)
+    if not isinstance(raw, dict):
+        ctx.fail(ptr, "no such polling contract")
+        return None
+    for key in raw:
+        if key not in _POLLING_KEYS:
+            ctx.fail(
+                f"{ptr}/{esc(key)}",
+                f"unknown polling key {key!r} (known: {', '.join(sorted(_POLLING_KEYS))})",
+            )
+    ops = {o.get("operationId"): (p, o) for p, o in iter_operations(ctx.spec)}
+    status_id = raw.get("status-operation")
+    if status_id not in ops:
+        ctx.fail(f"{ptr}/status-operation", f"unknown operation {status_id!r}")
+        return None
+    s_ptr, status_op = ops[status_id]
+    answer = json_schema(ctx.deref((status_op.get("responses") or {}).get("200") or {}))
+    if answer is None:
+        ctx.fail(f"{ptr}/status-operation", f"{status_id} needs a JSON 200 response to read statuses from")
+        return None
+
+    def field(value: Any, at: str) -> str | None:
+        if not isinstance(value, str) or not value.startswith("/") or not _schema_has(ctx, answer, value):
+            ctx.fail(at, f"{value!r} must be a JSON pointer to a property of {status_id}'s 200 answer")
+            return None
+        return value
+
+    rules: list[tuple[str, str, list[str]]] = []
+    status = raw.get("status") or {}
+    for verdict in status:
+        if verdict not in VERDICTS:
+            ctx.fail(
+                f"{ptr}/status/{esc(verdict)}", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})"
+            )
+    for verdict in VERDICTS:
+        rule = status.get(verdict)
+        if rule is None:
+            continue
+        at = f"{ptr}/status/{verdict}"
+        values = rule.get("values") if isinstance(rule, dict) else None
+        where = field(rule.get("field") if isinstance(rule, dict) else None, f"{at}/field")
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            ctx.fail(f"{at}/values", "values must be a non-empty list of strings")
+        elif where is not None:
+            rules.append((verdict.replace("-", "_"), where, sorted({v.casefold() for v in values})))
+    for needed in ("successful", "failed", "running"):
+        if needed not in status:
+            ctx.fail(f"{ptr}/status", f"a polling contract must say which values mean {needed!r}")
+    message = field(raw["message"], f"{ptr}/message") if "message" in raw else None
+    progress = None
+    if "progress" in raw:
+        prog = raw["progress"] if isinstance(raw["progress"], dict) else {}
+        done = field(prog.get("done"), f"{ptr}/progress/done")
+        total = field(prog.get("total"), f"{ptr}/progress/total")
+        progress = (done, total) if done and total else None
+    errors_op = raw.get("errors-operation")
+    if errors_op is not None and errors_op not in ops:
+        ctx.fail(f"{ptr}/errors-operation", f"unknown operation {errors_op!r}")
+        errors_op = None
+    params = [ctx.deref(p).get("name") for p in (status_op.get("parameters") or [])]
+    return ir.JobPolling(
+        name=name,
+        status_operation=snake(status_id),
+        params=params,
+        rules=rules,
+        message=message,
+        progress=progress,
+        errors_operation=snake(errors_op) if errors_op else None,
+        description=(raw.get("description") or "").strip(),
+        pointer=s_ptr,
+    )
 
 
 def _schema_has(ctx: Context, schema: Any, pointer: str) -> bool:

@@ -52,14 +52,18 @@ class Group:
     ) -> Any:
         link = _link(op)
         value = self._sdk.invoke(op, method, args, body, opts)
-        return JobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
+        return JobHandle[Any](self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
     async def _submit_or_result_async(
         self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
     ) -> Any:
         link = _link(op)
         value = await self._sdk.invoke_async(op, method, args, body, opts)
-        return AsyncJobHandle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
+        return (
+            AsyncJobHandle[Any](self._sdk, link, value, operation=op)
+            if _is_handle(op, link, value)
+            else value
+        )
 
 
 def _link(op: Operation) -> JobLink:

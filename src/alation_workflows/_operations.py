@@ -7,7 +7,7 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
-from ._runtime.operation import Body, JobLink, LazyType, Operation, Param, Response
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
 
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
@@ -45,7 +45,6 @@ _REMOVE_DUPLICATE_USERS_RESULT = Response(
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
-
 GET_JOB_STATUS = Operation(
     id="getJobStatus",
     method="GET",
@@ -67,6 +66,22 @@ GET_JOB_STATUS = Operation(
     exactly_one_of=("id", "name"),
 )
 
+
+# Jobs reported by `GET /api/v1/bulk_metadata/job/` (by integer `id` or by job `name`).
+BULK_METADATA_JOB = JobPolling(
+    "BulkMetadataJob",
+    GET_JOB_STATUS,
+    (
+        ("successful", "/status", frozenset(["successful"])),
+        ("failed", "/status", frozenset(["failed"])),
+        (
+            "running",
+            "/status",
+            frozenset(["in_progress", "na", "pending", "processing", "queued", "running", "started"]),
+        ),
+    ),
+    message="/msg",
+)
 CREATE_DOCUMENTS = Operation(
     id="createDocuments",
     method="POST",
@@ -87,7 +102,7 @@ CREATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -134,7 +149,7 @@ UPDATE_DOCUMENTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -161,7 +176,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPost),
         (("id", "/job_id"),),
     ),
@@ -210,7 +225,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentHubFolderPut),
         (("id", "/job_id"),),
     ),
@@ -237,7 +252,7 @@ CREATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPost),
         (("id", "/job_id"),),
     ),
@@ -284,7 +299,7 @@ UPDATE_TERMS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDocumentPut),
         (("id", "/job_id"),),
     ),
@@ -310,7 +325,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -356,7 +371,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBusinessPolicy),
         (("id", "/task/id"),),
     ),
@@ -382,7 +397,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldPost),
         (("id", "/job_id"),),
     ),
@@ -410,7 +425,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsCustomFieldValue),
         (("id", "/job_id"),),
     ),
@@ -438,7 +453,7 @@ CREATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -467,7 +482,7 @@ CREATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -496,7 +511,7 @@ CREATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -527,7 +542,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -555,7 +570,7 @@ UPDATE_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -583,7 +598,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -611,7 +626,7 @@ UPDATE_SCHEMAS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -639,7 +654,7 @@ UPDATE_TABLES = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsRdbms),
         (("id", "/job_id"),),
     ),
@@ -692,7 +707,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
@@ -719,7 +734,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
@@ -745,7 +760,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -773,7 +788,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -801,7 +816,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -829,7 +844,7 @@ POST_DATA_QUALITY_VALUES = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataQuality),
         (("id", "/job_id"),),
     ),
@@ -856,7 +871,7 @@ CREATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -882,7 +897,7 @@ DELETE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowDelete),
         (("id", "/job_id"),),
     ),
@@ -908,7 +923,7 @@ UPDATE_DATAFLOWS = Operation(
         "403": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
@@ -936,7 +951,7 @@ CREATE_BI_FOLDERS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -964,7 +979,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -992,7 +1007,7 @@ CREATE_BI_REPORTS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsBiSource),
         (("id", "/job_id"),),
     ),
@@ -1040,7 +1055,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsDomainMembership),
         (("id", "/job_id"),),
         handle_statuses=("202",),
@@ -1090,7 +1105,7 @@ PUSH_QUERY_LOGS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     job=JobLink(
-        GET_JOB_STATUS,
+        BULK_METADATA_JOB,
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
@@ -1172,6 +1187,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
     secured=False,
 )
 
+
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
     "createDocuments": CREATE_DOCUMENTS,
@@ -1216,4 +1232,8 @@ OPERATIONS: dict[str, Operation] = {
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
     "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
     "validateRefreshToken": VALIDATE_REFRESH_TOKEN,
+}
+
+POLLINGS: dict[str, JobPolling] = {
+    "BulkMetadataJob": BULK_METADATA_JOB,
 }

@@ -53,14 +53,14 @@ def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Extra headers as a plain dict; refuses SDK-owned names and anything that could split a header."""
     checked: dict[str, str] = {}
     for name, value in headers.items():
-        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"http_headers: {name!r} is not a valid header name")
         if name.lower() in _RESERVED_HEADERS:
             raise ValueError(
                 f"http_headers cannot set {name!r}: the SDK sets it (pass the token as token=, "
                 "the server as server_url=)"
             )
-        if not isinstance(value, str):
+        if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"http_headers[{name!r}] must be a str, got {type(value).__name__}")
         if not _FIELD_VALUE.fullmatch(value):
             raise ValueError(f"http_headers[{name!r}] contains CR, LF or another control character")

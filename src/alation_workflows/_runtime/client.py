@@ -79,7 +79,7 @@ class _Call:
     # When the current attempt's timeout was cut to fit the deadline, a timeout means "out of time".
     capped: bool = False
     # Attempts whose outcome is unknown (answer lost after sending, or a 5XX): a retried DELETE says so.
-    lost: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list[str])
 
     def request(self, client: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
         timeout = self.timeout()
@@ -233,7 +233,7 @@ class _Call:
             # scrubbing, so an operation that carries credentials keeps only where and what failed.
             error.cause = ValueError(_problems(error.cause))
         if secrets:
-            error._scrub(secrets)
+            error.redact(secrets)
         return error
 
     def too_large(self, response: httpx.Response) -> ResponseTooLargeError:
@@ -280,7 +280,7 @@ class BaseClient:
             ("retry_config", retry_config, RetryConfig),
             ("poll_config", poll_config, PollConfig),
         ):
-            if value is not None and not isinstance(value, kind):
+            if value is not None and not isinstance(value, kind):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}")
         self.retry_config = retry_config or self.DEFAULT_RETRY
         self.timeout_ms = check_timeout(timeout_ms) if timeout_ms is not None else self.DEFAULT_TIMEOUT_MS
@@ -415,7 +415,7 @@ class BaseClient:
             headers = {**headers, **check_headers(opts.http_headers)}
         timeout_ms = check_timeout(opts.timeout_ms) if opts.timeout_ms is not None else self.timeout_ms
         retry = opts.retries or self.retry_config
-        if not isinstance(retry, RetryConfig):
+        if not isinstance(retry, RetryConfig):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"retries must be a RetryConfig, got {type(retry).__name__}")
         started = time.monotonic()
         budget = retry.backoff.max_elapsed_time
@@ -608,4 +608,4 @@ def _declared_size(response: httpx.Response, call: _Call) -> int:
 def _set_content(response: httpx.Response, chunks: list[bytes]) -> None:
     # What httpx's own Response.read() does after reading the stream; done here to count bytes as
     # they are decompressed (a small gzip body can expand to gigabytes).
-    response._content = b"".join(chunks)
+    response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]

@@ -54,7 +54,7 @@ class RetryConfig:
     max_retry_after_ms: int = 60_000
 
     def __post_init__(self) -> None:
-        if not isinstance(self.backoff, BackoffStrategy):
+        if not isinstance(self.backoff, BackoffStrategy):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(
                 f"RetryConfig.backoff must be a BackoffStrategy, got {type(self.backoff).__name__}"
             )

@@ -9,9 +9,10 @@ request's TOKEN/Authorization values and of any secret the call declared when th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import httpx
+import pydantic
 
 from .redact import scrub
 
@@ -39,7 +40,7 @@ class WorkflowsError(Exception):
         state = {k: (None if k in _NOT_PICKLED else v) for k, v in vars(self).items()}
         return (_restore, (type(self), self.args, state))
 
-    def _scrub(self, secrets: Iterable[str]) -> None:
+    def redact(self, secrets: Iterable[str]) -> None:
         """Blank out `secrets` wherever this error keeps text (called before it is raised)."""
         self.args = tuple(scrub(a, secrets) if isinstance(a, str) else a for a in self.args)
         for key, value in vars(self).items():
@@ -69,7 +70,7 @@ class APIError(WorkflowsError):
         super().__init__(message)
         # Should the server echo the request's credentials, they are blanked out of the kept body.
         self.body = _text(response) if self._keeps_body else ""
-        self._scrub(_credentials(response))
+        self.redact(_credentials(response))
 
     def __str__(self) -> str:
         preview = self.body if len(self.body) <= _BODY_PREVIEW else self.body[:_BODY_PREVIEW] + "…"
@@ -202,12 +203,11 @@ def _scrubbed_data(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, str):
         return scrub(value, secrets)
     if isinstance(value, dict):
-        return {k: _scrubbed_data(v, secrets) for k, v in value.items()}
+        return {k: _scrubbed_data(v, secrets) for k, v in cast("dict[str, Any]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [_scrubbed_data(v, secrets) for v in value]
-    dump = getattr(value, "model_dump", None)
-    if dump is not None:
-        cleaned = _scrubbed_data(dump(mode="json", by_alias=True), secrets)
+        return [_scrubbed_data(v, secrets) for v in cast("list[object]", value)]
+    if isinstance(value, pydantic.BaseModel):
+        cleaned = _scrubbed_data(value.model_dump(mode="json", by_alias=True), secrets)
         try:
             return type(value).model_validate(cleaned)
         except ValueError:

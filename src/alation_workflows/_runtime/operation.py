@@ -54,16 +54,37 @@ class Response:
     media: str | None
 
 
+Verdict = Literal["running", "successful", "partially_successful", "failed", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class JobPolling:
+    """How one family of jobs reports itself (spec: `components/x-job-polling/<name>`)."""
+
+    name: str
+    status_operation: Operation
+    # (verdict, JSON pointer into the status answer, casefolded values meaning it), terminal first.
+    rules: tuple[tuple[Verdict, str, frozenset[str]], ...]
+    message: str | None = None
+    # (done, total) JSON pointers into the status answer.
+    progress: tuple[str, str] | None = None
+    errors_operation: Operation | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class JobLink:
-    """Where the job id or name is in a handle, and which schema the job's details have."""
+    """How a job operation's handle is polled, and which schema the job's details have."""
 
-    status_operation: Operation
+    polling: JobPolling
     details: LazyType
     # (parameter of the status operation, JSON pointer into the handle body), tried in order.
     sources: tuple[tuple[str, str], ...]
     # Set for hybrid operations: the statuses answering a handle; other 2XX bodies are finished results.
     handle_statuses: tuple[str, ...] = ()
+
+    @property
+    def status_operation(self) -> Operation:
+        return self.polling.status_operation
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +95,8 @@ class Operation:
     retry: Literal["idempotent", "submit"]
     params: tuple[Param, ...] = ()
     body: Body | None = None
-    responses: dict[str, Response] = field(default_factory=dict)
-    errors: dict[str, Response] = field(default_factory=dict)
+    responses: dict[str, Response] = field(default_factory=dict[str, Response])
+    errors: dict[str, Response] = field(default_factory=dict[str, Response])
     exactly_one_of: tuple[str, ...] = ()
     job: JobLink | None = None
     batch_limit: int | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 
 def resolve(doc: Any, pointer: str) -> Any:
@@ -10,7 +10,7 @@ def resolve(doc: Any, pointer: str) -> Any:
     for token in pointer.lstrip("/").split("/"):
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(doc, dict) and token in doc:
-            doc = doc[token]
+            doc = cast(dict[str, Any], doc)[token]
         else:
             return None
     return doc

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -113,7 +113,7 @@ def build_url(
             path = path.replace("{" + p.wire + "}", quote(_scalar(value), safe=""))
         elif p.location == "query":
             if isinstance(value, (list, tuple)):
-                query.extend((p.wire, _scalar(v)) for v in value)
+                query.extend((p.wire, _scalar(v)) for v in cast("Sequence[Any]", value))
             else:
                 query.append((p.wire, _scalar(value)))
     return base_url.rstrip("/") + path, query

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pydantic
@@ -72,8 +72,9 @@ def error_for(op: Operation, response: httpx.Response, attempts: int) -> APIErro
 
 def _summary(raw: Any) -> str:
     if isinstance(raw, dict):
+        body = cast("dict[str, Any]", raw)
         for key in ("detail", "title", "error", "Message", "message"):
-            value = raw.get(key)
+            value = body.get(key)
             if isinstance(value, str):
                 return value
     return "request rejected"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 
@@ -44,16 +44,16 @@ def secret_values(keys: frozenset[str], content: bytes) -> list[str]:
 
 
 def _values(doc: Any, keys: frozenset[str]) -> Iterator[Any]:
-    stack = [doc]
+    stack: list[object] = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            for k, v in node.items():
+            for k, v in cast("dict[str, Any]", node).items():
                 if k in keys:
                     yield v
                 stack.append(v)
         elif isinstance(node, list):
-            stack.extend(node)
+            stack.extend(cast("list[object]", node))
 
 
 def _keys_of(tp: Any, seen: set[Any]) -> Iterator[str]:

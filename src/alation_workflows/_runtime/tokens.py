@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from .exceptions import InvalidTokenError
 
@@ -137,7 +137,7 @@ class RenewingToken:
     """
 
     def __init__(self, *, renew_before: float = 300.0) -> None:
-        if isinstance(renew_before, bool) or not isinstance(renew_before, (int, float)):
+        if isinstance(renew_before, bool) or not isinstance(renew_before, (int, float)):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"renew_before must be a number of seconds, got {type(renew_before).__name__}")
         if not 0 <= renew_before < float("inf"):
             raise ValueError(f"renew_before must be a finite number >= 0 seconds, got {renew_before}")
@@ -243,7 +243,7 @@ def as_provider(token: Any) -> TokenProvider:
     if token is None or isinstance(token, str):
         return StaticToken(token)
     if callable(token):
-        return CallableToken(token)
+        return CallableToken(cast("Callable[[], str | Awaitable[str]]", token))
     raise TypeError(
         f"token must be a str, a callable returning one, or a TokenProvider; got {type(token).__name__}"
     )

@@ -1,5 +1,6 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
+from .._runtime.operation import JobPolling
 from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
 from .exceptions import (
     AmbiguousSubmitError,
@@ -10,7 +11,7 @@ from .exceptions import (
     RecordedError,
     UnexpectedJobStatusError,
 )
-from .handle import RUNNING_STATUSES, AsyncJobHandle, JobHandle, JobRef
+from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
 from .journal import Journal
 from .outcomes import (
@@ -23,13 +24,12 @@ from .outcomes import (
     followup_job_ids,
     partial_failures,
 )
-from .progress import ProgressEvent
+from .progress import JobProgress, ProgressEvent
 from .readers import Unreadable, read_csv, read_items, read_jsonl
 from .summary import ItemFailure, object_ids
 from .waiting import JobOutcome, wait_all, wait_all_async
 
 __all__ = [
-    "RUNNING_STATUSES",
     "AmbiguousSubmitError",
     "AsyncJobHandle",
     "BatchCounts",
@@ -45,6 +45,8 @@ __all__ = [
     "JobFailedError",
     "JobHandle",
     "JobOutcome",
+    "JobPolling",
+    "JobProgress",
     "JobRef",
     "JobTimeoutError",
     "ProgressEvent",

@@ -12,6 +12,7 @@ are reported, the rest resubmitted (a 4XX rejection creates nothing, so this can
 from __future__ import annotations
 
 import asyncio
+import difflib
 import hashlib
 import inspect
 import os
@@ -37,7 +38,7 @@ from .exceptions import (
     RecordedError,
     UnexpectedJobStatusError,
 )
-from .handle import AsyncJobHandle, JobHandle, JobRef, classify
+from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
 from .item_errors import messages as error_messages
 from .journal import BatchRow, Journal, State
@@ -326,7 +327,7 @@ class _Run(Generic[T]):
         self.summary = summary
         self.resubmit_valid = resubmit_valid
         self.resend = resend_ambiguous
-        self.progress = progress
+        self.progress: ProgressArg = progress
         self.outcomes: dict[int, BatchOutcome[T]] = {}
         self.failures: list[ItemFailure] = []
         self.queue: deque[int] = deque()
@@ -355,7 +356,7 @@ class _Run(Generic[T]):
             recorded = row.outcome or {}
             if row.handle is not None:
                 job = row.handle.get("job") or {}
-                o.job = JobRef(id=job.get("id"), name=job.get("name")) if job else None
+                o.job = JobRef(**{str(k): v for k, v in job.items()}) if len(job) == 1 else None
             o.ids = array("q", recorded.get("ids") or [])
             o._problems = recorded.get("problems")
             if row.state in ("planned", "unsent"):
@@ -451,7 +452,8 @@ class _Run(Generic[T]):
     def finished(self, batch_id: int, value: Any, error: BaseException | None) -> None:
         o = self.outcomes[batch_id]
         state: State
-        if error is None and value is not None and classify(value) == "failed":
+        verdict = o.handle.verdict_of if o.handle is not None else (lambda _: "unknown")
+        if error is None and value is not None and verdict(value) == "failed":
             state = "failed"  # raise_on_failure=False: the failed job's details are the value
         elif error is None:
             state = "finished"
@@ -465,7 +467,7 @@ class _Run(Generic[T]):
         if details is not None:
             o.ids = object_ids(details)
             o._problems = partial_failures(details)
-            outcome |= {"ids": o.ids.tolist(), "problems": o._problems, "status": classify(details)}
+            outcome |= {"ids": o.ids.tolist(), "problems": o._problems, "status": verdict(details)}
             if state == "finished" and o._problems:
                 bodies = self.journal.bodies(o.indices)
                 for pos, msgs in result_item_problems(details, bodies):
@@ -548,10 +550,17 @@ def _check_call(method: Callable[..., Any], op: Operation | None, label: str, kw
     except (TypeError, ValueError):
         signature = None
     if signature is not None:
+        accepted = signature.parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+            for name in kwargs:
+                if name not in accepted:
+                    close = difflib.get_close_matches(name, [n for n in accepted if n != "request"], n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise TypeError(f"{label}() got an unexpected keyword argument {name!r}{hint}")
         try:
             signature.bind(request=[], **kwargs)
         except TypeError as exc:
-            raise TypeError(f"{label}: {exc}") from None
+            raise TypeError(f"{label}(): {exc}") from None
     if op is not None:
         check_arguments(op, label, kwargs)
 

@@ -1,13 +1,18 @@
 """`JobHandle[T]`: a submitted job that knows how to poll itself and parse its typed details.
 
-Statuses (Alation documents `running`, `successful`, `failed`; allie-sdk issue #132 hangs on
-anything else):
-- `running` and the queue-like values in `RUNNING_STATUSES` keep the wait polling;
-- `successful` returns the typed details (after following any follow-up job it names);
-- `failed` raises `JobFailedError` (or returns the details with `raise_on_failure=False`);
+What the statuses mean is not hard-coded: each job operation's polling contract (spec
+`components/x-job-polling`, emitted as `JobPolling` into the operation table) says which values
+of which field mean running / successful / partially successful / failed, where the message
+and progress are. The same code thus serves the bulk-metadata jobs (`status`: running,
+successful, failed) and data-dictionary tasks (`state` QUEUED/PROCESSING, `status`
+SUCCEEDED/PARTIALLY_SUCCEEDED/FAILED).
+- running values keep the wait polling;
+- successful (and partially successful) returns the typed details (after following any
+  follow-up job a bulk-metadata result names);
+- failed raises `JobFailedError` (or returns the details with `raise_on_failure=False`);
 - any other value, including an empty one, is *terminal-unknown*: `UnexpectedJobStatusError`
   carrying the details as sent (or the details with `raise_on_failure=False`). A later `wait()`
-  polls again, in case the value was transient.
+  polls again, in case the value was transient (allie-sdk issue #132 hangs on such values).
 Every wait is bounded by a timeout (`PollConfig.timeout` unless given), after which
 `JobTimeoutError` carries the handle: call `wait()` on it again to resume.
 """
@@ -17,13 +22,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+import pydantic
 
 from .._runtime.config import CallOptions, PollConfig
-from .._runtime.operation import JobLink, LazyType, Operation
-from .._runtime.pointer import resolve
+from .._runtime.operation import JobLink, JobPolling, LazyType, Operation, Verdict
 from .outcomes import followup_job_ids, partial_failures
-from .progress import ProgressArg
+from .progress import JobProgress, ProgressArg
 
 if TYPE_CHECKING:
     from .._runtime.client import BaseClient
@@ -32,69 +38,130 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 U = TypeVar("U")
 
-Verdict = Literal["running", "successful", "failed", "unknown"]
-
-# Alation documents only `running`; the others are queue states seen in similar task APIs
-# (a business policy task starts as state QUEUED / status NA).
-RUNNING_STATUSES = frozenset({"running", "queued", "pending", "in_progress", "started", "processing", "na"})
-
+_TERMINAL: frozenset[Verdict] = frozenset({"successful", "partially_successful", "failed"})
 _FORMAT = "alation-workflows/job-handle@1"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class JobRef:
-    """How to ask for a job: by integer id or by name (exactly one is set)."""
+    """How to ask for a job: one parameter of its status operation and its value.
 
-    id: int | None = None
-    name: str | None = None
+    `JobRef(id=412651)`, `JobRef(name="MetadataExtraction#...")`, `JobRef(task_id="<uuid>")`:
+    exactly one keyword, named like the status operation's parameter.
+    """
 
-    def __post_init__(self) -> None:
-        if (self.id is None) == (self.name is None):
-            raise ValueError("a JobRef needs exactly one of id or name")
+    param: str
+    value: int | str
+
+    def __init__(self, id: int | None = None, name: str | None = None, **params: Any) -> None:
+        given = {k: v for k, v in {"id": id, "name": name, **params}.items() if v is not None}
+        if len(given) != 1:
+            raise ValueError(
+                f"a JobRef needs exactly one of id, name or another status parameter (got {given})"
+            )
+        ((param, value),) = given.items()
         # A boolean is an int to Python: `true` from a server must not become job 1.
-        if self.id is not None and (isinstance(self.id, bool) or not isinstance(self.id, int)):
-            raise TypeError(f"a job id must be an integer, got {type(self.id).__name__}")
-        if self.name is not None and (not isinstance(self.name, str) or not self.name):
-            raise TypeError(f"a job name must be a non-empty string, got {self.name!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+            raise TypeError(f"a job {param} must be an integer or a non-empty string, got {value!r}")
+        object.__setattr__(self, "param", param)
+        object.__setattr__(self, "value", value)
+
+    @property
+    def id(self) -> int | str | None:
+        """The job's id (integer job id or UUID task id); None for a job known by name."""
+        return None if self.param == "name" else self.value
+
+    @property
+    def name(self) -> str | None:
+        return self.value if self.param == "name" else None  # type: ignore[return-value]
 
     def args(self) -> dict[str, Any]:
-        return {"id": self.id} if self.id is not None else {"name": self.name}
+        return {self.param: self.value}
 
     def __str__(self) -> str:
-        return f"id={self.id}" if self.id is not None else f"name={self.name}"
+        return f"{self.param}={self.value}"
 
 
 def resolve_ref(link: JobLink, submitted: Any) -> JobRef:
     """Find the job id or name in a submit response using the spec's link pointers."""
     body = submitted.to_wire() if hasattr(submitted, "to_wire") else submitted
     for param, pointer in link.sources:
-        value = resolve(body, pointer)
+        value = _pointer(body, pointer)
         if value is not None:
             return JobRef(**{param: value})
     raise ValueError(f"the submit response carries no job id or name: {body!r}")
 
 
-def status_of(details: Any) -> str:
-    status = getattr(details, "status", None)
-    return str(getattr(status, "value", status) or "").strip().lower()
+def _pointer(doc: Any, pointer: str) -> Any:
+    """A JSON pointer into wire data or a model (model fields are found by their wire alias)."""
+    for token in pointer.lstrip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, Mapping):
+            doc = doc.get(token)
+        elif isinstance(doc, pydantic.BaseModel):
+            doc = getattr(doc, _attribute(type(doc), token), None)
+        else:
+            return None
+        if doc is None:
+            return None
+    return doc
 
 
-def classify(details: Any) -> Verdict:
-    status = status_of(details)
-    if status == "successful":
-        return "successful"
-    if status == "failed":
-        return "failed"
-    if status in RUNNING_STATUSES:
-        return "running"
+def _attribute(model: type[pydantic.BaseModel], wire: str) -> str:
+    for name, info in model.model_fields.items():
+        if (info.alias or name) == wire:
+            return name
+    return wire  # an extra (unknown) field keeps its wire name
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "value", value) or "").strip()
+
+
+def classify(polling: JobPolling, details: Any) -> Verdict:
+    """The verdict of a status answer under its polling contract; "unknown" when no rule matches."""
+    for verdict, pointer, values in polling.rules:
+        if _text(_pointer(details, pointer)).casefold() in values:
+            return verdict
     return "unknown"
+
+
+def status_text(polling: JobPolling, details: Any) -> str:
+    """The status field(s) as sent, e.g. "running" or "COMPLETED/PARTIALLY_SUCCEEDED"."""
+    fields = dict.fromkeys(pointer for _, pointer, _ in reversed(polling.rules))
+    return "/".join(t for f in fields if (t := _text(_pointer(details, f))))
+
+
+def message_of(polling: JobPolling, details: Any) -> str | None:
+    if polling.message is None:
+        return None
+    return _text(_pointer(details, polling.message)) or None
+
+
+def progress_of(polling: JobPolling, details: Any) -> JobProgress | None:
+    """Work done so far as the status answer reports it (data dictionary: batches), if it does."""
+    if polling.progress is None or details is None:
+        return None
+    done, total = (_pointer(details, p) for p in polling.progress)
+    if not isinstance(done, int):
+        return None
+    return JobProgress(done, total if isinstance(total, int) else None)
 
 
 def _followup_link(link: JobLink) -> JobLink:
     """A follow-up job's details have the job-status operation's generic shape (not yet catalogued)."""
     declared = link.status_operation.responses.get("200")
     details = declared.type if declared is not None and declared.type is not None else link.details
-    return JobLink(link.status_operation, details, ())
+    return JobLink(link.polling, details, ())
+
+
+def _errors_operation(link: JobLink) -> Operation:
+    op = link.polling.errors_operation
+    if op is None:
+        raise ValueError(
+            f"{link.polling.name} jobs have no errors operation; their errors are in the details"
+        )
+    return op
 
 
 class _HandleBase(Generic[T]):
@@ -123,7 +190,8 @@ class _HandleBase(Generic[T]):
         self._followups: list[Any] | None = None
 
     @property
-    def id(self) -> int | None:
+    def id(self) -> int | str | None:
+        """The job's id (integer job id or UUID task id); None for a job known by name."""
         return self.ref.id
 
     @property
@@ -135,14 +203,37 @@ class _HandleBase(Generic[T]):
         return self._client
 
     @property
+    def polling(self) -> JobPolling:
+        """The spec's polling contract for this job (status operation, status values, progress)."""
+        return self.link.polling
+
+    @property
     def verdict(self) -> Verdict | None:
-        """What the last status check said: running/successful/failed/unknown; None before the first."""
-        return None if self.details is None else classify(self.details)
+        """What the last status check said (running, successful, partially_successful, failed or
+        unknown, per the polling contract); None before the first."""
+        return None if self.details is None else classify(self.link.polling, self.details)
 
     @property
     def done(self) -> bool:
-        """True once the job reached `successful` or `failed` (its details will not change)."""
-        return self.verdict in ("successful", "failed")
+        """True once the job reached a terminal verdict (its details will not change)."""
+        return self.verdict in _TERMINAL
+
+    @property
+    def progress(self) -> JobProgress | None:
+        """How far the job is, when its status answer reports it (data dictionary: batches)."""
+        return progress_of(self.link.polling, self.details)
+
+    def verdict_of(self, details: Any) -> Verdict:
+        return classify(self.link.polling, details)
+
+    def status_text(self, details: Any = None) -> str:
+        """The status field(s) of `details` (default: the last answer) as sent; "" if none."""
+        details = self.details if details is None else details
+        return "" if details is None else status_text(self.link.polling, details)
+
+    def message(self, details: Any = None) -> str | None:
+        details = self.details if details is None else details
+        return None if details is None else message_of(self.link.polling, details)
 
     @property
     def problems(self) -> list[str]:
@@ -150,10 +241,11 @@ class _HandleBase(Generic[T]):
         return [] if self.details is None else partial_failures(self.details)
 
     def __repr__(self) -> str:
-        state = status_of(self.details) if self.details is not None else "not polled"
+        state = self.status_text() if self.details is not None else "not polled"
         return f"{type(self).__name__}({self.ref}, {state})"
 
     def _followup_refs(self) -> list[JobRef]:
+        # Only bulk-metadata results name follow-up jobs (integer ids for the same status operation).
         own = self.ref.id
         return [JobRef(id=i) for i in followup_job_ids(self.details) if i != own]
 
@@ -165,7 +257,7 @@ class _HandleBase(Generic[T]):
         state: dict[str, Any] = {
             "format": _FORMAT,
             "operation": self.operation.id if self.operation is not None else None,
-            "job": {"id": self.ref.id} if self.ref.id is not None else {"name": self.ref.name},
+            "job": self.ref.args(),
             "submitted": submitted,
         }
         if self._followups:
@@ -190,9 +282,9 @@ def _resume_parts(
         if state.get("format", _FORMAT) != _FORMAT:
             raise ValueError(f"unknown job handle format {state.get('format')!r} (expected {_FORMAT!r})")
         job = state.get("job")
-        if not isinstance(job, Mapping):
+        if not isinstance(job, Mapping) or len(job) != 1:
             raise ValueError(f"job handle state has no 'job' id or name: {dict(state)!r}")
-        ref = JobRef(id=job.get("id"), name=job.get("name"))
+        ref = JobRef(**{str(k): v for k, v in job.items()})
         operation = operation or state.get("operation")
         submitted = state.get("submitted")
         followups = [int(i) for i in state.get("followups") or []]
@@ -209,12 +301,16 @@ def _resume_parts(
             raise ValueError(f"{operation!r} is not a job operation of this SDK (known: {known})")
         link = op.job
     else:
-        status_op = next((o.job.status_operation for o in table.values() if o.job is not None), None)
-        if status_op is None:
-            raise ValueError("this SDK has no job operations to resume")
-        link = _followup_link(JobLink(status_op, LazyType(lambda: Any), ()))
+        # Without the submitting operation, the contract is the one whose status operation takes this ref.
+        pollings = [o.job.polling for o in table.values() if o.job is not None]
+        polling = next(
+            (p for p in pollings if any(x.name == ref.param for x in p.status_operation.params)), None
+        )
+        if polling is None:
+            raise ValueError(f"no status operation of this SDK takes {ref.param!r} (job {ref})")
+        link = _followup_link(JobLink(polling, LazyType(lambda: Any), ()))
     if details_type is not None:
-        link = JobLink(link.status_operation, LazyType(lambda: details_type), link.sources)
+        link = JobLink(link.polling, LazyType(lambda: details_type), link.sources)
     return link, submitted, ref, op, followups
 
 
@@ -236,11 +332,16 @@ class JobHandle(_HandleBase[T]):
     def status(self, *, opts: CallOptions = CallOptions()) -> T:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
-        details: T = self._client.invoke(
-            self.link.status_operation, "get_job_status", self.ref.args(), None, opts, self.link.details
-        )
+        op = self.link.status_operation
+        details: T = self._client.invoke(op, op.id, self.ref.args(), None, opts, self.link.details)
         self.details = details
         return details
+
+    def errors(self, *, opts: CallOptions = CallOptions()) -> Any:
+        """The job's error list from the polling contract's errors operation (data dictionary:
+        `GET …/tasks/{task_id}/errors/`), typed as that operation's answer."""
+        op = _errors_operation(self.link)
+        return self._client.invoke(op, op.id, self.ref.args(), None, opts)
 
     def wait(
         self,
@@ -326,11 +427,17 @@ class AsyncJobHandle(_HandleBase[T]):
     async def status(self, *, opts: CallOptions = CallOptions()) -> T:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
+        op = self.link.status_operation
         details: T = await self._client.invoke_async(
-            self.link.status_operation, "get_job_status", self.ref.args(), None, opts, self.link.details
+            op, op.id, self.ref.args(), None, opts, self.link.details
         )
         self.details = details
         return details
+
+    async def errors(self, *, opts: CallOptions = CallOptions()) -> Any:
+        """The job's error list; see `JobHandle.errors`."""
+        op = _errors_operation(self.link)
+        return await self._client.invoke_async(op, op.id, self.ref.args(), None, opts)
 
     async def wait(
         self,

@@ -14,6 +14,14 @@ EventKind = Literal["submitted", "polled", "finished", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
+class JobProgress:
+    """How far one job is, as its status answer says (data dictionary: batches completed of total)."""
+
+    done: int
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressEvent:
     """One thing that happened while waiting.
 
@@ -22,7 +30,8 @@ class ProgressEvent:
     an error: failed job, timeout, HTTP error; `error` holds it).
     `done`/`total` count the jobs (or batches) of the whole run; `status` is the last status seen.
     In a bulk run, `items_done`/`items_total` count input items whose batch has ended and
-    `operation` names the operation (its operationId).
+    `operation` names the operation (its operationId). `job_progress` is the polled job's own
+    progress when its status answer reports one (polling contract `progress`).
     """
 
     kind: EventKind
@@ -36,6 +45,7 @@ class ProgressEvent:
     items_done: int = 0
     items_total: int = 0
     operation: str | None = None
+    job_progress: JobProgress | None = None
 
 
 ProgressCallback: TypeAlias = Callable[[ProgressEvent], None]
@@ -225,6 +235,7 @@ class Clock:
         error: BaseException | None = None,
         batch: int | None = None,
         items: int = 0,
+        job_progress: JobProgress | None = None,
     ) -> ProgressEvent:
         if kind in ("finished", "failed"):
             self.done += 1
@@ -241,4 +252,5 @@ class Clock:
             self.items_done,
             self.items_total,
             self.operation,
+            job_progress,
         )

@@ -19,10 +19,10 @@ from typing import Any, Generic, TypeVar
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
 from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import AsyncJobHandle, JobHandle, _HandleBase, classify, status_of
+from .handle import AsyncJobHandle, JobHandle, _HandleBase
 from .outcomes import partial_failures
 from .pacing import REAL_TIME, Timer, budget_of
-from .progress import Clock, ProgressArg, Reporter, reporter
+from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
 
 T = TypeVar("T")
 # A status request made at the deadline may take this long: the wait's "small slack".
@@ -97,8 +97,8 @@ class _Track:
 
     def settle(self, details: Any, now: float) -> list[_Track]:
         """Apply one status result; returns the tracks that still need polling."""
-        verdict = classify(details)
         handle = self.handle
+        verdict = handle.verdict_of(details)
         if verdict == "running":
             if now >= self.deadline:
                 self.expire()
@@ -106,13 +106,13 @@ class _Track:
             self.due = min(now + self.schedule.next_delay(now), self.deadline)
             return [self]
         if verdict == "failed":
-            msg = getattr(details, "msg", None)
+            msg = handle.message(details)
             failed = JobFailedError(f"job {handle.ref} failed: {msg or 'no message'}", handle, details)
             return self.finish(details, failed if self.raise_on_failure else None)
         if verdict == "unknown":
             unknown = UnexpectedJobStatusError(
-                f"job {handle.ref} reported status {status_of(details)!r}, which is neither running, "
-                "successful nor failed; its details are on .details",
+                f"job {handle.ref} reported status {handle.status_text(details)!r}, which its polling "
+                f"contract ({handle.polling.name}) does not list as running or finished; its details are on .details",
                 handle,
                 details,
             )
@@ -158,7 +158,7 @@ class _Track:
             else f"job {root.handle.ref}"
         )
         error = JobTimeoutError(
-            f"{what} still {status_of(self.handle.details) or 'not polled'!s} after "
+            f"{what} still {self.handle.status_text() or 'not polled'!s} after "
             f"{self.handle.polls} status checks; call wait() again to resume",
             root.handle,
             root.handle.details,
@@ -221,7 +221,7 @@ def _report(
     for t in tracks:
         if t.done and not t.reported:
             t.reported = True
-            status = status_of(t.handle.details) or None
+            status = t.handle.status_text() or None
             report(
                 clock.event(
                     "failed" if t.error is not None else "finished",
@@ -231,6 +231,11 @@ def _report(
                     batch=batch_of(t),
                 )
             )
+
+
+def _polled(clock: Clock, track: _Track, details: Any) -> ProgressEvent:
+    h = track.handle
+    return clock.event("polled", track.root.handle, status=h.status_text(details), job_progress=h.progress)
 
 
 def _checked(handles: Sequence[Any], kind: type, other: str) -> list[Any]:
@@ -300,7 +305,7 @@ class _Poller:
                     continue
                 again = track.settle(details, self.timer.now())
                 if track in again and not track.done:
-                    self.report(self.clock.event("polled", track.root.handle, status=status_of(details)))
+                    self.report(_polled(self.clock, track, details))
                 rest += again
             self.polling = rest
 
@@ -378,7 +383,7 @@ async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit
     from .scheduler import scheduled
 
     def polled(track: _Track, details: Any) -> None:
-        report(clock.event("polled", track.root.handle, status=status_of(details)))
+        report(_polled(clock, track, details))
 
     await scheduled(
         tracks, limit=limit, polled=polled, settled=lambda: _report(tracks, report, clock, _no_batch)
