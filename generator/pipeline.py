@@ -15,7 +15,7 @@ from .ir import Api
 from .load import load_spec
 from .output import format_python
 from .render import render_all
-from .schemas import render_request_schemas
+from .schemas import render_operation_table
 from .settings import with_defaults
 
 SETTINGS = "openapi/gen.yaml"
@@ -47,5 +47,5 @@ def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[
     api = builder.build()
     if warnings is not None:
         warnings.extend(builder.ctx.warnings)
-    schemas = render_request_schemas(spec, spec_rel, api.package)
-    return format_python(render_all(api) | render_docs(api, root) | schemas | render_cli_registry(api), root)
+    table = render_operation_table(api, spec)
+    return format_python(render_all(api) | render_docs(api, root) | table | render_cli_registry(api), root)

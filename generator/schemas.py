@@ -1,26 +1,102 @@
-"""The simulator's request-schema table: each operation's request body schema, straight from the spec."""
+"""The simulator's operation table: each wire operation's route, inputs and declared answers, from the spec.
+
+The simulator routes, validates and answers schema-level errors from this table alone, so a spec
+change (a renamed operation, a new enum value, a deleted path) reaches it on regeneration.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from .load import iter_operations
+from . import ir
+from .load import resolve_pointer
 
-PATH = "src/{package}/testing/request_schemas.json"
+PATH = "src/{package}/testing/operations.json"
 
 
-def render_request_schemas(spec: dict[str, Any], spec_path: str, package: str) -> dict[str, str]:
+def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
     """One JSON file (JSON has no comments: the "generated" key says where it comes from)."""
-    bodies: dict[str, Any] = {}
-    for _pointer, op in iter_operations(spec):
-        content = (op.get("requestBody") or {}).get("content") or {}
-        if content:
-            media, entry = next(iter(content.items()))
-            bodies[op["operationId"]] = {"media": media, "schema": entry["schema"]}
+    operations: dict[str, Any] = {}
+    for op in api.operations:
+        base_pointer, _, _variant = op.pointer.partition("/x-variants/")
+        raw = _at(spec, base_pointer)
+        wire_id = raw["operationId"]
+        entry = operations.get(wire_id)
+        if entry is None:
+            entry = operations[wire_id] = _wire_operation(spec, op, raw, base_pointer)
+        if _variant:
+            entry["variants"][op.id] = _body_schema(spec, _at(spec, op.pointer))
     table = {
-        "generated": f"by `python -m generator` from {spec_path}: do not edit",
-        "bodies": dict(sorted(bodies.items())),
-        "components": {"schemas": spec["components"]["schemas"]},
+        "generated": f"by `python -m generator` from {api.spec_path}: do not edit",
+        "operations": dict(sorted(operations.items())),
+        "components": {"schemas": (spec.get("components") or {}).get("schemas") or {}},
     }
-    return {PATH.format(package=package): json.dumps(table, indent=1, sort_keys=True) + "\n"}
+    return {PATH.format(package=api.package): json.dumps(table, indent=1, sort_keys=True) + "\n"}
+
+
+def _wire_operation(
+    spec: dict[str, Any], op: ir.Operation, raw: dict[str, Any], pointer: str
+) -> dict[str, Any]:
+    params = []
+    for p in raw.get("parameters") or []:
+        p = _deref(spec, p)
+        if p.get("in") in ("path", "query"):
+            params.append(
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": bool(p.get("required")),
+                    "schema": p.get("schema") or {},
+                }
+            )
+    body = None
+    if op.body is not None:
+        body = {"media": op.body.media, "required": op.body.required, "schema": _body_schema(spec, raw)}
+    responses: dict[str, Any] = {}
+    invalid = None
+    for status, resp in (raw.get("responses") or {}).items():
+        answer = _deref(spec, resp)
+        content = {media: mt.get("schema", {}) for media, mt in (answer.get("content") or {}).items()}
+        responses[str(status)] = content
+        if str(status) == "400":
+            invalid = {"status": 400, "answer": _answer_name(resp, content)}
+    return {
+        "method": op.method,
+        "path": op.path,
+        "pointer": pointer,
+        "public": not op.secured,
+        "params": params,
+        "body": body,
+        "responses": responses,
+        "invalid": invalid,
+        "variants": {},
+    }
+
+
+def _answer_name(resp: dict[str, Any], content: dict[str, Any]) -> str:
+    """What names the 400 body's shape: the spec's response or schema name, else its JSON type."""
+    if "$ref" in resp:
+        return str(resp["$ref"]).rsplit("/", 1)[-1]
+    schema = content.get("application/json") or {}
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    return str(schema.get("type", "object"))
+
+
+def _body_schema(spec: dict[str, Any], raw: dict[str, Any]) -> Any:
+    content = (_deref(spec, raw.get("requestBody") or {}).get("content")) or {}
+    return next(iter(content.values())).get("schema", {}) if content else None
+
+
+def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    return (resolve_pointer(spec, node["$ref"]) or {}) if "$ref" in node else node
+
+
+def _at(spec: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """The node at a JSON pointer into the spec (list indexes included, unlike `$ref` resolution)."""
+    node: Any = spec
+    for token in pointer.lstrip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node if isinstance(node, dict) else {}

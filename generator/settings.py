@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
             "timeout_s": 3600.0,
             "jitter": 0.1,
             "lag_ratio": 0.1,
+            "requests_per_second": 20.0,
         },
         # x-retries of an operation that does not say: methods that may be repeated are retried.
         "retries_by_method": {

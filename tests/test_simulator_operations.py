@@ -14,6 +14,8 @@ import pytest
 
 from alation_workflows.testing import Simulator
 
+# The media type the spec gives the JSONL upload bodies (the simulator answers 415 to others).
+JSONL = {"Content-Type": "application/x-ndjson"}
 JOB = "/api/v1/bulk_metadata/job/"
 TOKEN = "test-token"
 
@@ -260,7 +262,7 @@ def test_virtual_data_source_job_name_and_json_string_result(api: Api) -> None:
         {"key": "2.other.t", "table_type": "TABLE"},
     ]
     body = "\n".join(json.dumps(line) for line in lines)
-    r = api.client.post("/api/v1/bulk_metadata/extraction/1", content=body, headers={"Content-Type": "application/json"})
+    r = api.client.post("/api/v1/bulk_metadata/extraction/1", content=body, headers=JSONL)
     assert r.status_code == 200, r.text
     name = r.json()["job_name"]
     assert set(r.json()) == {"job_name"} and name.startswith("MetadataExtraction#1_")
@@ -272,8 +274,8 @@ def test_virtual_data_source_job_name_and_json_string_result(api: Api) -> None:
     assert result["error"] == "1 errors were ignored"
     assert "1.sales.orders.id" in api.sim.state.columns
     assert api.client.get(f"{JOB}?name={name.replace('#', '%23')}").json()["result"] == job["result"]
-    assert api.client.post("/api/v1/bulk_metadata/extraction/1/", content=body).status_code == 404  # no trailing slash
-    unknown = api.client.post("/api/v1/bulk_metadata/extraction/77", content=body)
+    assert api.client.post("/api/v1/bulk_metadata/extraction/1/", content=body, headers=JSONL).status_code == 404  # no trailing slash
+    unknown = api.client.post("/api/v1/bulk_metadata/extraction/77", content=body, headers=JSONL)
     assert (unknown.status_code, unknown.json()) == (400, {"error": "Cannot find Datasource"})
 
 
@@ -281,21 +283,21 @@ def test_virtual_file_system(api: Api) -> None:
     lines = "\n" + "\n".join(
         json.dumps({"path": "/data", "name": n, "is_directory": n == "d"}) for n in ("d", "a.csv", "b.csv")
     )
-    handle = api.submit("POST", "/api/v1/bulk_metadata/file_upload/1/", 200, content=lines)
+    handle = api.submit("POST", "/api/v1/bulk_metadata/file_upload/1/", 200, content=lines, headers=JSONL)
     job_id = handle["job"]["id"]
     assert handle == {"job": {"id": job_id, "url": f"/api/job/{job_id}/", "errors_url": f"/api/job_error/?job_id={job_id}"}}
     assert api.job(id=job_id)["result"] == ["Uploaded 3 directories and files."]
     assert sorted(api.sim.state.files[1]) == ["/data/a.csv", "/data/b.csv", "/data/d"]
-    no_slash = api.submit("POST", "/api/v1/bulk_metadata/file_upload/1", 200, content="\n")
+    no_slash = api.submit("POST", "/api/v1/bulk_metadata/file_upload/1", 200, content="\n", headers=JSONL)
     assert api.job(id=no_slash["job"]["id"])["result"] == ["Uploaded 0 directories and files."]
-    assert api.submit("POST", "/api/v1/bulk_metadata/file_upload/0/", 400, content=lines) == {"error": "Cannot find FileSystem id: 0"}
+    assert api.submit("POST", "/api/v1/bulk_metadata/file_upload/0/", 400, content=lines, headers=JSONL) == {"error": "Cannot find FileSystem id: 0"}
 
 
 def test_query_log_ingestion_plain_string_result(api: Api) -> None:
     event = {"userName": "u", "sessionId": "s1", "text": "select 1", "startTime": "2024-01-01 00:00:00.000", "defaultDatabases": "sales"}
-    result = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event))
+    result = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event), headers=JSONL)
     assert result == "Bulk Query Ingestion Succeeded: 1 new events ingested, 0 previously-ingested events skipped."
-    again = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event))
+    again = api.run("POST", "/api/v1/bulk_metadata/query_log_ingestion/1/", content=json.dumps(event), headers=JSONL)
     assert again == "Bulk Query Ingestion Succeeded: 0 new events ingested, 1 previously-ingested events skipped."
 
 

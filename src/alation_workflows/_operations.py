@@ -1125,6 +1125,7 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1144,6 +1145,7 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "200": _REVOKE_RESULT,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1163,6 +1165,7 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "200": _API_ACCESS_TOKEN,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,
@@ -1182,6 +1185,7 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "200": _REFRESH_TOKEN_INFO,
     },
     errors={
+        "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
     secured=False,

@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from .app import ROUTES, Route
+from .routes import Route, routes
+from .validation import AnswerMismatch
 from .wire import SimRequest, SimResponse
 
 if TYPE_CHECKING:
@@ -25,12 +26,12 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 def build_app(sim: Simulator) -> Starlette:
     """The app answering for `sim`; `app.state.sim` may be swapped to serve another simulator."""
-    routes = [
-        StarletteRoute(route.path, endpoint=_endpoint(route), methods=[route.method]) for route in ROUTES
+    table = [
+        StarletteRoute(route.path, endpoint=_endpoint(route), methods=[route.method]) for route in routes()
     ]
     # Anything else: the simulator's own 404/405 bodies (and no slash-redirects: paths are byte-exact).
-    routes.append(StarletteRoute("/{rest:path}", endpoint=_endpoint(None), methods=_METHODS))
-    app = Starlette(routes=routes)
+    table.append(StarletteRoute("/{rest:path}", endpoint=_endpoint(None), methods=_METHODS))
+    app = Starlette(routes=table)
     app.state.sim = sim
     app.state.dropper = None
     return app
@@ -46,7 +47,10 @@ def _endpoint(route: Route | None) -> Callable[[Request], Any]:
         params = None
         if route is not None:
             params = route.params(request.url.path)
-        answer = sim.handle(sim_request, route, params)
+        try:
+            answer = sim.handle(sim_request, route, params)
+        except AnswerMismatch as mismatch:  # the client sees why (in-process callers get the exception)
+            answer = SimResponse.json(500, {"detail": str(mismatch)})
         return _Reply(answer, request.app.state.dropper)
 
     return endpoint

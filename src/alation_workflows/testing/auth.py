@@ -87,10 +87,9 @@ class TokenStore:
 
     # -- endpoints (no TOKEN header needed) ----------------------------------------------------
 
-    def _expires_iso(self, token: _Token) -> str | None:
-        if token.expires_at == float("inf"):
-            return None
-        left = token.expires_at - self._clock()
+    def _expires_iso(self, token: _Token) -> str:
+        # Alation always reports an expiry: a token that never expires here reports one 100 years out.
+        left = min(token.expires_at - self._clock(), 100 * 365 * 86400.0)
         return (datetime.now(UTC) + timedelta(seconds=left)).isoformat()
 
     def _status(self, token: _Token) -> str:

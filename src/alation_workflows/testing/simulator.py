@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .app import Route, match, resolve_operation
 from .auth import TokenStore
 from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
+from .routes import Route, match, resolve_operation
 from .state import CatalogState
-from .validation import check_body
+from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
 from .wire import BadBody, Reject, SimRequest, SimResponse
 
 # Simulator attributes a handler may change (swapped for copies during a dry run).
@@ -57,6 +57,9 @@ class Submissions:
 class Simulator:
     """A stateful in-memory Alation speaking the wire format of the bulk-metadata APIs.
 
+    With `check_answers` on, every handler answer is checked against the operation's declared
+    responses and a mismatch raises `AnswerMismatch` (the project's own tests turn it on).
+
     `token` is accepted as a valid API access token (it never expires unless the `expire_tokens`
     fault hits it); `job_duration` is how long new jobs stay "running". Reach it in-process with
     `httpx.Client(transport=sim.transport(), base_url="http://localhost")` (a loopback
@@ -88,6 +91,9 @@ class Simulator:
         self.oauth_clients: dict[str, str] = {}  # client_id -> client_secret
         self.deleted_domains: set[int] = set()
         self.submissions = Submissions()
+        self.check_answers = Simulator.check_answers_default
+
+    check_answers_default = False  # class-wide switch, so test suites can turn it on for every simulator
 
     def __repr__(self) -> str:
         return f"Simulator(jobs={len(self.jobs.by_id)}, requests={len(self.requests)})"
@@ -163,12 +169,20 @@ class Simulator:
             if isinstance(found, SimResponse):
                 return found
             route, params = found
+        params = params or {}
         if not route.public:
             denied = self.tokens.check(request)
             if denied is not None:
                 return denied
         request.operation = route.operation_id
-        invalid = check_body((route.operation_id, *route.aliases), request)
+        if route.handler is None:
+            return SimResponse.json(
+                501, {"detail": f"The simulator has no handler for operation {route.operation_id!r}."}
+            )
+        refused = check_media_type(route, request) or check_params(route, request, params)
+        if refused is not None:
+            return refused
+        invalid = check_body(route, request)
         if invalid is not None:
             # The handler's own checks answer in Alation's exact words; run it on a throwaway copy
             # of the state and fall back to the spec's verdict for what it lets through.
@@ -184,13 +198,19 @@ class Simulator:
             self.submissions.record(route.operation_id, request.method, request.path)
         return response
 
-    def _run_handler(self, route: Route, request: SimRequest, params: dict[str, Any] | None) -> SimResponse:
+    def _run_handler(self, route: Route, request: SimRequest, params: dict[str, Any]) -> SimResponse:
+        assert route.handler is not None
         try:
-            return route.handler(self, request, **(params or {}))
+            answer = route.handler(self, request, **params)
         except Reject as rejected:
-            return rejected.response
+            answer = rejected.response
         except BadBody as bad:
-            return SimResponse.json(400, {"detail": str(bad), "code": "400000"})
+            answer = SimResponse.json(400, {"detail": str(bad), "code": "400000"})
+        if self.check_answers:
+            problem = check_answer(route, answer)
+            if problem is not None:
+                raise AnswerMismatch(problem)
+        return answer
 
     @contextmanager
     def _dry_run(self) -> Iterator[None]:

@@ -1,8 +1,9 @@
-"""Request-body validation against the spec's request schemas, before any handler runs.
+"""Request checks and answer checks against the generated operation table, before and after a handler runs.
 
-The schemas come from `request_schemas.json`, which `python -m generator` writes from the spec
-(the spec itself does not ship in the package; `--check` catches drift). A violation is answered
-with a 400 in the endpoint's own Alation error shape.
+Everything here follows `operations.json` (written by `python -m generator` from the spec):
+the media types an operation accepts (415 otherwise, in DRF's words), its path and query
+parameters, its request body schema (400 in the endpoint's own error shape, chosen by the name of
+the 400 answer the spec declares), and the answers it declares (for `check_answer`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
@@ -18,13 +18,13 @@ from jsonschema.exceptions import ValidationError, best_match  # type: ignore[im
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from .routes import Route, operation_table
 from .wire import SimRequest, SimResponse
 
-SNAPSHOT = Path(__file__).with_name("request_schemas.json")
 _MAX_MESSAGE = 200  # a mutated body can be huge; the message names the problem, not the whole value
 RDBMS_INCORRECT = "Incorrect input data. Please fix the errors and post the data."
 
-# One 400 body per endpoint family: (where in the body, message) -> Alation's error JSON.
+# A 400 body builder: (where in the body, message) -> Alation's error JSON.
 Shape = Callable[[list[str | int], str], Any]
 
 
@@ -40,14 +40,6 @@ def _problem(path: list[str | int], message: str) -> Any:
     }
 
 
-def _bi_servers(path: list[str | int], message: str) -> Any:
-    return {
-        "detail": "Unable to create BI servers",
-        "errors": [f"{_where(path)}: {message}"],
-        "code": "400002",
-    }
-
-
 def _rdbms(path: list[str | int], message: str) -> Any:
     return {"detail": RDBMS_INCORRECT, "errors": [{_where(path): [message]}], "code": "400010"}
 
@@ -57,7 +49,7 @@ def _field_name(path: list[str | int]) -> str:
     return _where(rest) if rest else "non_field_errors"
 
 
-def _custom_fields(path: list[str | int], message: str) -> Any:
+def _field_list(path: list[str | int], message: str) -> Any:
     # DRF list errors: one object per submitted item, empty for the valid ones.
     index = path[0] if path and isinstance(path[0], int) else 0
     return [{} for _ in range(index)] + [{_field_name(path): [message]}]
@@ -85,37 +77,25 @@ def _hub(kind: str) -> Shape:
     return shape
 
 
+# The spec's name for an operation's 400 answer (components/responses, else the schema's name,
+# else its JSON type) -> the body the simulator sends for a schema violation.
 SHAPES: dict[str, Shape] = {
-    "createDocuments": _hub("document"),
-    "updateDocuments": _hub("document"),
-    "createDocumentHubFolders": _hub("folder"),
-    "updateDocumentHubFolders": _hub("folder"),
-    "createTerms": _hub("term"),
-    "updateTerms": _hub("term"),
-    "createCustomFields": _custom_fields,
-    "createBiServers": _bi_servers,
-    "postDataQuality": _data_quality,
-    "deleteDataQuality": _data_quality,
-    "postVirtualDataSourceMetadata": _error_message,
-    "postVirtualFileSystemMetadata": _error_message,
-    "postVirtualFileSystemMetadataNoSlash": _error_message,
-    "pushQueryLogs": _error_message,
-    **{
-        op: _rdbms
-        for op in (
-            "createSchemas",
-            "updateSchemas",
-            "createTables",
-            "updateTables",
-            "createColumns",
-            "updateColumns",
-            "updateChildColumns",
-            "updateRootChildColumns",
-        )
-    },
+    "BadRequest": _problem,
+    "ProblemDetails": _problem,
+    "RdbmsBadRequest": _rdbms,
+    "InvalidDocuments": _hub("document"),
+    "InvalidFolders": _hub("folder"),
+    "InvalidTerms": _hub("term"),
+    "DataQualityBadRequest": _data_quality,
+    "ErrorMessageBadRequest": _error_message,
+    "array": _field_list,
 }
-# Routes that share a spec operation (same body schema) under another path.
-SAME_BODY = {"postVirtualFileSystemMetadataNoSlash": "postVirtualFileSystemMetadata"}
+
+
+def shape_for(route: Route) -> Shape:
+    """The error-body builder for the route's declared 400 answer (ProblemDetails-style if none)."""
+    invalid = (route.spec or {}).get("invalid") or {}
+    return SHAPES.get(invalid.get("answer", ""), _problem)
 
 
 def _one_of_as_any_of(validator: Any, one_of: Any, instance: Any, schema: Any) -> Any:
@@ -127,16 +107,20 @@ _Validator = validators.extend(Draft202012Validator, {"oneOf": _one_of_as_any_of
 
 
 @cache
-def _validators() -> dict[str, tuple[str, Any]]:
-    """Operation id -> (media type, validator of its request body)."""
-    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    document = {"components": snapshot["components"]}
+def _registry() -> Registry[Any]:
+    document = {"components": operation_table()["components"]}
     registry: Registry[Any] = Registry().with_resource("urn:spec", DRAFT202012.create_resource(document))
-    found: dict[str, tuple[str, Any]] = {}
-    for op_id, body in snapshot["bodies"].items():
-        schema = _absolute_refs(body["schema"])
-        found[op_id] = (body["media"], _Validator(schema, registry=registry))
-    return found
+    return registry
+
+
+def validator(schema: Any) -> Any:
+    """A JSON Schema validator for a schema from the table (its `#/components/...` refs resolve)."""
+    return _cached_validator(json.dumps(schema, sort_keys=True))
+
+
+@cache
+def _cached_validator(schema_json: str) -> Any:
+    return _Validator(_absolute_refs(json.loads(schema_json)), registry=_registry())
 
 
 def _absolute_refs(schema: Any) -> Any:
@@ -154,31 +138,96 @@ def _absolute_refs(schema: Any) -> Any:
     return schema
 
 
-def check_body(operation_ids: tuple[str, ...], request: SimRequest) -> SimResponse | None:
-    """A 400 when the body violates the request schema of every one of `operation_ids`, else None.
+def _clip(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "..."
+
+
+# ---- media type ----------------------------------------------------------------------------------
+
+
+def check_media_type(route: Route, request: SimRequest) -> SimResponse | None:
+    """DRF's 415 when a body comes in a media type the operation does not accept."""
+    body = (route.spec or {}).get("body")
+    if body is None or not request.body:
+        return None
+    sent = request.headers.get("content-type", "")
+    media = sent.split(";", 1)[0].strip().lower()
+    if media == body["media"]:
+        return None
+    return SimResponse.json(415, {"detail": f'Unsupported media type "{sent}" in request.'})
+
+
+# ---- parameters ----------------------------------------------------------------------------------
+
+
+def check_params(route: Route, request: SimRequest, path_params: dict[str, Any]) -> SimResponse | None:
+    """A 400 for a missing required query parameter or a path/query value its schema refuses."""
+    for param in (route.spec or {}).get("params") or []:
+        name, schema = param["name"], param["schema"]
+        if param["in"] == "path":
+            raw: Any = path_params.get(name)
+            if raw is None:
+                continue
+            value = raw
+        else:
+            values = request.query.get(name)
+            if not values:
+                if param["required"]:
+                    return _param_error(route, name, "This query parameter is required.")
+                continue
+            value = _coerce(schema, values)
+        error = best_match(validator(schema).iter_errors(value))
+        if error is not None:
+            return _param_error(route, name, _clip(error.message))
+    return None
+
+
+def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
+    """A query string value as the schema's type (left as text when it does not convert)."""
+    if schema.get("type") == "array":
+        return [_coerce(schema.get("items") or {}, [v]) for v in values]
+    value = values[0]
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        return value
+    if kind == "boolean" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _param_error(route: Route, name: str, message: str) -> SimResponse:
+    return SimResponse.json(400, shape_for(route)([f"query parameter {name}"], message))
+
+
+# ---- body ----------------------------------------------------------------------------------------
+
+
+def check_body(route: Route, request: SimRequest) -> SimResponse | None:
+    """A 400 when the body violates the request schema (of every body variant), else None.
 
     Bodies that are not JSON (or JSONL) at all are left to the handler, which answers them in
     its own words; multipart bodies are checked by their handlers.
     """
-    candidates = [
-        _validators()[SAME_BODY.get(op, op)] for op in operation_ids if SAME_BODY.get(op, op) in _validators()
-    ]
-    if not candidates:
+    body = (route.spec or {}).get("body")
+    if body is None:
         return None
+    data = _decode(body["media"], request.body)
+    if data is _UNREADABLE:
+        return None
+    schemas = list((route.spec or {}).get("variants", {}).values()) or [body["schema"]]
     errors: list[ValidationError] = []
-    for media, validator in candidates:
-        data = _decode(media, request.body)
-        if data is _UNREADABLE:
-            return None
-        error = best_match(validator.iter_errors(data))
+    for schema in schemas:
+        error = best_match(validator(schema).iter_errors(data))
         if error is None:
             return None
         errors.append(error)
     error = max(errors, key=lambda e: len(e.absolute_path))  # the variant that matched furthest in
-    path = list(error.absolute_path)
-    message = error.message if len(error.message) <= _MAX_MESSAGE else error.message[:_MAX_MESSAGE] + "..."
-    shape = SHAPES.get(operation_ids[0], _problem)
-    return SimResponse.json(400, shape(path, message))
+    return SimResponse.json(400, shape_for(route)(list(error.absolute_path), _clip(error.message)))
 
 
 _UNREADABLE = object()
@@ -191,6 +240,43 @@ def _decode(media: str, body: bytes) -> Any:
         if media == "application/x-ndjson":
             lines = [line for line in body.decode("utf-8").splitlines() if line.strip()]
             return [json.loads(line) for line in lines]
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _UNREADABLE
     return _UNREADABLE  # multipart: the handler checks it
+
+
+# ---- answers -------------------------------------------------------------------------------------
+
+
+class AnswerMismatch(AssertionError):
+    """A handler answered outside the operation's declared responses (raised when `check_answers` is on)."""
+
+
+def check_answer(route: Route, answer: SimResponse) -> str | None:
+    """Why a handler's answer does not fit the operation's declared responses, or None when it does."""
+    if route.spec is None:
+        return None
+    responses: dict[str, Any] = route.spec["responses"]
+    declared = responses.get(str(answer.status))
+    if declared is None:
+        declared = responses.get(f"{str(answer.status)[0]}XX", responses.get("default"))
+    if declared is None:
+        return (
+            f"{route.operation_id}: status {answer.status} is not declared (declared: {', '.join(responses)})"
+        )
+    if not declared:
+        return None if not answer.body else f"{route.operation_id}: {answer.status} declares no body"
+    media = answer.headers.get("content-type", "").split(";", 1)[0].strip()
+    if media not in declared:
+        return f"{route.operation_id}: {answer.status} answered {media!r}, declared {sorted(declared)}"
+    if media != "application/json":
+        return None
+    try:
+        data = json.loads(answer.body)
+    except ValueError as exc:
+        return f"{route.operation_id}: {answer.status} body is not JSON: {exc}"
+    error = best_match(validator(declared[media]).iter_errors(data))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "body"
+    return f"{route.operation_id}: {answer.status} body at {where}: {_clip(error.message)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import Spec, check_fields, job_id_handle, list_body
 
@@ -55,6 +56,7 @@ COLUMN: Spec = {
 }
 
 
+@handles("createBiServers")
 def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
     errors = [check_fields(item, SERVER) for item in items]
@@ -117,13 +119,16 @@ def _upsert(
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("createBiFolders")
 def upsert_folders(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
     return _upsert(sim, request, bi_server_id, FOLDER, "bi_folders", "BIFolder")
 
 
+@handles("createBiReports")
 def upsert_reports(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
     return _upsert(sim, request, bi_server_id, REPORT, "bi_reports", "BIReport")
 
 
+@handles("createBiReportColumns")
 def upsert_report_columns(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
     return _upsert(sim, request, bi_server_id, COLUMN, "bi_columns", "BIReportColumn")

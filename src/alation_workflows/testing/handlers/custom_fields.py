@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..jobs import Job
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import REQUIRED, check_fields, check_value, job_id_handle, list_body
 
@@ -70,6 +71,7 @@ def _field_errors(item: Any) -> dict[str, list[str]]:
     return errors
 
 
+@handles("createCustomFields")
 def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, FIELD_LIMIT)
     errors = [_field_errors(item) for item in items]
@@ -123,6 +125,7 @@ def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
     return None
 
 
+@handles("updateCustomFieldValues")
 def put_values(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, VALUE_LIMIT)
     problems = [p for p in (_value_error(sim, i, item) for i, item in enumerate(items)) if p]

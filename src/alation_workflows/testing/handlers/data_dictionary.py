@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..registry import simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .users import multipart_parts
 
@@ -32,6 +33,9 @@ def _known(sim: Simulator, key: str) -> bool:
     return key in cat.schemas or key in cat.tables or key in cat.columns
 
 
+@simulator_only(
+    "uploadDataDictionary", "PUT", "/integration/v1/data_dictionary/{object_type}/{object_id:int}/upload/"
+)
 def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int) -> SimResponse:
     if object_type not in OBJECT_TYPES:
         raise Reject(404, {"detail": f"Unsupported object type {object_type}.", "code": "404000"})
@@ -75,6 +79,8 @@ def _task(sim: Simulator, task_id: str) -> dict[str, Any]:
     return task
 
 
+@simulator_only("getDataDictionaryTaskSlash", "GET", "/integration/v1/data_dictionary/tasks/{task_id}/")
+@simulator_only("getDataDictionaryTask", "GET", "/integration/v1/data_dictionary/tasks/{task_id}")
 def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
     done = sim.clock() - task["created"] >= task["duration"]
@@ -102,6 +108,9 @@ def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     return SimResponse.json(200, body)
 
 
+@simulator_only(
+    "getDataDictionaryTaskErrors", "GET", "/integration/v1/data_dictionary/tasks/{task_id}/errors/"
+)
 def get_task_errors(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
     errors = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields
 
@@ -54,6 +55,7 @@ def _href(job_id: int) -> SimResponse:
     return SimResponse.json(202, {"job_id": job_id, "href": f"/api/v1/bulk_metadata/job/?id={job_id}"})
 
 
+@handles("postDataQuality")
 def post(sim: Simulator, request: SimRequest) -> SimResponse:
     body = _body(request)
     fields, values = body.get("fields") or [], body.get("values") or []
@@ -130,6 +132,7 @@ def post(sim: Simulator, request: SimRequest) -> SimResponse:
     return _href(sim.start_job(request, work).id)
 
 
+@handles("deleteDataQuality")
 def delete(sim: Simulator, request: SimRequest) -> SimResponse:
     body = _body(request)
     fields, values = body.get("fields") or [], body.get("values") or []

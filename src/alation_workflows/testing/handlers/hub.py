@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import Spec, check_fields, dict_body, int_list, job_id_handle, list_body, object_pk_error
 
@@ -143,6 +144,7 @@ def _update(table: dict[int, dict[str, Any]], items: list[dict[str, Any]]) -> li
 # -- documents -------------------------------------------------------------------------------
 
 
+@handles("createDocuments")
 def create_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, DOC_CREATE, "document")
 
@@ -153,6 +155,7 @@ def create_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("updateDocuments")
 def update_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, DOC_UPDATE, "document")
 
@@ -164,6 +167,7 @@ def update_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("deleteDocuments")
 def delete_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     ids = int_list(dict_body(request), "id")
     deleted = [i for i in ids if sim.catalog.documents.pop(i, None) is not None]
@@ -173,6 +177,7 @@ def delete_documents(sim: Simulator, request: SimRequest) -> SimResponse:
 # -- folders ---------------------------------------------------------------------------------
 
 
+@handles("createDocumentHubFolders")
 def create_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, FOLDER_CREATE, "folder")
 
@@ -183,6 +188,7 @@ def create_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("updateDocumentHubFolders")
 def update_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, FOLDER_UPDATE, "folder")
 
@@ -193,6 +199,7 @@ def update_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("deleteDocumentHubFolders")
 def delete_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     ids = int_list(dict_body(request), "ids")
     deleted = [i for i in ids if sim.catalog.folders.pop(i, None) is not None]
@@ -202,6 +209,7 @@ def delete_folders(sim: Simulator, request: SimRequest) -> SimResponse:
 # -- glossary terms --------------------------------------------------------------------------
 
 
+@handles("createTerms")
 def create_terms(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, TERM_CREATE, "term")
 
@@ -212,6 +220,7 @@ def create_terms(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("updateTerms")
 def update_terms(sim: Simulator, request: SimRequest) -> SimResponse:
     items = _validate(sim, request, TERM_UPDATE, "term")
 
@@ -222,6 +231,7 @@ def update_terms(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("deleteTerms")
 def delete_terms(sim: Simulator, request: SimRequest) -> SimResponse:
     ids = int_list(dict_body(request), "id")
     deleted = [i for i in ids if sim.catalog.terms.pop(i, None) is not None]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..registry import handles
 from ..wire import SimRequest, SimResponse
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
 
+@handles("getJobStatus")
 def get_job_status(sim: Simulator, request: SimRequest) -> SimResponse:
     job_id, name = request.arg("id"), request.arg("name")
     if (job_id is None) == (name is None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .common import Spec, check_fields, dict_body, job_id_handle, list_body
 
@@ -69,17 +70,20 @@ def _upsert(sim: Simulator, objects: list[dict[str, Any]], paths: list[Any]) -> 
     return [{"response": response, "mapping": mapping}]
 
 
+@handles("createDataflows")
 def post_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     objects, paths = _check_graph(dict_body(request))
     return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
 
 
+@simulator_only("createLineage", "POST", "/integration/v2/lineage/")
 def post_lineage(sim: Simulator, request: SimRequest) -> SimResponse:
     # The lineage V2 result shape was never captured; it mirrors the dataflow POST result.
     objects, paths = _check_graph(dict_body(request))
     return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
 
 
+@handles("updateDataflows")
 def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
     spec = {**DATAFLOW, "id": ("int", True), "external_id": ("str", False)}
@@ -99,6 +103,7 @@ def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("deleteDataflows")
 def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     key_field = request.arg("keyField") or "id"
     if key_field not in ("id", "external_id"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import SimRequest, SimResponse
 from .common import Spec, check_fields, dict_body, int_list, list_body
 
@@ -102,6 +103,7 @@ def _run(sim: Simulator, items: list[Any], spec: Spec, apply: Any) -> list[str]:
     return lines
 
 
+@handles("createBusinessPolicies")
 def create_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
 
@@ -113,6 +115,7 @@ def create_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     return _task_handle(request, job, "BUSINESS_POLICY_BULK_CREATE")
 
 
+@handles("updateBusinessPolicies")
 def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
 
@@ -130,6 +133,7 @@ def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     return _task_handle(request, job, "BUSINESS_POLICY_BULK_UPDATE")
 
 
+@handles("deleteBusinessPolicies")
 def delete_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     for policy_id in int_list(dict_body(request), "ids"):
         sim.catalog.policies.pop(policy_id, None)

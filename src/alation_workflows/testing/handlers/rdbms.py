@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import Spec, check_fields, job_id_handle, list_body
 
@@ -146,26 +147,32 @@ def _patch(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
+@handles("createSchemas")
 def post_schemas(sim: Simulator, request: SimRequest) -> SimResponse:
     return _post(sim, request, "schema")
 
 
+@handles("updateSchemas")
 def patch_schemas(sim: Simulator, request: SimRequest) -> SimResponse:
     return _patch(sim, request, "schema")
 
 
+@handles("createTables")
 def post_tables(sim: Simulator, request: SimRequest) -> SimResponse:
     return _post(sim, request, "table")
 
 
+@handles("updateTables")
 def patch_tables(sim: Simulator, request: SimRequest) -> SimResponse:
     return _patch(sim, request, "table")
 
 
+@handles("createColumns")
 def post_columns(sim: Simulator, request: SimRequest) -> SimResponse:
     return _post(sim, request, "column")
 
 
+@handles("updateColumns")
 def patch_columns(sim: Simulator, request: SimRequest) -> SimResponse:
     return _patch(sim, request, "column")
 
@@ -173,6 +180,7 @@ def patch_columns(sim: Simulator, request: SimRequest) -> SimResponse:
 CHILD: Spec = {"key": ("str", True), "title": ("str", False), "description": ("str", False)}
 
 
+@handles("updateChildColumns")
 def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimResponse:
     ds_id = _datasource(sim, request)
     column_key = next((k for k, c in sim.catalog.columns.items() if c["id"] == column_id), None)
@@ -201,6 +209,7 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
 ROOT_CHILD: Spec = {**CHILD, "parent_key": ("str", True)}
 
 
+@handles("updateRootChildColumns")
 def patch_root_children(sim: Simulator, request: SimRequest) -> SimResponse:
     ds_id = _datasource(sim, request)
     items = list_body(request, 1000)

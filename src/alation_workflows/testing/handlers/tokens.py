@@ -7,6 +7,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from ..registry import handles, simulator_only
 from ..wire import BadBody, SimRequest, SimResponse
 
 if TYPE_CHECKING:
@@ -20,22 +21,28 @@ def _body(request: SimRequest) -> Any:
         return None
 
 
+@handles("createApiAccessToken")
 def create_access(sim: Simulator, request: SimRequest) -> SimResponse:
     return sim.tokens.create_access_token(_body(request))
 
 
+@handles("validateRefreshToken")
 def validate_refresh(sim: Simulator, request: SimRequest) -> SimResponse:
     return sim.tokens.validate_refresh_token(_body(request))
 
 
+@handles("validateApiAccessToken")
 def validate_access(sim: Simulator, request: SimRequest) -> SimResponse:
     return sim.tokens.validate_access_token(_body(request))
 
 
+@handles("revokeApiAccessTokens")
 def revoke(sim: Simulator, request: SimRequest) -> SimResponse:
     return sim.tokens.revoke(_body(request))
 
 
+@simulator_only("createOAuthTokenNoSlash", "POST", "/oauth/v2/token", public=True)
+@simulator_only("createOAuthToken", "POST", "/oauth/v2/token/", public=True)
 def oauth_token(sim: Simulator, request: SimRequest) -> SimResponse:
     """Client-credentials grant; credentials in the form body or as HTTP Basic auth."""
     form = {k: v[0] for k, v in parse_qs(request.text()).items()}

@@ -8,6 +8,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import TYPE_CHECKING
 
+from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def multipart_parts(request: SimRequest) -> dict[str, tuple[str | None, bytes]]:
     return parts
 
 
+@simulator_only("generateDuplicateUsersCsv", "GET", "/integration/v1/generate_dup_users_accts_csv_file/")
 def generate_csv(sim: Simulator, request: SimRequest) -> SimResponse:
     by_email: dict[str, list[dict[str, object]]] = {}
     for user in sim.catalog.users.values():
@@ -52,6 +54,7 @@ def generate_csv(sim: Simulator, request: SimRequest) -> SimResponse:
     return SimResponse(200, out.getvalue().encode(), {"content-type": "text/csv"})
 
 
+@handles("removeDuplicateUsers")
 def remove_duplicates(sim: Simulator, request: SimRequest) -> SimResponse:
     parts = multipart_parts(request)
     if "csv_file" not in parts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields, jsonl_lines, parse_line
 
@@ -29,6 +30,7 @@ def _vds_kind(obj: dict[str, Any], depth: int) -> str | None:
     return None
 
 
+@handles("postVirtualDataSourceMetadata")
 def post_vds(sim: Simulator, request: SimRequest, ds_id: int) -> SimResponse:
     if ds_id not in sim.catalog.datasources:
         raise Reject(400, {"error": "Cannot find Datasource"})
@@ -126,6 +128,13 @@ FILE_SPEC = {
 }
 
 
+@simulator_only(
+    "postVirtualFileSystemMetadataNoSlash",
+    "POST",
+    "/api/v1/bulk_metadata/file_upload/{fs_id:int}",
+    like="postVirtualFileSystemMetadata",
+)
+@handles("postVirtualFileSystemMetadata")
 def post_vfs(sim: Simulator, request: SimRequest, fs_id: int) -> SimResponse:
     if fs_id not in sim.catalog.file_systems:
         raise Reject(400, {"error": f"Cannot find FileSystem id: {fs_id}"})
@@ -160,6 +169,7 @@ QLI_SPEC = {
 }
 
 
+@handles("pushQueryLogs")
 def post_qli(sim: Simulator, request: SimRequest, ds_id: int) -> SimResponse:
     if ds_id not in sim.catalog.datasources:
         raise Reject(400, {"error": "Cannot find Datasource"})

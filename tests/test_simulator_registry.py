@@ -1,0 +1,151 @@
+"""The simulator follows the spec: every spec operation has a handler, every handler names a spec
+operation (or is declared simulator-only), and the schema-level checks come from the generated table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from alation_workflows.testing import Simulator
+from alation_workflows.testing.registry import EXTRAS, load_handlers
+from alation_workflows.testing.routes import (
+    match,
+    missing_handlers,
+    operation_table,
+    routes,
+    shadowed_extras,
+    unknown_handlers,
+)
+from alation_workflows.testing.validation import SHAPES, shape_for, validator
+
+TOKEN = "test-token"
+OPERATIONS = operation_table()["operations"]
+
+
+def test_every_spec_operation_has_a_handler() -> None:
+    assert missing_handlers() == []
+
+
+def test_every_handler_names_a_spec_operation_or_is_declared_simulator_only() -> None:
+    assert unknown_handlers() == []
+    assert shadowed_extras() == [], "declared simulator-only, but the spec now has them: use @handles"
+
+
+def test_simulator_only_extras_share_no_route_with_the_spec() -> None:
+    spec_routes = {(e["method"], e["path"]) for e in OPERATIONS.values()}
+    for op_id, extra in EXTRAS.items():
+        plain = extra.path.replace(":int", "")
+        assert (extra.method, plain) not in spec_routes, f"{op_id} duplicates a spec route"
+
+
+def test_routes_come_from_the_table() -> None:
+    table = {(e["method"], e["path"]) for e in OPERATIONS.values()}
+    served = {
+        (r.method, r.path.replace(":int", ""))
+        for r in routes()
+        if r.spec is not None and r.operation_id in OPERATIONS
+    }
+    assert served == table
+    for op_id, entry in OPERATIONS.items():
+        concrete = entry["path"].replace("{", "").replace("}", "")
+        for p in entry["params"]:
+            if p["in"] == "path":
+                concrete = concrete.replace(p["name"], "7" if p["schema"].get("type") == "integer" else "x")
+        found = match(entry["method"], concrete)
+        assert isinstance(found, tuple) and found[0].operation_id == op_id
+
+
+def test_every_declared_400_answer_has_a_shape_that_fits_its_schema() -> None:
+    for op_id, entry in OPERATIONS.items():
+        invalid = entry["invalid"]
+        if invalid is None:
+            continue
+        assert invalid["answer"] in SHAPES, f"{op_id}: no error shape for the spec's {invalid['answer']!r}"
+        schema = entry["responses"]["400"]["application/json"]
+        route = next(r for r in routes() if r.operation_id == op_id)
+        for path in ([], [0, "title"], ["fields", 2, "key"], ["query parameter x"]):
+            body = shape_for(route)(list(path), "bad value")
+            errors = list(validator(schema).iter_errors(body))
+            assert not errors, f"{op_id}: {body} does not fit its 400 schema: {errors[0].message}"
+
+
+def test_unknown_handler_name_is_reported() -> None:
+    registry = load_handlers()
+    registry["createDocumentz"] = registry["createDocuments"]
+    try:
+        assert unknown_handlers() == ["createDocumentz"]
+    finally:
+        del registry["createDocumentz"]
+
+
+# ---- the checks the table drives, over the in-process transport -----------------------------------
+
+
+@pytest.fixture
+def client() -> Any:
+    sim = Simulator(token=TOKEN)
+    with httpx.Client(transport=sim.transport(), base_url="http://localhost", headers={"TOKEN": TOKEN}) as c:
+        yield c
+
+
+def test_a_body_in_a_media_type_the_operation_does_not_accept_gets_415(client: httpx.Client) -> None:
+    doc = json.dumps([{"title": "KPI", "document_hub_id": 1}])
+    r = client.post("/integration/v2/document/", content=doc, headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    assert r.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
+    jsonl = client.post("/api/v1/bulk_metadata/file_upload/1/", json=[{"path": "/a"}])
+    assert jsonl.status_code == 415 and "application/json" in jsonl.json()["detail"]
+    ok = client.post(
+        "/integration/v2/document/", content=doc, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    assert ok.status_code == 202, ok.text
+
+
+def test_a_missing_required_query_parameter_gets_400(client: httpx.Client) -> None:
+    r = client.request("DELETE", "/integration/v2/dataflow/", json={"dataflow_ids": [1]})
+    assert r.status_code == 400
+    assert "keyField" in r.text and "required" in r.text
+
+
+def test_a_query_value_outside_its_enum_gets_400(client: httpx.Client) -> None:
+    key_field = next(p for p in OPERATIONS["deleteDataflows"]["params"] if p["name"] == "keyField")
+    assert key_field["schema"] == {"$ref": "#/components/schemas/DataflowKeyField"}  # an enum, by reference
+    r = client.request(
+        "DELETE", "/integration/v2/dataflow/", params={"keyField": "NOT-A-VALUE"}, json={"dataflow_ids": [1]}
+    )
+    assert r.status_code == 400, r.text
+    assert "NOT-A-VALUE" in r.text and "keyField" in r.text
+
+
+def test_a_path_parameter_that_is_not_an_integer_is_not_found(client: httpx.Client) -> None:
+    r = client.patch("/integration/v2/column/abc/children/", params={"ds_id": 1}, json=[{"key": "1.s.t.c"}])
+    assert r.status_code == 404
+
+
+def test_an_invalid_body_is_answered_in_the_operations_declared_400_shape(client: httpx.Client) -> None:
+    r = client.post("/integration/v2/document/", json=[{"title": 5, "document_hub_id": 1}])
+    assert r.status_code == 400
+    body = r.json()
+    assert body["job_id"] is None and body["invalid_documents"][0]["index"] == 0
+
+
+def test_an_answer_outside_the_declared_responses_is_caught() -> None:
+    sim = Simulator(token=TOKEN)
+    sim.check_answers = True
+    route = next(r for r in routes() if r.operation_id == "deleteDocuments")
+    original = route.handler
+    assert original is not None
+    from alation_workflows.testing.wire import SimResponse
+
+    object.__setattr__(route, "handler", lambda sim, request: SimResponse.json(200, {"deleted": "many"}))
+    try:
+        with httpx.Client(
+            transport=sim.transport(), base_url="http://localhost", headers={"TOKEN": TOKEN}
+        ) as c:
+            with pytest.raises(AssertionError, match="deleteDocuments: 200 body"):
+                c.request("DELETE", "/integration/v2/document/", json={"id": [1]})
+    finally:
+        object.__setattr__(route, "handler", original)
