@@ -262,3 +262,14 @@ def test_an_echoed_access_token_is_blanked_when_validating_it() -> None:
             request=models.AccessTokenRequest(api_access_token=NEW, user_id=1)
         )
     assert NEW not in _texts(info.value)
+
+
+def test_a_request_httpx_refuses_to_write_is_not_called_maybe_processed() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError("Illegal header value")
+
+    with pytest.raises(NetworkError) as info:
+        _sdk(refuse).documents.create_documents(request=[models.DocumentIn(title="KPI", document_hub_id=1)])
+    err = info.value
+    assert not err.maybe_processed and not isinstance(err, SubmitUncertainError)
+    assert "before anything was sent" in str(err) and "may have accepted" not in str(err)
