@@ -12,6 +12,7 @@ from typing import Any
 from . import ir
 from .errors import SpecError
 from .naming import enum_member
+from .paging import paging_docs
 from .pytypes import doc_type
 from .render import MD_HEADER, environment
 
@@ -127,11 +128,24 @@ class _Docs:
             params.append(("request", doc_type(op.body.type, link), op.body.required, desc))
         for p in sorted(op.params, key=lambda p: not p.required):
             desc = p.description or "N/A"
+            if p.deprecated:
+                desc += " **Deprecated.**"
+            if p.default is not ir.NO_DEFAULT:
+                desc += f" Server default: `{json.dumps(p.default)}`."
             if p.name in op.exactly_one_of:
                 others = ", ".join(f"`{n}`" for n in op.exactly_one_of if n != p.name)
                 desc += f" Give exactly one of this and {others}."
             params.append((p.name, doc_type(p.type, link), p.required, desc))
         rows = [(f"`{n}`", _cell(t if "[" in t else f"*{t}*"), req, _cell(d)) for n, t, req, d in params]
+        if op.paging:
+            rows.append(
+                (
+                    "`max_items`",
+                    "*Optional[int]*",
+                    False,
+                    "Stop after this many items (None: list everything).",
+                )
+            )
         rows += [(f"`{n}`", t, False, d) for n, t, d in CALL_OPTIONS]
         success = op.success
         return {
@@ -150,6 +164,7 @@ class _Docs:
                 if op.job and r.status in op.job.sync_statuses
             ],
             "errors": self.errors(op, link),
+            "paging": paging_docs(op, link) if op.paging else None,
         }
 
     def handle_type(self, op: ir.Operation, link: str) -> str | None:
@@ -189,6 +204,10 @@ class _Docs:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
             lines += self.use_details(op.job.details)
+        elif op.paging:
+            call = self.call(op, "")
+            lines.append(_fmt(_Seq("for item in " + call.open, call.close + ":", call.items), 4))
+            lines.append("        print(item)")
         elif (source := self.job_source(op)) is not None:
             job_op, param = source
             lines.append(_fmt(self.call(job_op, "job = "), 4))
@@ -273,9 +292,16 @@ class _Docs:
     def synth(self, node: ir.TypeNode) -> Any:
         """A plausible value when the spec gives no example (required fields only)."""
         if isinstance(node, ir.Prim):
-            return {"str": "example", "int": 1, "float": 1.0, "bool": True, "bytes": "a,b\n1,2\n"}.get(
-                node.name
-            )
+            return {
+                "str": "example",
+                "int": 1,
+                "float": 1.0,
+                "bool": True,
+                "bytes": "a,b\n1,2\n",
+                "datetime": "2024-01-01T00:00:00Z",
+                "date": "2024-01-01",
+                "UUID": "00000000-0000-4000-8000-000000000000",
+            }.get(node.name)
         if isinstance(node, ir.ListOf):
             return [self.synth(node.item)]
         if isinstance(node, ir.Ref) and node.kind == "enum":
@@ -347,6 +373,14 @@ class _Docs:
                 desc = f.description
                 if _has_json_string(f.type):
                     desc += f" Sent by {self.service} as a JSON-encoded string; the SDK decodes it into the type shown."
+                if f.read_only:
+                    desc += f" Read-only: set by {self.service}, never sent."
+                if f.write_only:
+                    desc += f" Write-only: sent, never returned by {self.service}."
+                if f.default is not ir.NO_DEFAULT:
+                    desc += f" Default: `{json.dumps(f.default)}`."
+                if f.deprecated:
+                    desc += " **Deprecated.**"
                 if f.constraints:
                     desc += (
                         " Constraints: "
@@ -433,6 +467,9 @@ def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
             "bool": bool,
             "None": type(None),
             "bytes": str,
+            "datetime": str,
+            "date": str,
+            "UUID": str,
         }
         return node.name == "Any" or isinstance(v, kinds[node.name])
     if isinstance(node, ir.ListOf):

@@ -15,8 +15,10 @@ KNOWN: dict[str, str] = {
     "x-job-polling": "components: polling contracts (status operation, verdict values, message, progress)",
     "x-variants": "operation: one typed method per option of a oneOf body",
     "x-batch-limit": "operation: most items one request may carry",
+    "x-pagination": "operation: how a GET listing pages (limit/offset parameters, next-page header, sizes)",
     "x-exactly-one-of": "operation: parameters of which exactly one must be given",
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
+    "x-filename": "multipart encoding: the filename a file part is sent with (default: the part name)",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
 }
 

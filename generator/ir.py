@@ -12,7 +12,8 @@ from .naming import snake
 
 @dataclass(frozen=True)
 class Prim:
-    name: Literal["str", "int", "float", "bool", "None", "Any", "bytes"]
+    # datetime/date/UUID: `format` date-time, date, uuid (read leniently: an unparsable value stays a str).
+    name: Literal["str", "int", "float", "bool", "None", "Any", "bytes", "datetime", "date", "UUID"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,14 @@ def refs(node: TypeNode | None) -> list[Ref]:
 # ---- models -------------------------------------------------------------------------------------
 
 
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
 @dataclass
 class Field:
     name: str
@@ -98,6 +107,11 @@ class Field:
     description: str = ""
     example: Any = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    # The schema's `default` (NO_DEFAULT when it has none): an unset field reads as this value.
+    default: Any = NO_DEFAULT
+    read_only: bool = False  # set by the server, never sent
+    write_only: bool = False  # sent, never returned
+    deprecated: bool = False
     # `format: password`: a credential, kept out of the model's repr.
     secret: bool = False
 
@@ -115,6 +129,12 @@ class Model:
     example: Any = None
     response_side: bool = False
     request_side: bool = False
+    # `properties` + an `additionalProperties` schema: the type of the other keys (kept, typed).
+    extra_type: TypeNode | None = None
+
+    @property
+    def read_only(self) -> list[str]:
+        return [f.wire for f in self.fields if f.read_only]
 
 
 @dataclass
@@ -140,6 +160,20 @@ class Param:
     required: bool
     description: str = ""
     example: Any = None
+    # Query/path/header serialization (OpenAPI defaults: form + explode for query, simple otherwise).
+    style: str = "form"
+    explode: bool = True
+    default: Any = NO_DEFAULT
+    deprecated: bool = False
+
+
+@dataclass
+class Security:
+    """How the token travels: a header name and a prefix ("Bearer " for http bearer)."""
+
+    scheme: str
+    header: str
+    prefix: str = ""
 
 
 @dataclass
@@ -151,6 +185,8 @@ class Body:
     example: Any = None
     item_type: TypeNode | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    # multipart: (part name, content type, filename) from the media type's `encoding`.
+    encoding: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -202,6 +238,18 @@ class JobLink:
 
 
 @dataclass
+class Paging:
+    """`x-pagination`: parameter names (Python), the next-page header if any, sizes, the item type."""
+
+    limit: str
+    offset: str
+    next_header: str | None
+    page_size: int
+    max_page_size: int
+    item: TypeNode
+
+
+@dataclass
 class Operation:
     id: str
     name: str
@@ -219,10 +267,15 @@ class Operation:
     exactly_one_of: list[str]
     job: JobLink | None
     batch_limit: int | None
-    secured: bool
+    security: Security | None
     deprecated: bool = False
     # Object bodies (data quality): the wire name of the one list the batch limit applies to.
     batch_field: str | None = None
+    paging: Paging | None = None
+
+    @property
+    def secured(self) -> bool:
+        return self.security is not None
 
     @property
     def const(self) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from .cache import validated
 from .errors import SpecError, esc
 from .extensions import unknown_extensions
 
@@ -47,8 +47,26 @@ SCHEMA_KEYWORDS = frozenset(
         "readOnly",
         "writeOnly",
         "deprecated",
+        "multipleOf",
+        # Annotations: documentation only, nothing to honour in the generated code.
+        "$comment",
+        "$schema",
+        "$id",
+        "externalDocs",
+        "xml",
     }
 )
+# Keywords the generator refuses, each with what to do instead (anything else unknown is a typo).
+REFUSED_KEYWORDS = {
+    "not": "`not` has no Python type; hint: say what is allowed instead (enum, oneOf, pattern)",
+    "if": "conditional schemas are not supported; hint: a oneOf of the cases",
+    "then": "conditional schemas are not supported; hint: a oneOf of the cases",
+    "else": "conditional schemas are not supported; hint: a oneOf of the cases",
+    "discriminator": "discriminator is not supported; hint: remove it if each oneOf option fits only its own data",
+    "patternProperties": "patternProperties is not supported; hint: additionalProperties with one value schema",
+    "prefixItems": "tuples (prefixItems) are not supported; hint: an array of a oneOf",
+    "uniqueItems": "uniqueItems is not checked by the SDK; hint: remove it or check it in your code",
+}
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
@@ -73,7 +91,7 @@ def load_spec(
             [("/openapi", f"OpenAPI {version or '(no version)'} is not supported; hint: convert it to 3.1")]
         )
     # The validator crashes on a $ref it cannot resolve, so references are checked first.
-    problems = check_refs(spec) or validator_errors(spec, version)
+    problems = check_refs(spec) or validated(path, text, version, lambda: validator_errors(spec, version))
     if problems:
         raise SpecError(problems)
     spec = normalize(spec, version)
@@ -87,6 +105,9 @@ def load_spec(
 
 def validator_errors(spec: dict[str, Any], version: str) -> list[tuple[str, str]]:
     """Every openapi-spec-validator error at once, each at the absolute pointer of its node."""
+    # Imported here: it takes ~0.4 s and a cached verdict (cache.py) skips it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     validator = (OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator)(spec)
     problems: list[tuple[str, str]] = []
     errors = validator.iter_errors()
@@ -268,12 +289,14 @@ def _lint_schema(node: dict[str, Any], pointer: str, problems: list[tuple[str, s
     if "nullable" in node:
         problems.append((pointer, "`nullable` is OpenAPI 3.0; in 3.1 write type: [X, 'null']"))
     looks_like_schema = any(
-        k in node for k in ("type", "$ref", "properties", "oneOf", "anyOf", "allOf", "items", "enum")
+        k in node for k in ("type", "$ref", "properties", "oneOf", "anyOf", "allOf", "items", "enum", "not")
     )
     if not looks_like_schema:
         return
     for key in node:
-        if key not in SCHEMA_KEYWORDS and key != "nullable" and not key.startswith("x-"):
+        if key in REFUSED_KEYWORDS:
+            problems.append((f"{pointer}/{esc(key)}", REFUSED_KEYWORDS[key]))
+        elif key not in SCHEMA_KEYWORDS and key != "nullable" and not key.startswith("x-"):
             problems.append((f"{pointer}/{esc(key)}", f"unknown or unsupported schema keyword {key!r}"))
     props = node.get("properties") or {}
     for name in node.get("required") or []:

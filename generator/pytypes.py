@@ -6,6 +6,21 @@ from dataclasses import dataclass, field
 
 from . import ir
 
+_STDLIB = {
+    "datetime": "from datetime import datetime",
+    "date": "from datetime import date",
+    "UUID": "from uuid import UUID",
+}
+
+
+def stdlib_imports(lines: set[str]) -> list[str]:
+    """`from datetime import date, datetime` style lines, sorted."""
+    by_module: dict[str, list[str]] = {}
+    for line in lines:
+        _, module, _, name = line.split()
+        by_module.setdefault(module, []).append(name)
+    return [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(by_module.items())]
+
 
 @dataclass
 class TypeWriter:
@@ -17,11 +32,19 @@ class TypeWriter:
     typing: set[str] = field(default_factory=set)
     runtime: set[str] = field(default_factory=set)
     refs: set[str] = field(default_factory=set)
+    stdlib: set[str] = field(default_factory=set)
 
     def py(self, node: ir.TypeNode) -> str:
         if isinstance(node, ir.Prim):
             if node.name == "Any":
                 self.typing.add("Any")
+            if node.name in _STDLIB:
+                self.stdlib.add(_STDLIB[node.name])
+                if self.open_enums:
+                    # Read leniently: a value that does not parse stays the string the server sent.
+                    self.typing.update({"Annotated", "Union"})
+                    self.runtime.add("ORDERED")
+                    return f"Annotated[Union[{node.name}, str], ORDERED]"
             return node.name
         if isinstance(node, ir.ListOf):
             return f"list[{self.py(node.item)}]"

@@ -1,5 +1,8 @@
 """Generator settings (openapi/gen.yaml), with a default for every key but `package`.
 
+A new key in gen.yaml needs its default here too (tests/test_generator_errors.py checks), so a
+foreign spec's gen.yaml can stay two lines long.
+
 Everything project-specific the generated code and docs name (client class, service name,
 environment variables in examples) comes from here, so the generator serves any spec.
 """

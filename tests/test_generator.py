@@ -216,7 +216,9 @@ def test_lint_names_the_offending_node(mutate: Any, pointer: str, message: str) 
 
 
 def test_unsupported_construct_fails_loudly() -> None:
-    spec = probe_spec({"Thing": {"type": "object", "properties": {"x": {"allOf": [{"type": "string"}]}}}})
+    spec = probe_spec(
+        {"Thing": {"type": "object", "properties": {"x": {"allOf": [{"type": "string"}, {"minLength": 1}]}}}}
+    )
     with pytest.raises(SpecError, match="/components/schemas/Thing/properties/x"):
         build(spec)
 

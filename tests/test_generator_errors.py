@@ -115,3 +115,19 @@ def test_help_documents_exit_codes() -> None:
     assert proc.returncode == 0
     for line in ("0  generated", "1  --check only", "2  the spec"):
         assert line in proc.stdout
+
+
+def test_every_gen_yaml_key_has_a_default_for_foreign_specs() -> None:
+    import yaml
+
+    from generator.settings import DEFAULTS
+
+    def keys(node: Any, prefix: str = "") -> set[str]:
+        if not isinstance(node, dict):
+            return set()
+        return {f"{prefix}{k}" for k in node} | {x for k, v in node.items() for x in keys(v, f"{prefix}{k}.")}
+
+    ours = yaml.safe_load((Path(__file__).resolve().parents[1] / "openapi/gen.yaml").read_text())
+    # Map-valued settings whose keys are data (credential parameter names) need no defaults.
+    missing = {k for k in keys(ours) - keys(DEFAULTS) if not k.startswith("docs.credentials.")}
+    assert missing <= {"package"}, f"add defaults to generator/settings.py for {sorted(missing)}"

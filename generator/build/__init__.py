@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import ir
 from ..errors import SpecError
+from .access import apply_access
 from .context import Context
 from .operations import Operations
 from .reach import unused
@@ -29,6 +30,7 @@ class Builder:
             self.types.component(name)
         groups = self.operations.groups()
         mark_sides(ctx, groups)
+        apply_access(ctx)
         ctx.warnings.extend(unused(ctx, groups))
         if ctx.problems:
             raise SpecError(ctx.problems)

@@ -8,13 +8,21 @@ from .. import ir
 from ..errors import esc
 from ..load import iter_operations
 from ..naming import param_name, pascal, snake
+from ..paging import pagination
 from .batches import batch_limit
 from .context import Context
 from .jobs import job_link
+from .security import security_for
 from .types import Types, constraints
 from .variants import variants
 
 _MEDIA = ("application/json", "application/x-ndjson", "multipart/form-data")
+# Parameter styles the runtime serializes, per location (the first is the OpenAPI default).
+_STYLES = {
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "path": ("simple",),
+    "header": ("simple",),
+}
 
 
 class Operations:
@@ -26,7 +34,6 @@ class Operations:
         spec = self.ctx.spec
         tags = {t["name"]: t for t in spec.get("tags") or []}
         groups: dict[str, ir.Group] = {}
-        secured_default = bool(spec.get("security"))
         seen: dict[str, str] = {}
         for base_pointer, base_op in iter_operations(spec):
             path, method = _path_method(base_pointer)
@@ -46,17 +53,13 @@ class Operations:
                     tag,
                     ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
                 )
-                group.operations.append(
-                    self.operation(op, pointer, path, method, group.attr, secured_default)
-                )
+                group.operations.append(self.operation(op, pointer, path, method, group.attr))
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
         return ordered
 
-    def operation(
-        self, op: dict[str, Any], pointer: str, path: str, method: str, group: str, secured_default: bool
-    ) -> ir.Operation:
+    def operation(self, op: dict[str, Any], pointer: str, path: str, method: str, group: str) -> ir.Operation:
         name = snake(op["operationId"])
         params = self.params(op, pointer, name)
         body = self.body(op, pointer, name)
@@ -69,7 +72,6 @@ class Operations:
                 self.ctx.fail(f"{pointer}/x-exactly-one-of", f"{n!r} is not a parameter of this operation")
         job = job_link(self.ctx, self.types, op, pointer, responses)
         limit, field = batch_limit(self.ctx, op, pointer, body)
-        security = op.get("security")
         return ir.Operation(
             id=op["operationId"],
             name=name,
@@ -88,8 +90,9 @@ class Operations:
             job=job,
             batch_limit=limit,
             batch_field=field,
-            secured=secured_default if security is None else bool(security),
+            security=security_for(self.ctx, op, pointer),
             deprecated=bool(op.get("deprecated")),
+            paging=pagination(op, pointer, method, params, responses, self.ctx.fail),
         )
 
     def params(self, op: dict[str, Any], pointer: str, name: str) -> list[ir.Param]:
@@ -98,8 +101,29 @@ class Operations:
             p_ptr = f"{pointer}/parameters/{i}"
             p = self.ctx.deref(p)
             if p.get("in") not in ("query", "path", "header"):
-                self.ctx.fail(f"{p_ptr}/in", f"parameters in {p.get('in')!r} are not supported")
+                self.ctx.fail(
+                    f"{p_ptr}/in",
+                    f"parameters in {p.get('in')!r} are not supported; hint: cookies are set on your own httpx client",
+                )
                 continue
+            if "content" in p:
+                self.ctx.fail(
+                    f"{p_ptr}/content",
+                    "parameters with `content` are not supported; hint: use `schema` (and style/explode)",
+                )
+                continue
+            if p.get("allowReserved") or p.get("allowEmptyValue"):
+                key = "allowReserved" if p.get("allowReserved") else "allowEmptyValue"
+                self.ctx.fail(
+                    f"{p_ptr}/{key}", f"{key} is not supported; hint: remove it (values are percent-encoded)"
+                )
+            styles = _STYLES[p["in"]]
+            style = p.get("style", styles[0])
+            if style not in styles:
+                self.ctx.fail(
+                    f"{p_ptr}/style",
+                    f"style {style!r} is not supported in {p['in']} (supported: {', '.join(styles)})",
+                )
             params.append(
                 ir.Param(
                     name=param_name(p["name"]),
@@ -110,7 +134,13 @@ class Operations:
                     ),
                     required=bool(p.get("required")),
                     description=(p.get("description") or "").strip(),
-                    example=p.get("example"),
+                    example=first_example(p)
+                    if first_example(p) is not None
+                    else first_example(p.get("schema")),
+                    style=style,
+                    explode=bool(p.get("explode", style == "form")),
+                    default=(p.get("schema") or {}).get("default", ir.NO_DEFAULT),
+                    deprecated=bool(p.get("deprecated")),
                 )
             )
         return params
@@ -130,6 +160,19 @@ class Operations:
             self.ctx.fail(b_ptr, f"unsupported request media type {media!r}")
             return None
         typ = self.types.type_of(mt.get("schema", {}), f"{b_ptr}/schema", pascal(name) + "Request")
+        encoding = []
+        for part, enc in (mt.get("encoding") or {}).items():
+            e_ptr = f"{b_ptr}/encoding/{esc(part)}"
+            if media != "multipart/form-data":
+                self.ctx.fail(e_ptr, "encoding is only supported for multipart/form-data bodies")
+                break
+            unknown = set(enc) - {"contentType", "x-filename"}
+            if unknown:
+                self.ctx.fail(
+                    e_ptr, f"encoding keys {sorted(unknown)} are not supported (contentType, x-filename)"
+                )
+            ctype = str(enc.get("contentType", "application/octet-stream")).split(",")[0].strip()
+            encoding.append((part, ctype, str(enc.get("x-filename", part))))
         item = None
         if media == "application/x-ndjson":
             if not isinstance(typ, ir.ListOf):
@@ -143,9 +186,10 @@ class Operations:
             media,
             bool(rb.get("required", False)),
             (rb.get("description") or "").strip(),
-            mt.get("example"),
+            first_example(mt),
             item,
             constraints(mt.get("schema", {})),
+            encoding,
         )
 
     def responses(
@@ -159,18 +203,72 @@ class Operations:
             content = resp.get("content") or {}
             typ = media = example = None
             if content:
-                media = "application/json" if "application/json" in content else next(iter(content))
+                media = _pick_media(content)
+                if media is None:
+                    self.ctx.fail(
+                        f"{r_ptr}/content",
+                        f"no supported response media type in {sorted(content)}; hint: the SDK reads JSON, "
+                        "JSON lines, text/* (str) and application/octet-stream (bytes)",
+                    )
+                    continue
                 mt = content[media]
                 suffix = "Response" if str(status).startswith("2") else f"Error{status}"
-                typ = self.types.type_of(
-                    mt.get("schema", {}), f"{r_ptr}/content/{esc(media)}/schema", pascal(name) + suffix
-                )
-                example = mt.get("example")
+                s_ptr = f"{r_ptr}/content/{esc(media)}/schema"
+                if _is_json(media) or media == "application/x-ndjson":
+                    typ = self.types.type_of(mt.get("schema", {}), s_ptr, pascal(name) + suffix)
+                    if media == "application/x-ndjson" and not isinstance(typ, ir.ListOf):
+                        self.ctx.fail(
+                            s_ptr, "an application/x-ndjson response must be an array (one item per line)"
+                        )
+                else:
+                    # Text is read as str, anything else as bytes; a schema there can only say so.
+                    typ = ir.Prim("str" if media.startswith("text/") else "bytes")
+                    schema = mt.get("schema") or {}
+                    if schema and schema.get("type", "string") != "string":
+                        self.ctx.fail(
+                            s_ptr,
+                            f"a {media} response is a string (str or bytes), not {schema.get('type')!r}",
+                        )
+                example = first_example(mt)
             target = ok if str(status).startswith("2") else bad
             target.append(
                 ir.Response(str(status), typ, media, (resp.get("description") or "").strip(), example)
             )
         return ok, bad
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _pick_media(content: dict[str, Any]) -> str | None:
+    """JSON first, then JSON lines, text, binary; None when none of them is offered."""
+    ordered = sorted(
+        content, key=lambda m: (not _is_json(m), m != "application/x-ndjson", not m.startswith("text/"))
+    )
+    for media in ordered:
+        if (
+            _is_json(media)
+            or media in ("application/x-ndjson", "application/octet-stream")
+            or media.startswith("text/")
+        ):
+            return media
+    return None
+
+
+def first_example(node: Any) -> Any:
+    """`example`, else the first of `examples` (a map of Example objects, or a JSON Schema list)."""
+    if not isinstance(node, dict):
+        return None
+    if "example" in node:
+        return node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]
+    if isinstance(examples, dict) and examples:
+        first = next(iter(examples.values()))
+        return first.get("value") if isinstance(first, dict) else None
+    return None
 
 
 def _path_method(pointer: str) -> tuple[str, str]:

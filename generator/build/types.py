@@ -22,7 +22,10 @@ _CONSTRAINTS = {
     "pattern": "pattern",
     "minItems": "min_length",
     "maxItems": "max_length",
+    "multipleOf": "multiple_of",
 }
+# String formats read into Python types; other formats (int64, email, uri...) are annotations only.
+_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID"}
 # Keywords that say what a schema holds; a schema with none of them accepts anything.
 _SHAPE_KEYWORDS = ("type", "oneOf", "anyOf", "allOf", "enum", "const", "properties", "items")
 
@@ -69,7 +72,7 @@ class Types:
             "any": lambda s, p, h: ir.Prim("Any"),
             "const": lambda s, p, h: ir.Const(s["const"]),
             "union": self._union,
-            "inline_all_of": lambda s, p, h: self.ctx.fail(p, "allOf is only supported on component schemas"),
+            "inline_all_of": self._inline_all_of,
             "type_list": self._type_list,
             "enum": self._inline_enum,
             "string": self._string,
@@ -127,11 +130,12 @@ class Types:
             pointer=pointer,
             description=schema.get("description", body.get("description", "")),
             base=base,
-            example=schema.get("example", body.get("example")),
+            example=schema.get("example", body.get("example", _first(body.get("examples")))),
         )
         required = set(body.get("required") or [])
         for prop, sub in (body.get("properties") or {}).items():
             sub_ptr = f"{pointer}/properties/{esc(prop)}"
+            sub = sub if isinstance(sub, dict) else {}
             model.fields.append(
                 ir.Field(
                     name=field_name(prop),
@@ -139,11 +143,19 @@ class Types:
                     type=self.type_of(sub, sub_ptr, cls + pascal(prop)),
                     required=prop in required,
                     description=(sub.get("description") or "").strip(),
-                    example=sub.get("example"),
+                    example=sub.get("example", _first(sub.get("examples"))),
                     constraints=constraints(sub),
+                    default=sub.get("default", ir.NO_DEFAULT),
+                    read_only=bool(sub.get("readOnly")),
+                    write_only=bool(sub.get("writeOnly")),
+                    deprecated=bool(sub.get("deprecated")),
                     secret=sub.get("format") == "password",
                 )
             )
+        extra = body.get("additionalProperties")
+        if isinstance(extra, dict) and extra and body.get("properties"):
+            # Keys beyond the declared properties are kept and typed, not dropped.
+            model.extra_type = self.type_of(extra, f"{pointer}/additionalProperties", cls + "Value")
         names = [f.name for f in model.fields]
         if len(set(names)) != len(names):
             self.ctx.fail(pointer, "two properties map to the same Python field name")
@@ -170,6 +182,15 @@ class Types:
             return self.ctx.fail(f"{pointer}/type", f"unsupported type {schema.get('type')!r}")
         return self._handlers[kind](schema, pointer, hint)
 
+    def _inline_all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeNode:
+        parts = schema["allOf"]
+        if isinstance(parts, list) and len(parts) == 1:
+            # `allOf: [$ref]` is how 3.0 specs attach a description or nullable to a reference.
+            return self.type_of(parts[0], f"{pointer}/allOf/0", hint)
+        return self.ctx.fail(
+            pointer, "allOf is only supported on component schemas; hint: name it under components/schemas"
+        )
+
     def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeNode:
         key, ordered = ("anyOf", True) if "anyOf" in schema else ("oneOf", False)
         opts = [self.type_of(s, f"{pointer}/{key}/{i}", f"{hint}{i}") for i, s in enumerate(schema[key])]
@@ -192,6 +213,8 @@ class Types:
     def _string(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeNode:
         if schema.get("format") == "binary":
             return ir.Prim("bytes")
+        if schema.get("format") in _FORMATS:
+            return ir.Prim(_FORMATS[schema["format"]])  # type: ignore[arg-type]
         if "contentMediaType" in schema:
             if schema["contentMediaType"] != "application/json":
                 return self.ctx.fail(
@@ -223,6 +246,10 @@ class Types:
                 pointer, "an object with no properties and additionalProperties: false holds nothing"
             )
         return ir.DictOf(self.type_of(extra, f"{pointer}/additionalProperties", hint + "Value"))
+
+
+def _first(examples: Any) -> Any:
+    return examples[0] if isinstance(examples, list) and examples else None
 
 
 def union(options: list[ir.TypeNode], ordered: bool) -> ir.TypeNode:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._runtime.config import CallOptions
 from ._runtime.operation import JobLink, Operation, operation
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 if TYPE_CHECKING:
@@ -44,6 +45,17 @@ class Group:
         assert op.job is not None, f"{op.id} is not a job operation"
         submitted = await self._sdk.invoke_async(op, method, args, body, opts)
         return AsyncJobHandle(self._sdk, op.job, submitted, operation=op)
+
+    # Paged listings: the iterators fetch lazily, so nothing is sent here.
+    def _paginate(
+        self, op: Operation, method: str, args: dict[str, Any], max_items: int | None, opts: CallOptions
+    ) -> PageIterator[Any]:
+        return PageIterator(self._sdk, op, method, args, opts, max_items)
+
+    def _paginate_async(
+        self, op: Operation, method: str, args: dict[str, Any], max_items: int | None, opts: CallOptions
+    ) -> AsyncPageIterator[Any]:
+        return AsyncPageIterator(self._sdk, op, method, args, opts, max_items)
 
     # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
     # result for small ones; only a body of a handle status's model is wrapped in a handle.

@@ -7,8 +7,10 @@ from pydantic import Field
 
 from . import models
 from ._runtime.annotations import ORDERED
-from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response
+from ._runtime.operation import Body, JobLink, JobPolling, LazyType, Operation, Param, Response, Security
+from ._runtime.paging import Paging
 
+_SECURITY_API_KEY = Security("TOKEN")
 _JOB_DETAILS = Response(LazyType(lambda: models.JobDetails), "application/json")
 _PROBLEM_DETAILS = Response(LazyType(lambda: models.ProblemDetails), "application/json")
 _JOB_ID_HANDLE = Response(LazyType(lambda: models.JobIdHandle), "application/json")
@@ -17,27 +19,31 @@ _RESPONSE = Response(
     "application/json",
 )
 _DOCUMENT_DELETE_RESULT = Response(LazyType(lambda: models.DocumentDeleteResult), "application/json")
-_RESPONSE_2 = Response(
+_RESPONSE_2 = Response(LazyType(lambda: list[models.Document]), "application/json")
+_RESPONSE_3 = Response(
     LazyType(lambda: Annotated[Union[models.InvalidFoldersError, models.ProblemDetails], ORDERED]),
     "application/json",
 )
 _DOCUMENT_HUB_FOLDER_DELETE_RESULT = Response(
     LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"
 )
-_RESPONSE_3 = Response(
+_RESPONSE_4 = Response(
     LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
     "application/json",
 )
 _TERM_DELETE_RESULT = Response(LazyType(lambda: models.TermDeleteResult), "application/json")
 _TASK_HANDLE = Response(LazyType(lambda: models.TaskHandle), "application/json")
 _EMPTY = Response(None, None)
-_RESPONSE_4 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_5 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_6 = Response(LazyType(lambda: list[models.Column]), "application/json")
+_RESPONSE_7 = Response(LazyType(lambda: list[models.Table]), "application/json")
 _JOB_NAME_HANDLE = Response(LazyType(lambda: models.JobNameHandle), "application/json")
 _ERROR_MESSAGE = Response(LazyType(lambda: models.ErrorMessage), "application/json")
 _JOB_OBJECT_HANDLE = Response(LazyType(lambda: models.JobObjectHandle), "application/json")
 _JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "application/json")
 _DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
 _BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
+_RESPONSE_8 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
 _DOMAIN_MEMBERSHIP = Response(LazyType(lambda: models.DomainMembership), "application/json")
 _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
@@ -64,6 +70,7 @@ GET_JOB_STATUS = Operation(
         "404": _PROBLEM_DETAILS,
     },
     exactly_one_of=("id", "name"),
+    security=_SECURITY_API_KEY,
 )
 
 
@@ -107,6 +114,7 @@ CREATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENTS = Operation(
@@ -127,6 +135,42 @@ DELETE_DOCUMENTS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
+)
+
+LIST_DOCUMENTS = Operation(
+    id="listDocuments",
+    method="GET",
+    path="/integration/v2/document/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("document_hub_id", "document_hub_id", "query", LazyType(lambda: int), False),
+        Param("folder_id", "folder_id", "query", LazyType(lambda: int), False),
+        Param("parent_folder_id", "parent_folder_id", "query", LazyType(lambda: int), False),
+        Param("parent_document_id", "parent_document_id", "query", LazyType(lambda: int), False),
+        Param("nav_link_folder_id", "nav_link_folder_id", "query", LazyType(lambda: int), False),
+        Param("search", "search", "query", LazyType(lambda: str), False),
+        Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_2,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
 )
 
 UPDATE_DOCUMENTS = Operation(
@@ -154,6 +198,7 @@ UPDATE_DOCUMENTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -170,7 +215,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_2,
+        "400": _RESPONSE_3,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
@@ -181,6 +226,7 @@ CREATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -201,6 +247,7 @@ DELETE_DOCUMENT_HUB_FOLDERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
@@ -219,7 +266,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_2,
+        "400": _RESPONSE_3,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
@@ -230,6 +277,7 @@ UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TERMS = Operation(
@@ -247,7 +295,7 @@ CREATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_3,
+        "400": _RESPONSE_4,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -257,6 +305,7 @@ CREATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_TERMS = Operation(
@@ -277,6 +326,7 @@ DELETE_TERMS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_TERMS = Operation(
@@ -294,7 +344,7 @@ UPDATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_3,
+        "400": _RESPONSE_4,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -304,6 +354,7 @@ UPDATE_TERMS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BUSINESS_POLICIES = Operation(
@@ -330,6 +381,7 @@ CREATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_BUSINESS_POLICIES = Operation(
@@ -350,6 +402,7 @@ DELETE_BUSINESS_POLICIES = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_BUSINESS_POLICIES = Operation(
@@ -376,6 +429,7 @@ UPDATE_BUSINESS_POLICIES = Operation(
         (("id", "/task/id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_CUSTOM_FIELDS = Operation(
@@ -392,7 +446,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_4,
+        "400": _RESPONSE_5,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -402,6 +456,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_CUSTOM_FIELD_VALUES = Operation(
@@ -430,6 +485,7 @@ UPDATE_CUSTOM_FIELD_VALUES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_COLUMNS = Operation(
@@ -458,6 +514,7 @@ CREATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_SCHEMAS = Operation(
@@ -487,6 +544,7 @@ CREATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_TABLES = Operation(
@@ -516,6 +574,75 @@ CREATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
+)
+
+LIST_COLUMNS = Operation(
+    id="listColumns",
+    method="GET",
+    path="/integration/v2/column/",
+    retry="idempotent",
+    params=(
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
+        Param("schema_id", "schema_id", "query", LazyType(lambda: int), False),
+        Param("table_id", "table_id", "query", LazyType(lambda: int), False),
+        Param("table_name", "table_name", "query", LazyType(lambda: str), False),
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("name", "name", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_6,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_TABLES = Operation(
+    id="listTables",
+    method="GET",
+    path="/integration/v2/table/",
+    retry="idempotent",
+    params=(
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
+        Param("schema_id", "schema_id", "query", LazyType(lambda: int), False),
+        Param("schema_name", "schema_name", "query", LazyType(lambda: str), False),
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("name", "name", "query", LazyType(lambda: str), False),
+        Param("name_icontains", "name__icontains", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_7,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
 )
 
 UPDATE_CHILD_COLUMNS = Operation(
@@ -547,6 +674,7 @@ UPDATE_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_COLUMNS = Operation(
@@ -575,6 +703,7 @@ UPDATE_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=10000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_ROOT_CHILD_COLUMNS = Operation(
@@ -603,6 +732,7 @@ UPDATE_ROOT_CHILD_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_SCHEMAS = Operation(
@@ -631,6 +761,7 @@ UPDATE_SCHEMAS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_TABLES = Operation(
@@ -659,6 +790,7 @@ UPDATE_TABLES = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
@@ -711,6 +843,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualDatasourcePost),
         (("name", "/job_name"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
@@ -738,6 +871,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         LazyType(lambda: models.JobDetailsVirtualFileSystemPost),
         (("id", "/job/id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_FIELDS = Operation(
@@ -766,6 +900,7 @@ DELETE_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATA_QUALITY_VALUES = Operation(
@@ -794,6 +929,7 @@ DELETE_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 POST_DATA_QUALITY_FIELDS = Operation(
@@ -822,6 +958,7 @@ POST_DATA_QUALITY_FIELDS = Operation(
     ),
     batch_limit=1000,
     batch_field="fields",
+    security=_SECURITY_API_KEY,
 )
 
 POST_DATA_QUALITY_VALUES = Operation(
@@ -850,6 +987,7 @@ POST_DATA_QUALITY_VALUES = Operation(
     ),
     batch_limit=1000,
     batch_field="values",
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_DATAFLOWS = Operation(
@@ -875,6 +1013,7 @@ CREATE_DATAFLOWS = Operation(
         LazyType(lambda: models.JobDetailsDataflowPost),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 DELETE_DATAFLOWS = Operation(
@@ -902,6 +1041,7 @@ DELETE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 UPDATE_DATAFLOWS = Operation(
@@ -928,6 +1068,7 @@ UPDATE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_FOLDERS = Operation(
@@ -956,6 +1097,7 @@ CREATE_BI_FOLDERS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORT_COLUMNS = Operation(
@@ -984,6 +1126,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_REPORTS = Operation(
@@ -1012,6 +1155,7 @@ CREATE_BI_REPORTS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_BI_SERVERS = Operation(
@@ -1032,6 +1176,38 @@ CREATE_BI_SERVERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
+)
+
+LIST_BI_FOLDERS = Operation(
+    id="listBiFolders",
+    method="GET",
+    path="/integration/v2/bi/server/{bi_server_id}/folder/",
+    retry="idempotent",
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),
+        Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiFoldersKeyField), False),
+        Param("oids", "oids", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("offset", "offset", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_8,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "offset",
+        None,
+        100,
+        1000,
+    ),
 )
 
 ASSIGN_DOMAIN_MEMBERSHIP = Operation(
@@ -1060,6 +1236,7 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
         (("id", "/job_id"),),
         handle_statuses=("202",),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 REMOVE_DUPLICATE_USERS = Operation(
@@ -1071,6 +1248,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         LazyType(lambda: models.RemoveDuplicateUsersRequest),
         "multipart/form-data",
         True,
+        encoding=(("csv_file", "text/plain", "csv_file.csv"),),
     ),
     responses={
         "200": _REMOVE_DUPLICATE_USERS_RESULT,
@@ -1080,6 +1258,7 @@ REMOVE_DUPLICATE_USERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
 )
 
 PUSH_QUERY_LOGS = Operation(
@@ -1109,6 +1288,7 @@ PUSH_QUERY_LOGS = Operation(
         LazyType(lambda: models.JobDetailsQueryLogIngestion),
         (("id", "/job_id"),),
     ),
+    security=_SECURITY_API_KEY,
 )
 
 CREATE_API_ACCESS_TOKEN = Operation(
@@ -1128,7 +1308,6 @@ CREATE_API_ACCESS_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 REVOKE_API_ACCESS_TOKENS = Operation(
@@ -1148,7 +1327,6 @@ REVOKE_API_ACCESS_TOKENS = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_API_ACCESS_TOKEN = Operation(
@@ -1168,7 +1346,6 @@ VALIDATE_API_ACCESS_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 VALIDATE_REFRESH_TOKEN = Operation(
@@ -1188,7 +1365,6 @@ VALIDATE_REFRESH_TOKEN = Operation(
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
     },
-    secured=False,
 )
 
 
@@ -1196,6 +1372,7 @@ OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
     "createDocuments": CREATE_DOCUMENTS,
     "deleteDocuments": DELETE_DOCUMENTS,
+    "listDocuments": LIST_DOCUMENTS,
     "updateDocuments": UPDATE_DOCUMENTS,
     "createDocumentHubFolders": CREATE_DOCUMENT_HUB_FOLDERS,
     "deleteDocumentHubFolders": DELETE_DOCUMENT_HUB_FOLDERS,
@@ -1211,6 +1388,8 @@ OPERATIONS: dict[str, Operation] = {
     "createColumns": CREATE_COLUMNS,
     "createSchemas": CREATE_SCHEMAS,
     "createTables": CREATE_TABLES,
+    "listColumns": LIST_COLUMNS,
+    "listTables": LIST_TABLES,
     "updateChildColumns": UPDATE_CHILD_COLUMNS,
     "updateColumns": UPDATE_COLUMNS,
     "updateRootChildColumns": UPDATE_ROOT_CHILD_COLUMNS,
@@ -1229,6 +1408,7 @@ OPERATIONS: dict[str, Operation] = {
     "createBiReportColumns": CREATE_BI_REPORT_COLUMNS,
     "createBiReports": CREATE_BI_REPORTS,
     "createBiServers": CREATE_BI_SERVERS,
+    "listBiFolders": LIST_BI_FOLDERS,
     "assignDomainMembership": ASSIGN_DOMAIN_MEMBERSHIP,
     "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
     "pushQueryLogs": PUSH_QUERY_LOGS,

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -271,6 +272,112 @@ class BISources(Group):
             "create_bi_servers_async",
             {},
             request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_BI_FOLDERS)
+    def list_bi_folders(
+        self,
+        *,
+        bi_server_id: int,
+        key_field: models.ListBiFoldersKeyField | None = None,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.BiFolder]:
+        """List the folders of a BI server (paged by offset)
+
+        Lists the folders of a virtual BI server, optionally only those named in `oids` (ids or
+        external ids, as `keyField` says). The BI source API (GBM v2) pages with `limit` /
+        `offset` and sends no `X-Next-Page` header: a page shorter than the page size is the
+        last. The SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2 uses `offset` instead of `skip` and
+        does not provide `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and
+        "VS BI Quick Start" (GBM v2 read APIs); allie-sdk `allie_sdk/methods/bi_source.py`
+        get_bi_folders, `allie_sdk/models/bi_source_model.py` BIFolderParams (keyField, oids)
+        and BIFolder.
+
+        :param bi_server_id: Id of the virtual BI server (from createBiServers).
+        :param key_field: What `oids` holds, `id` or `external_id`.
+        :param oids: Comma-separated ids (or external ids) of the folders to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.BiFolder] = self._paginate(
+            ops.LIST_BI_FOLDERS,
+            "list_bi_folders",
+            {
+                "bi_server_id": bi_server_id,
+                "key_field": key_field,
+                "oids": oids,
+                "limit": limit,
+                "offset": offset,
+            },
+            max_items,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_BI_FOLDERS)
+    def list_bi_folders_async(
+        self,
+        *,
+        bi_server_id: int,
+        key_field: models.ListBiFoldersKeyField | None = None,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.BiFolder]:
+        """List the folders of a BI server (paged by offset)
+
+        Lists the folders of a virtual BI server, optionally only those named in `oids` (ids or
+        external ids, as `keyField` says). The BI source API (GBM v2) pages with `limit` /
+        `offset` and sends no `X-Next-Page` header: a page shorter than the page size is the
+        last. The SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2 uses `offset` instead of `skip` and
+        does not provide `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and
+        "VS BI Quick Start" (GBM v2 read APIs); allie-sdk `allie_sdk/methods/bi_source.py`
+        get_bi_folders, `allie_sdk/models/bi_source_model.py` BIFolderParams (keyField, oids)
+        and BIFolder.
+
+        :param bi_server_id: Id of the virtual BI server (from createBiServers).
+        :param key_field: What `oids` holds, `id` or `external_id`.
+        :param oids: Comma-separated ids (or external ids) of the folders to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.BiFolder] = self._paginate_async(
+            ops.LIST_BI_FOLDERS,
+            "list_bi_folders_async",
+            {
+                "bi_server_id": bi_server_id,
+                "key_field": key_field,
+                "oids": oids,
+                "limit": limit,
+                "offset": offset,
+            },
+            max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
         return result

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -133,6 +134,142 @@ class Documents(Group):
             "delete_documents_async",
             {},
             request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_DOCUMENTS)
+    def list_documents(
+        self,
+        *,
+        id: int | None = None,
+        document_hub_id: int | None = None,
+        folder_id: int | None = None,
+        parent_folder_id: int | None = None,
+        parent_document_id: int | None = None,
+        nav_link_folder_id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.Document]:
+        """List documents (paged)
+
+        Lists documents, optionally filtered by document hub, folder, parent document or a search
+        string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Documents API" (GET /integration/v2/document/) and
+        "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/document.py` get_documents, `allie_sdk/models/document_model.py`
+        DocumentParams (id, folder_id, document_hub_id, parent_folder_id, parent_document_id,
+        nav_link_folder_id, search, deleted) and Document, `tests/methods/test_documents.py`
+        (response sample).
+
+        :param id: Only the document with this id.
+        :param document_hub_id: Only documents of this document hub.
+        :param folder_id: Only documents linked into this folder.
+        :param parent_folder_id: Only documents whose parent is this folder.
+        :param parent_document_id: Only child documents of this document.
+        :param nav_link_folder_id: Only documents with a navigation link in this folder.
+        :param search: Only documents whose title contains this text.
+        :param deleted: List deleted documents instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.Document] = self._paginate(
+            ops.LIST_DOCUMENTS,
+            "list_documents",
+            {
+                "id": id,
+                "document_hub_id": document_hub_id,
+                "folder_id": folder_id,
+                "parent_folder_id": parent_folder_id,
+                "parent_document_id": parent_document_id,
+                "nav_link_folder_id": nav_link_folder_id,
+                "search": search,
+                "deleted": deleted,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_DOCUMENTS)
+    def list_documents_async(
+        self,
+        *,
+        id: int | None = None,
+        document_hub_id: int | None = None,
+        folder_id: int | None = None,
+        parent_folder_id: int | None = None,
+        parent_document_id: int | None = None,
+        nav_link_folder_id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.Document]:
+        """List documents (paged)
+
+        Lists documents, optionally filtered by document hub, folder, parent document or a search
+        string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Documents API" (GET /integration/v2/document/) and
+        "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/document.py` get_documents, `allie_sdk/models/document_model.py`
+        DocumentParams (id, folder_id, document_hub_id, parent_folder_id, parent_document_id,
+        nav_link_folder_id, search, deleted) and Document, `tests/methods/test_documents.py`
+        (response sample).
+
+        :param id: Only the document with this id.
+        :param document_hub_id: Only documents of this document hub.
+        :param folder_id: Only documents linked into this folder.
+        :param parent_folder_id: Only documents whose parent is this folder.
+        :param parent_document_id: Only child documents of this document.
+        :param nav_link_folder_id: Only documents with a navigation link in this folder.
+        :param search: Only documents whose title contains this text.
+        :param deleted: List deleted documents instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.Document] = self._paginate_async(
+            ops.LIST_DOCUMENTS,
+            "list_documents_async",
+            {
+                "id": id,
+                "document_hub_id": document_hub_id,
+                "folder_id": folder_id,
+                "parent_folder_id": parent_folder_id,
+                "parent_document_id": parent_document_id,
+                "nav_link_folder_id": nav_link_folder_id,
+                "search": search,
+                "deleted": deleted,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
         return result

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -215,6 +216,252 @@ class RDBMS(Group):
             "create_tables_async",
             {"ds_id": ds_id},
             request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_COLUMNS)
+    def list_columns(
+        self,
+        *,
+        ds_id: int | None = None,
+        schema_id: int | None = None,
+        table_id: int | None = None,
+        table_name: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.Column]:
+        """List columns (paged)
+
+        Lists columns with their custom field values, filtered by data source, schema, table or
+        name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET on
+        /integration/v2/column/) and "Pagination"
+        (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/rdbms.py` get_columns, `allie_sdk/models/rdbms_model.py`
+        ColumnParams and Column, `tests/methods/test_rdbms.py` (response sample).
+
+        :param ds_id: Only columns of this data source.
+        :param schema_id: Only columns of this schema.
+        :param table_id: Only columns of this table (by id).
+        :param table_name: Only columns of tables with this name.
+        :param id: Only the column with this id.
+        :param name: Only columns with exactly this name.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.Column] = self._paginate(
+            ops.LIST_COLUMNS,
+            "list_columns",
+            {
+                "ds_id": ds_id,
+                "schema_id": schema_id,
+                "table_id": table_id,
+                "table_name": table_name,
+                "id": id,
+                "name": name,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_COLUMNS)
+    def list_columns_async(
+        self,
+        *,
+        ds_id: int | None = None,
+        schema_id: int | None = None,
+        table_id: int | None = None,
+        table_name: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.Column]:
+        """List columns (paged)
+
+        Lists columns with their custom field values, filtered by data source, schema, table or
+        name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET on
+        /integration/v2/column/) and "Pagination"
+        (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/rdbms.py` get_columns, `allie_sdk/models/rdbms_model.py`
+        ColumnParams and Column, `tests/methods/test_rdbms.py` (response sample).
+
+        :param ds_id: Only columns of this data source.
+        :param schema_id: Only columns of this schema.
+        :param table_id: Only columns of this table (by id).
+        :param table_name: Only columns of tables with this name.
+        :param id: Only the column with this id.
+        :param name: Only columns with exactly this name.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.Column] = self._paginate_async(
+            ops.LIST_COLUMNS,
+            "list_columns_async",
+            {
+                "ds_id": ds_id,
+                "schema_id": schema_id,
+                "table_id": table_id,
+                "table_name": table_name,
+                "id": id,
+                "name": name,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_TABLES)
+    def list_tables(
+        self,
+        *,
+        ds_id: int | None = None,
+        schema_id: int | None = None,
+        schema_name: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        name_icontains: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.Table]:
+        """List tables (paged)
+
+        Lists tables with their custom field values, filtered by data source, schema, name or
+        id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET on
+        /integration/v2/table/, readable by every role on public data sources) and
+        "Relational Integration v1" (filters ds_id, schema_id, schema_name, name); "Pagination"
+        (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/rdbms.py` get_tables, `allie_sdk/models/rdbms_model.py` TableParams
+        and Table, `tests/methods/test_rdbms.py` (response sample).
+
+        :param ds_id: Only tables of this data source.
+        :param schema_id: Only tables of this schema (by id).
+        :param schema_name: Only tables of this schema (by name).
+        :param id: Only the table with this id.
+        :param name: Only tables with exactly this name.
+        :param name_icontains: Only tables whose name contains this text (case-insensitive).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.Table] = self._paginate(
+            ops.LIST_TABLES,
+            "list_tables",
+            {
+                "ds_id": ds_id,
+                "schema_id": schema_id,
+                "schema_name": schema_name,
+                "id": id,
+                "name": name,
+                "name_icontains": name_icontains,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_TABLES)
+    def list_tables_async(
+        self,
+        *,
+        ds_id: int | None = None,
+        schema_id: int | None = None,
+        schema_name: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        name_icontains: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.Table]:
+        """List tables (paged)
+
+        Lists tables with their custom field values, filtered by data source, schema, name or
+        id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an
+        iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET on
+        /integration/v2/table/, readable by every role on public data sources) and
+        "Relational Integration v1" (filters ds_id, schema_id, schema_name, name); "Pagination"
+        (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/rdbms.py` get_tables, `allie_sdk/models/rdbms_model.py` TableParams
+        and Table, `tests/methods/test_rdbms.py` (response sample).
+
+        :param ds_id: Only tables of this data source.
+        :param schema_id: Only tables of this schema (by id).
+        :param schema_name: Only tables of this schema (by name).
+        :param id: Only the table with this id.
+        :param name: Only tables with exactly this name.
+        :param name_icontains: Only tables whose name contains this text (case-insensitive).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.Table] = self._paginate_async(
+            ops.LIST_TABLES,
+            "list_tables_async",
+            {
+                "ds_id": ds_id,
+                "schema_id": schema_id,
+                "schema_name": schema_name,
+                "id": id,
+                "name": name,
+                "name_icontains": name_icontains,
+                "limit": limit,
+                "skip": skip,
+            },
+            max_items,
             CallOptions(retries, timeout_ms, server_url, http_headers),
         )
         return result

@@ -29,6 +29,7 @@ from .exceptions import (
 )
 from .model import RetriedDelete, note_retried_delete
 from .operation import LazyType, Operation
+from .paging import PageRequest
 from .pointer import resolve
 from .redact import log_request, log_response, logger
 from .redirects import MAX_REDIRECTS, next_request
@@ -72,6 +73,7 @@ class _Call:
     secret_keys: frozenset[str]
     max_bytes: int
     log: logging.Logger
+    page: PageRequest | None = None
     attempt: int = 0
     renewed: bool = False
     hops: int = 0
@@ -86,12 +88,25 @@ class _Call:
         self.attempt += 1
         self.hops = 0
         self.token = token
-        headers = dict(self.headers)
-        if token and self.op.secured:
-            headers["TOKEN"] = token
-        request = build_request(
-            client, self.op, self.base_url, self.values, self.content, self.media, headers, timeout
-        )
+        if self.page is not None and self.page.url is not None:
+            headers = dict(self.headers)
+            if token and self.op.security is not None:
+                name, value = self.op.security.header_for(token)
+                headers[name] = value
+            # A next-page URL from the server (already checked to be on this origin) is sent as given.
+            request = client.build_request(self.op.method, self.page.url, headers=headers, timeout=timeout)
+        else:
+            request = build_request(
+                client,
+                self.op,
+                self.base_url,
+                self.values,
+                self.content,
+                self.media,
+                dict(self.headers),
+                timeout,
+                token,
+            )
         log_request(request, self.attempt, self.log)
         return request
 
@@ -185,6 +200,8 @@ class _Call:
         return RuntimeError(f"HTTP {response.status_code}")  # a retryable status is never a success
 
     def finish(self, response: httpx.Response) -> Any:
+        if self.page is not None:
+            self.page.headers = response.headers
         try:
             value = handle_response(self.op, response, self.attempt, self.override)
             if self.op.job is not None and (b"true" in response.content or b"false" in response.content):
@@ -396,6 +413,7 @@ class BaseClient:
         body: Any,
         opts: CallOptions,
         override: LazyType | None,
+        page: PageRequest | None = None,
     ) -> _Call:
         self._check_open()
         for p in op.params:
@@ -442,6 +460,7 @@ class BaseClient:
             secret_keys=keys,
             max_bytes=self.max_response_bytes,
             log=self._log,
+            page=page,
         )
 
     @property
@@ -457,8 +476,9 @@ class BaseClient:
         body: Any = None,
         opts: CallOptions = CallOptions(),
         override: LazyType | None = None,
+        page: PageRequest | None = None,
     ) -> Any:
-        call = self._prepare(op, method, args, body, opts, override)
+        call = self._prepare(op, method, args, body, opts, override, page)
         client = self.http_client
         while True:
             # No token is fetched for `security: []` operations (the token calls a provider itself makes).
@@ -492,8 +512,9 @@ class BaseClient:
         body: Any = None,
         opts: CallOptions = CallOptions(),
         override: LazyType | None = None,
+        page: PageRequest | None = None,
     ) -> Any:
-        call = self._prepare(op, method, args, body, opts, override)
+        call = self._prepare(op, method, args, body, opts, override, page)
         client = self.async_http_client
         while True:
             token = check_token(await self._auth.get_token_async(), "the token") if op.secured else None

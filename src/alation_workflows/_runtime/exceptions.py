@@ -215,6 +215,10 @@ def _scrubbed_data(value: Any, secrets: Iterable[str]) -> Any:
     return value
 
 
+class PaginationError(WorkflowsError):
+    """A listing could not be continued safely (next page on another origin, or a page URL repeated)."""
+
+
 def _attempts(n: int) -> str:
     return f"{n} attempt{'s' if n != 1 else ''}"
 

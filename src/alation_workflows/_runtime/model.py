@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import pydantic
 from pydantic import ConfigDict
@@ -62,3 +63,23 @@ class RequestModel(BaseModel):
     """A model only sent to the server: an unknown field is an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# Serialization context the request encoder passes: models then leave out read-only fields.
+SENDING = {"sending": True}
+
+
+class ReadOnlyFields(pydantic.BaseModel):
+    """Mixin of models with server-set (readOnly) fields: kept when read, never sent."""
+
+    __read_only__: ClassVar[tuple[str, ...]] = ()
+
+    @pydantic.model_serializer(mode="wrap")
+    def _drop_read_only(
+        self, handler: pydantic.SerializerFunctionWrapHandler, info: pydantic.SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if info.context is SENDING and isinstance(data, dict):
+            for wire in self.__read_only__:
+                data.pop(wire, None)
+        return data

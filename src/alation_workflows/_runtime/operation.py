@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from .paging import Paging
 
 
 class LazyType:
@@ -37,6 +40,20 @@ class Param:
     location: Literal["query", "path", "header"]
     type: LazyType
     required: bool = False
+    # OpenAPI serialization of lists and objects: form/spaceDelimited/pipeDelimited/deepObject, simple.
+    style: str = "form"
+    explode: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    """How the token is sent, from the spec's security scheme (e.g. `TOKEN: <t>`, `Authorization: Bearer <t>`)."""
+
+    header: str
+    prefix: str = ""
+
+    def header_for(self, token: str) -> tuple[str, str]:
+        return self.header, self.prefix + token
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,8 @@ class Body:
     required: bool = True
     # For newline-delimited JSON the items are encoded one per line.
     item_type: LazyType | None = None
+    # multipart: (part, content type, filename) of each file part, from the spec's `encoding`.
+    encoding: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +121,14 @@ class Operation:
     batch_limit: int | None = None
     # With an object body, batching splits this list field (e.g. data quality's "values").
     batch_field: str | None = None
-    secured: bool = True
+    # List operations: how the listing pages (the generated method returns an iterator).
+    paging: Paging | None = None
+    # None: the operation is sent without a token (`security: []`, e.g. the token endpoints).
+    security: Security | None = None
+
+    @property
+    def secured(self) -> bool:
+        return self.security is not None
 
 
 F = TypeVar("F", bound=Callable[..., Any])

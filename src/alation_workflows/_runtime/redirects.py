@@ -65,7 +65,8 @@ def next_request(client: httpx.Client | httpx.AsyncClient, response: httpx.Respo
     headers = request.headers.copy()
     headers.pop("host", None)
     if not keeps_credentials(request.url, url):
-        for name in _CREDENTIAL_HEADERS:
+        # Plus the header the spec's security scheme names (request.py records it).
+        for name in (*_CREDENTIAL_HEADERS, *request.extensions.get("credential_headers", ())):
             headers.pop(name, None)
     # The body was built from bytes, so it is in memory and can be sent again.
     return client.build_request(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+import datetime
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pydantic
 
-from .operation import Operation
+from .model import SENDING
+from .operation import Operation, Param
 
 _JSON = "application/json"
 _NDJSON = "application/x-ndjson"
@@ -68,17 +70,26 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
     adapter = spec.type.adapter
     value = adapter.validate_python(body)
     if spec.media == _JSON:
-        return {"content": adapter.dump_json(value, by_alias=True, exclude_unset=True)}, _JSON
+        return {
+            "content": adapter.dump_json(value, by_alias=True, exclude_unset=True, context=SENDING)
+        }, _JSON
     if spec.media == _NDJSON:
         item = spec.item_type.adapter if spec.item_type is not None else adapter
-        lines = [_line_safe(item.dump_json(v, by_alias=True, exclude_unset=True)) for v in value]
+        lines = [
+            _line_safe(item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING)) for v in value
+        ]
         return {"content": b"\n".join(lines)}, _NDJSON
     if spec.media == _MULTIPART:
         data: dict[str, Any] = {}
         files: dict[str, Any] = {}
-        for key, part in adapter.dump_python(value, by_alias=True, exclude_unset=True).items():
+        parts = {name: (filename, ctype) for name, ctype, filename in spec.encoding}
+        for key, part in adapter.dump_python(
+            value, by_alias=True, exclude_unset=True, context=SENDING
+        ).items():
             if isinstance(part, (bytes, bytearray)):
-                files[key] = (f"{key}.csv", bytes(part), "text/plain")
+                # Filename and content type come from the spec's `encoding` (OpenAPI's default for bytes otherwise).
+                filename, ctype = parts.get(key, (key, "application/octet-stream"))
+                files[key] = (filename, bytes(part), ctype)
             elif isinstance(part, bool):
                 data[key] = "true" if part else "false"
             else:
@@ -108,20 +119,54 @@ def build_url(
     for p in op.params:
         if p.name not in values:
             continue
-        value = values[p.name]
+        value = _plain(values[p.name])
         if p.location == "path":
-            path = path.replace("{" + p.wire + "}", quote(_scalar(value), safe=""))
+            path = path.replace("{" + p.wire + "}", quote(_joined(value, ","), safe=""))
         elif p.location == "query":
-            if isinstance(value, (list, tuple)):
-                query.extend((p.wire, _scalar(v)) for v in cast("Sequence[Any]", value))
-            else:
-                query.append((p.wire, _scalar(value)))
+            query.extend(query_pairs(p, value))
     return base_url.rstrip("/") + path, query
+
+
+def query_pairs(p: Param, value: Any) -> list[tuple[str, str | int | float | bool | None]]:
+    """One query parameter as (name, value) pairs, serialized by its OpenAPI style and explode."""
+    if isinstance(value, dict):
+        if p.style == "deepObject":
+            return [(f"{p.wire}[{k}]", _scalar(v)) for k, v in value.items()]
+        if p.explode:
+            return [(str(k), _scalar(v)) for k, v in value.items()]
+        return [(p.wire, _joined([x for kv in value.items() for x in kv], ","))]
+    if isinstance(value, list):
+        if p.explode and p.style == "form":
+            return [(p.wire, _scalar(v)) for v in value]
+        return [(p.wire, _joined(value, _DELIMITERS[p.style]))]
+    return [(p.wire, _scalar(value))]
+
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _plain(value: Any) -> Any:
+    """Models become their wire dicts, tuples lists: what the styles serialize."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _joined(value: Any, sep: str) -> str:
+    if isinstance(value, dict):
+        value = [x for kv in value.items() for x in kv]
+    if isinstance(value, list):
+        return sep.join(_scalar(v) for v in value)
+    return _scalar(value)
 
 
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
     return str(value.value if hasattr(value, "value") else value)
 
 
@@ -134,14 +179,27 @@ def build_request(
     media: str | None,
     headers: dict[str, str],
     timeout_s: float,
+    token: str | None = None,
 ) -> httpx.Request:
     url, query = build_url(base_url, op, values)
     for p in op.params:
         if p.location == "header" and p.name in values:
-            headers[p.wire] = _scalar(values[p.name])
+            headers[p.wire] = _joined(_plain(values[p.name]), ",")
     if media is not None:
         headers["Content-Type"] = media
+    extensions: dict[str, Any] = {}
+    if token and op.security is not None:
+        name, value = op.security.header_for(token)
+        headers[name] = value
+        # Redirects drop this header when they leave the origin (redirects.py).
+        extensions["credential_headers"] = (name.lower(),)
     # Setting the timeout on every request means no code path can wait forever, even on a user's client.
     return client.build_request(
-        op.method, url, params=query or None, headers=headers, timeout=timeout_s, **content
+        op.method,
+        url,
+        params=query or None,
+        headers=headers,
+        timeout=timeout_s,
+        extensions=extensions,
+        **content,
     )

@@ -33,7 +33,16 @@ def handle_response(
         target = override or declared.type
         if target is None:
             return None
+        media = declared.media or ""
+        if media.startswith("text/") and override is None:
+            return response.text
+        if media == "application/octet-stream" and override is None:
+            return response.content
         try:
+            if media == "application/x-ndjson":
+                # One JSON value per line; blank lines (a trailing newline) carry nothing.
+                lines = [line for line in response.content.splitlines() if line.strip()]
+                return target.adapter.validate_json(b"[" + b",".join(lines) + b"]")
             # A body that parses and fits is used even under a wrong Content-Type: for a job
             # submission it carries the only copy of the job id.
             return target.adapter.validate_json(response.content)

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from .._runtime.exceptions import APIError, ProblemDetailsError
     from .access_token_request import AccessTokenRequest
     from .api_access_token import ApiAccessToken
+    from .bi_folder import BiFolder
     from .bi_folder_in import BiFolderIn
     from .bi_name_configuration import BiNameConfiguration
     from .bi_report_column_in import BiReportColumnIn
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     from .business_policy_in import BusinessPolicyIn
     from .business_policy_update import BusinessPolicyUpdate
     from .child_column_update import ChildColumnUpdate
+    from .column import Column
     from .column_in import ColumnIn
     from .column_index import ColumnIndex
+    from .column_index_info import ColumnIndexInfo
     from .column_update import ColumnUpdate
     from .created_item import CreatedItem
     from .custom_field_in import CustomFieldIn
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from .dataflow_object import DataflowObject
     from .dataflow_payload import DataflowPayload
     from .dataflow_update import DataflowUpdate
+    from .document import Document
     from .document_delete_request import DocumentDeleteRequest
     from .document_delete_result import DocumentDeleteResult
     from .document_hub_folder_delete_request import DocumentHubFolderDeleteRequest
@@ -96,6 +100,9 @@ if TYPE_CHECKING:
     from .job_state import JobState
     from .job_task import JobTask
     from .lineage_object_ref import LineageObjectRef
+    from .list_bi_folders_key_field import ListBiFoldersKeyField
+    from .object_field_ref import ObjectFieldRef
+    from .object_field_value import ObjectFieldValue
     from .policy_group_ids_change import PolicyGroupIdsChange
     from .problem_details import ProblemDetails
     from .query_log_entry import QueryLogEntry
@@ -109,6 +116,7 @@ if TYPE_CHECKING:
     from .root_child_column_update import RootChildColumnUpdate
     from .schema_in import SchemaIn
     from .schema_update import SchemaUpdate
+    from .table import Table
     from .table_in import TableIn
     from .table_update import TableUpdate
     from .task_handle import TaskHandle
@@ -133,6 +141,7 @@ _LAZY: dict[str, str] = {
     "ProblemDetailsError": _RUNTIME,
     "AccessTokenRequest": ".access_token_request",
     "ApiAccessToken": ".api_access_token",
+    "BiFolder": ".bi_folder",
     "BiFolderIn": ".bi_folder_in",
     "BiNameConfiguration": ".bi_name_configuration",
     "BiReportColumnIn": ".bi_report_column_in",
@@ -143,8 +152,10 @@ _LAZY: dict[str, str] = {
     "BusinessPolicyIn": ".business_policy_in",
     "BusinessPolicyUpdate": ".business_policy_update",
     "ChildColumnUpdate": ".child_column_update",
+    "Column": ".column",
     "ColumnIn": ".column_in",
     "ColumnIndex": ".column_index",
+    "ColumnIndexInfo": ".column_index_info",
     "ColumnUpdate": ".column_update",
     "CreatedItem": ".created_item",
     "CustomFieldIn": ".custom_field_in",
@@ -177,6 +188,7 @@ _LAZY: dict[str, str] = {
     "DataflowObject": ".dataflow_object",
     "DataflowPayload": ".dataflow_payload",
     "DataflowUpdate": ".dataflow_update",
+    "Document": ".document",
     "DocumentDeleteRequest": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
     "DocumentHubFolderDeleteRequest": ".document_hub_folder_delete_request",
@@ -221,6 +233,9 @@ _LAZY: dict[str, str] = {
     "JobState": ".job_state",
     "JobTask": ".job_task",
     "LineageObjectRef": ".lineage_object_ref",
+    "ListBiFoldersKeyField": ".list_bi_folders_key_field",
+    "ObjectFieldRef": ".object_field_ref",
+    "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
     "ProblemDetails": ".problem_details",
     "QueryLogEntry": ".query_log_entry",
@@ -234,6 +249,7 @@ _LAZY: dict[str, str] = {
     "RootChildColumnUpdate": ".root_child_column_update",
     "SchemaIn": ".schema_in",
     "SchemaUpdate": ".schema_update",
+    "Table": ".table",
     "TableIn": ".table_in",
     "TableUpdate": ".table_update",
     "TaskHandle": ".task_handle",
@@ -258,6 +274,7 @@ __all__ = [
     "ProblemDetailsError",
     "AccessTokenRequest",
     "ApiAccessToken",
+    "BiFolder",
     "BiFolderIn",
     "BiNameConfiguration",
     "BiReportColumnIn",
@@ -268,8 +285,10 @@ __all__ = [
     "BusinessPolicyIn",
     "BusinessPolicyUpdate",
     "ChildColumnUpdate",
+    "Column",
     "ColumnIn",
     "ColumnIndex",
+    "ColumnIndexInfo",
     "ColumnUpdate",
     "CreatedItem",
     "CustomFieldIn",
@@ -302,6 +321,7 @@ __all__ = [
     "DataflowObject",
     "DataflowPayload",
     "DataflowUpdate",
+    "Document",
     "DocumentDeleteRequest",
     "DocumentDeleteResult",
     "DocumentHubFolderDeleteRequest",
@@ -346,6 +366,9 @@ __all__ = [
     "JobState",
     "JobTask",
     "LineageObjectRef",
+    "ListBiFoldersKeyField",
+    "ObjectFieldRef",
+    "ObjectFieldValue",
     "PolicyGroupIdsChange",
     "ProblemDetails",
     "QueryLogEntry",
@@ -359,6 +382,7 @@ __all__ = [
     "RootChildColumnUpdate",
     "SchemaIn",
     "SchemaUpdate",
+    "Table",
     "TableIn",
     "TableUpdate",
     "TaskHandle",

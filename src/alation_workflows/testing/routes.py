@@ -23,6 +23,12 @@ def operation_table() -> dict[str, Any]:
     return table
 
 
+def enum_values(schema_name: str) -> tuple[str, ...]:
+    """The values of an enum component schema of the spec (handlers use these, never their own copies)."""
+    values: list[str] = operation_table()["components"]["schemas"][schema_name]["enum"]
+    return tuple(values)
+
+
 @dataclass(frozen=True)
 class Route:
     """One wire operation: method + path template + the handler registered for its operationId."""

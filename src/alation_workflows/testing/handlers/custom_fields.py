@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..jobs import Job
 from ..registry import handles
+from ..routes import enum_values
 from ..wire import Reject, SimRequest, SimResponse
 from .common import REQUIRED, check_fields, check_value, job_id_handle, list_body
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 FIELD_LIMIT = 1000
 VALUE_LIMIT = 10000
 OBJECT_SET_MAX = 256
-FIELD_TYPES = ("OBJECT_SET", "PICKER", "MULTI_PICKER", "RICH_TEXT", "DATE")
 OBJECT_SET_OTYPES = (
     "data",
     "schema",
@@ -50,7 +50,7 @@ def _field_errors(item: Any) -> dict[str, list[str]]:
     if errors:
         return errors
     kind = item["field_type"]
-    if kind not in FIELD_TYPES:
+    if kind not in enum_values("CustomFieldType"):
         return {"field_type": [f'"{kind}" is not a valid choice.']}
     if kind in ("PICKER", "MULTI_PICKER") and not item.get("options"):
         errors["options"] = [REQUIRED]

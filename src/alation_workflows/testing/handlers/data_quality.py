@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
+from ..routes import enum_values
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields
 
@@ -14,9 +15,6 @@ if TYPE_CHECKING:
 
 LIMIT = 1000
 SAMPLE = 10  # how many keys Alation lists in each `sample`
-TYPES = ("NUMERIC", "STRING", "BOOLEAN")
-OBJECT_TYPES = ("ATTRIBUTE", "TABLE", "SCHEMA")
-STATUSES = ("GOOD", "WARNING", "ALERT")
 NOTHING = 'A "values" or "fields" property must be specified'
 
 
@@ -76,18 +74,20 @@ def post(sim: Simulator, request: SimRequest) -> SimResponse:
     }
     # Entry numbers count fields first, then values (1-based).
     for entry, item in enumerate(fields, start=1):
+        types = enum_values("DataQualityFieldType")
         problem = _first_error(item, field_spec) or (
-            None if item["type"] in TYPES else f"type must be one of {', '.join(TYPES)}"
+            None if item["type"] in types else f"type must be one of {', '.join(types)}"
         )
         if problem:
             raise _reject(entry, problem)
     known = {f["field_key"] for f in fields} | set(sim.catalog.dq_fields)
     for entry, item in enumerate(values, start=len(fields) + 1):
         problem = _first_error(item, value_spec)
-        if problem is None and item["object_type"] not in OBJECT_TYPES:
-            problem = f"object_type must be one of {', '.join(OBJECT_TYPES)}"
-        if problem is None and item["status"] not in STATUSES:
-            problem = f"status must be one of {', '.join(STATUSES)}"
+        object_types, statuses = enum_values("DataQualityObjectType"), enum_values("DataQualityStatus")
+        if problem is None and item["object_type"] not in object_types:
+            problem = f"object_type must be one of {', '.join(object_types)}"
+        if problem is None and item["status"] not in statuses:
+            problem = f"status must be one of {', '.join(statuses)}"
         if problem is None and item["field_key"] not in known:
             problem = f"field_key {item['field_key']} does not exist"
         if problem:
@@ -107,7 +107,7 @@ def post(sim: Simulator, request: SimRequest) -> SimResponse:
             cat.dq_fields[item["field_key"]] = dict(item)
         success: list[dict[str, str]] = []
         failure: list[dict[str, str]] = []
-        flags = dict.fromkeys(STATUSES, 0)
+        flags = dict.fromkeys(enum_values("DataQualityStatus"), 0)
         for item in values:
             key = (item["field_key"], item["object_key"])
             ref = {"field_key": item["field_key"], "object_key": item["object_key"]}

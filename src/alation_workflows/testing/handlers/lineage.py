@@ -105,9 +105,7 @@ def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("deleteDataflows")
 def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
-    key_field = request.arg("keyField") or "id"
-    if key_field not in ("id", "external_id"):
-        raise _invalid({"keyField": [f'"{key_field}" is not a valid choice.']})
+    key_field = request.arg("keyField")  # present and one of the spec's values: the route checked it
     keys = list_body(request, LIMIT)
     kind = "int" if key_field == "id" else "str"
     if any(check_fields({"k": key}, {"k": (kind, True)}) for key in keys):
