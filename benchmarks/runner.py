@@ -14,11 +14,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import bulk, completion, generation, overhead, servers, startup
+from . import bulk, bulk_memory, completion, generation, overhead, servers, startup
 from ._paths import ROOT, ensure_src_on_path
 from .report import write_report
 
-SECTIONS = ("overhead", "completion", "bulk", "startup", "generator")
+SECTIONS = ("overhead", "completion", "bulk", "memory", "startup", "generator")
 PACKAGES = (
     "alation-workflows",
     "httpx",
@@ -77,6 +77,7 @@ class Plan:
             self.completion = [(0.0, 1)]
             self.bulk_n, self.bulk_duration = 50, 0.0
             self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
+            self.memory_sizes = bulk_memory.QUICK_SIZES
             self.startup_repeats, self.startup_warmup = 1, 0
             self.startup_only: tuple[str, ...] | None = ("alation-workflows",)
             self.generator_repeats = 1
@@ -86,6 +87,7 @@ class Plan:
             self.completion = [(0.2, 5), (1.0, 3), (5.0, 2), (30.0, 1)]
             self.bulk_n, self.bulk_duration = 10_000, 1.0
             self.bulk_subjects = None
+            self.memory_sizes = bulk_memory.SIZES
             self.startup_repeats, self.startup_warmup = 15, 2
             self.startup_only = None
             self.generator_repeats = 5
@@ -146,6 +148,8 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS)
                 "bulk",
                 lambda: bulk.run(sim, plan.bulk_n, plan.bulk_duration, only=plan.bulk_subjects),
             )
+        if "memory" in only:  # results.json only (bulk_memory holds the targets and verdicts)
+            _section(results, "memory", lambda: bulk_memory.run(sim, plan.memory_sizes))
     if "startup" in only:
         _section(
             results,

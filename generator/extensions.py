@@ -20,6 +20,7 @@ KNOWN: dict[str, str] = {
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
     "x-filename": "multipart encoding: the filename a file part is sent with (default: the part name)",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
+    "x-accepts-numeric-string": "schema: the server also takes this integer as a numeric string (simulator checks)",
 }
 
 # Maps whose keys are names chosen by the spec author (a property may be called "x-foo").

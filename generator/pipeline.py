@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from .batching import render_batching
 from .build import Builder
 from .cli import render_cli_registry
 from .docs import render_docs
@@ -48,4 +49,7 @@ def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[
     if warnings is not None:
         warnings.extend(builder.ctx.warnings)
     table = render_operation_table(api, spec)
-    return format_python(render_all(api) | render_docs(api, root) | table | render_cli_registry(api), root)
+    return format_python(
+        render_all(api) | render_docs(api, root) | table | render_cli_registry(api) | render_batching(api),
+        root,
+    )

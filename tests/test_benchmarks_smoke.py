@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("overhead", "completion", "bulk", "startup", "generator")
+SECTIONS = ("overhead", "completion", "bulk", "memory", "startup", "generator")
 
 
 def test_quick_run_writes_a_complete_report(tmp_path: Path) -> None:
@@ -28,6 +28,9 @@ def test_quick_run_writes_a_complete_report(tmp_path: Path) -> None:
     assert any(r["sdk"] == "alation-workflows" and "error" not in r for r in results["completion"]["rows"])
     ours_bulk = [r for r in results["bulk"]["rows"] if r["subject"].startswith("alation-workflows")]
     assert ours_bulk and all(r["created"] == results["bulk"]["n"] for r in ours_bulk), ours_bulk
+    memory = results["memory"]["rows"]
+    assert [r["n"] for r in memory if "error" not in r and r["created"] == r["n"]] == [2000, 2000, 5000, 5000]
+    assert all("met" in v for v in results["memory"]["verdicts"])
     assert results["startup"]["rows"][0]["subject"] == "alation-workflows"
     assert results["generator"]["ours_cli"]["n"] == 1
     report = (tmp_path / "report.md").read_text(encoding="utf-8")

@@ -350,3 +350,24 @@ def test_job_timeout_error_says_how_long_and_how_to_resume(
         "waited" in text and " s " in text and caught.value.waited is not None and caught.value.waited >= 0.2
     )
     assert "JobHandle.resume" in text and f"--id {handle.id}" in text
+
+
+def test_a_throttled_submit_is_unsent_and_sent_on_resume(
+    wf: Workflows, alation_server: ServedSimulator, tmp_path: Path
+) -> None:
+    from alation_workflows.utils import RetryConfig
+
+    sim = alation_server.sim
+    sim.faults.inject("status", path="/integration/v2/document/", method="POST", status=429, times=1)
+    path = tmp_path / "run.journal"
+    once = RetryConfig(strategy="none", max_attempts=1)
+    result = submit_batches(
+        wf.documents.create_documents, docs(10), batch_size=5, journal=path, retries=once, progress=None
+    )
+    assert [o.state for o in result] == ["unsent", "finished"] and result.exit_code == 1
+    assert result.failed_items == []  # not failed: never processed, sent again on resume
+    resumed = submit_batches(
+        wf.documents.create_documents, docs(10), batch_size=5, journal=path, progress=None
+    )
+    assert [o.state for o in resumed] == ["finished", "finished"] and resumed.exit_code == 0
+    assert len(sim.catalog.documents) == 10

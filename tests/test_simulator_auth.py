@@ -112,3 +112,24 @@ def test_cli_serves_until_interrupted() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_an_allie_sdk_style_login_with_a_string_user_id_works(sim: Simulator, client: httpx.Client) -> None:
+    # allie-sdk reads user_id from a config file and sends it as a string; Alation parses it.
+    refresh = sim.issue_refresh_token(user_id=7)
+    body = {"refresh_token": refresh, "user_id": "7"}
+    valid = client.post("/integration/v1/validateRefreshToken/", json=body)
+    assert valid.status_code == 200, valid.text
+    assert valid.json()["token_status"] == "ACTIVE" and valid.json()["user_id"] == 7
+    created = client.post("/integration/v1/createAPIAccessToken/", json=body)
+    assert created.status_code == 200, created.text
+    token = created.json()["api_access_token"]
+    checked = client.post(
+        "/integration/v1/validateAPIAccessToken/", json={"api_access_token": token, "user_id": "7"}
+    )
+    assert checked.status_code == 200 and checked.json()["user_id"] == 7
+    assert client.get(JOB, params={"id": 1}, headers={"TOKEN": token}).status_code == 404  # authenticated
+    for bad in ("seven", "7.0", "", True):
+        refused = client.post("/integration/v1/createAPIAccessToken/", json={**body, "user_id": bad})
+        assert refused.status_code == 400, (bad, refused.text)
+        assert "user_id" in refused.text

@@ -122,3 +122,93 @@ def test_a_rejected_request_leaves_no_trace_from_the_handlers_dry_run(
         # The job fault was not used up by the rejected request's dry run.
         assert _job(c, ok.json()["task"]["id"])["status"] == "failed"
     assert sim.state.policies == {} and len(sim.jobs.by_id) == 1
+
+
+# -- the simulator as a CI server: bounded bodies, hostile nesting, no stalled event loop -------------
+
+
+def test_a_body_over_the_limit_gets_413_and_the_server_keeps_serving(
+    client: httpx.Client, alation_server: ServedSimulator
+) -> None:
+    alation_server.sim.max_body_bytes = 10_000
+    big = [{"title": "x" * 100, "document_hub_id": 1}] * 200  # ~25 kB
+    declared = client.post(DOCS, json=big)
+    assert declared.status_code == 413, declared.text
+    assert "10000 bytes" in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server counts while reading
+        for _ in range(30):
+            yield b" " * 1000
+
+    streamed = client.post(DOCS, content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    assert alation_server.sim.submissions.total() == 0
+    small = client.post(DOCS, json=[{"title": "T", "document_hub_id": 1}])
+    assert small.status_code == 202, small.text
+
+
+def test_a_large_upload_within_the_limit_is_accepted(client: httpx.Client) -> None:
+    items = [{"title": f"Doc {i}", "document_hub_id": 1, "description": "d" * 400} for i in range(1000)]
+    r = client.post(DOCS, json=items)  # ~0.5 MB, the batch limit of the endpoint
+    assert r.status_code == 202, r.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'[{"title": "T", "document_hub_id": 1, "custom_fields": ' + b"[" * 50_000 + b"]" * 50_000 + b"}]",
+        b'{"a": ' * 20_000 + b"1" + b"}" * 20_000,
+    ],
+    ids=["arrays", "inside-an-item", "objects"],
+)
+def test_deeply_nested_json_is_a_400_not_a_crash(client: httpx.Client, body: bytes) -> None:
+    r = client.post(DOCS, content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert "nesting too deep" in r.text or "JSON parse error" in r.text
+    assert client.get(JOB, params={"id": 1}).status_code in (200, 404)  # still serving
+
+
+def test_a_slow_upload_check_does_not_hold_up_other_clients(
+    client: httpx.Client, alation_server: ServedSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While one upload is being parsed and validated, another client's request is answered.
+
+    The upload's check blocks until the other request has been answered (bounded wait): were the
+    check run on the event loop or under the simulator lock, the other request could not finish.
+    """
+    import threading
+
+    from alation_workflows.testing import simulator
+
+    other_answered, in_check = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    real_check = simulator.check_body
+
+    def slow_check(route: object, request: object) -> object:
+        if getattr(request, "path", "") == DOCS:
+            in_check.set()
+            waited.append(other_answered.wait(timeout=10))
+        return real_check(route, request)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simulator, "check_body", slow_check)
+    results: list[int] = []
+
+    def upload() -> None:
+        with httpx.Client(
+            base_url=alation_server.url, headers={"TOKEN": alation_server.token}, timeout=15
+        ) as c:
+            results.append(c.post(DOCS, json=[{"title": "T", "document_hub_id": 1}]).status_code)
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    try:
+        assert in_check.wait(timeout=10), "the upload never reached its check"
+        r = client.get(JOB, params={"name": "no-such-job"})
+        assert r.status_code in (200, 400, 404), r.text
+        other_answered.set()
+    finally:
+        other_answered.set()
+        thread.join(timeout=15)
+    assert waited == [True], "the upload's check never saw the other request answered"
+    assert results == [202]

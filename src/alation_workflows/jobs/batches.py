@@ -22,7 +22,7 @@ from array import array
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 import pydantic
 import pydantic_core
@@ -282,16 +282,18 @@ def _client_of(method: Callable[..., Any]) -> Any:
 
 
 def _rejected(exc: BaseException) -> bool:
-    """True when the answer proves nothing was created: Alation answered 4XX to the submit.
-
-    A `SubmitUncertainError` (e.g. a 408 from a proxy) is never proof, whatever its status.
-    """
+    """True when the answer proves nothing was created: Alation refused the submit (4XX), except a
+    408 (the server gave up reading: it may have acted) and a 429 (throttled: nothing done, resend).
+    A `SubmitUncertainError` is never proof, whatever its status."""
     if isinstance(exc, SubmitUncertainError):
         return False
-    return isinstance(exc, APIError) and 400 <= exc.status_code < 500
+    return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
 
 
 def _never_sent(exc: BaseException) -> bool:
+    """True when the request provably never reached Alation (or was throttled before any work)."""
+    if isinstance(exc, APIError):
+        return exc.status_code == 429
     return isinstance(exc, NetworkError) and not exc.maybe_processed
 
 
@@ -635,7 +637,7 @@ def _prepare(
 # -- drivers ---------------------------------------------------------------------------------
 
 
-def submit_batches(
+def run_batches(
     method: Callable[..., JobHandle[T]],
     items: Iterable[Any],
     *,
@@ -767,7 +769,7 @@ def _drive(run: _Run[T], method: Callable[..., JobHandle[T]], concurrency: int) 
         run.finished(batch_id, value, error)
 
 
-async def submit_batches_async(
+async def run_batches_async(
     method: Callable[..., Awaitable[AsyncJobHandle[T]]],
     items: Iterable[Any],
     *,
@@ -787,7 +789,7 @@ async def submit_batches_async(
     summary: bool = False,
     **kwargs: Any,
 ) -> BulkResult[T]:
-    """The asyncio twin of `submit_batches`: `concurrency` tasks each submit a batch and wait on it."""
+    """The asyncio twin of `run_batches`: `concurrency` tasks each submit a batch and wait on it."""
     if not inspect.iscoroutinefunction(method):
         raise TypeError(f"{getattr(method, '__name__', method)} is not async: use submit_batches()")
     op, label, jr, owned, count = _prepare(
@@ -878,7 +880,16 @@ def resume_batches(
         if not jr.planned:
             raise ValueError(f"{jr.path} holds no planned run to resume")
         params = dict(jr.meta("params") or {})
-        return submit_batches(method, None, journal=jr, batch_size=jr.meta("batch_size"), **params, **options)  # type: ignore[arg-type]
+        return run_batches(method, None, journal=jr, batch_size=jr.meta("batch_size"), **params, **options)  # type: ignore[arg-type]
     finally:
         if not isinstance(journal, Journal):
             jr.close()
+
+
+# The public names are typed per operation by the generated `_batching` module (one overload per
+# parameter signature of the spec's batch operations); at run time they are the functions above.
+if TYPE_CHECKING:
+    from .._batching import submit_batches as submit_batches
+    from .._batching import submit_batches_async as submit_batches_async
+else:
+    submit_batches, submit_batches_async = run_batches, run_batches_async

@@ -10,4 +10,6 @@ class AccessTokenRequest(RequestModel):
     """A user's API access token."""
 
     api_access_token: Annotated[str, Field(repr=False)]
-    user_id: int
+    user_id: Annotated[
+        int, Field(description="The user's id (also accepted as a numeric string, as for refresh tokens).")
+    ]

@@ -10,4 +10,9 @@ class RefreshTokenRequest(RequestModel):
     """A user's refresh token."""
 
     refresh_token: Annotated[str, Field(repr=False)]
-    user_id: int
+    user_id: Annotated[
+        int,
+        Field(
+            description="The user's id. Alation also accepts it as a numeric string: every allie-sdk 2.2.3\nexample reads it from a config file and sends a string, with output captured from\nreal instances (DRF's IntegerField parses \"1\"). The SDK sends an integer."
+        ),
+    ]

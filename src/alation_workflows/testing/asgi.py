@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
 from .routes import Route, routes
 from .validation import AnswerMismatch
-from .wire import SimRequest, SimResponse
+from .wire import SimRequest, SimResponse, too_large
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -40,15 +41,16 @@ def build_app(sim: Simulator) -> Starlette:
 def _endpoint(route: Route | None) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> _Reply:
         sim: Simulator = request.app.state.sim
-        body = await request.body()
+        body = await _read_body(request, sim.max_body_bytes)
+        if body is None:
+            return _Reply(SimResponse.json(413, too_large(sim.max_body_bytes)), None, close=True)
         sim_request = SimRequest.build(
             request.method, request.url.path, request.url.query, dict(request.headers), body
         )
-        params = None
-        if route is not None:
-            params = route.params(request.url.path)
+        params = route.params(request.url.path) if route is not None else None
         try:
-            answer = sim.handle(sim_request, route, params)
+            # In a worker thread: parsing and validating a large upload must not stall the event loop.
+            answer = await run_in_threadpool(sim.handle, sim_request, route, params)
         except AnswerMismatch as mismatch:  # the client sees why (in-process callers get the exception)
             answer = SimResponse.json(500, {"detail": str(mismatch)})
         return _Reply(answer, request.app.state.dropper)
@@ -56,12 +58,27 @@ def _endpoint(route: Route | None) -> Callable[[Request], Any]:
     return endpoint
 
 
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it (or its declared length) exceeds `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class _Reply:
     """A raw ASGI response that can also hold, truncate or drop the answer."""
 
-    def __init__(self, answer: SimResponse, dropper: Dropper | None) -> None:
+    def __init__(self, answer: SimResponse, dropper: Dropper | None, *, close: bool = False) -> None:
         self.answer = answer
         self.dropper = dropper
+        self.close = close  # the request body was not read to its end: the connection cannot be reused
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = self.answer
@@ -74,6 +91,8 @@ class _Reply:
             raise ConnectionAbortedError("drop fault: no server hook to close the connection")
         headers = [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
         headers.append((b"content-length", str(len(answer.body)).encode()))
+        if self.close:
+            headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         if answer.truncate:
             await send(

@@ -16,7 +16,7 @@ from .jobs import Job, JobRegistry, Work
 from .routes import Route, match, resolve_operation
 from .state import CatalogState
 from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
-from .wire import BadBody, Reject, SimRequest, SimResponse
+from .wire import MAX_BODY_BYTES, BadBody, Reject, SimRequest, SimResponse, too_large
 
 # Simulator attributes a handler may change (swapped for copies during a dry run).
 _MUTABLE = ("catalog", "jobs", "tokens", "faults", "oauth_clients", "deleted_domains")
@@ -60,6 +60,9 @@ class Simulator:
     With `check_answers` on, every handler answer is checked against the operation's declared
     responses and a mismatch raises `AnswerMismatch` (the project's own tests turn it on).
 
+    Request bodies larger than `max_body_bytes` get a 413 (the loopback server stops reading
+    at that size).
+
     `token` is accepted as a valid API access token (it never expires unless the `expire_tokens`
     fault hits it); `job_duration` is how long new jobs stay "running". Reach it in-process with
     `httpx.Client(transport=sim.transport(), base_url="http://localhost")` (a loopback
@@ -76,11 +79,13 @@ class Simulator:
         cfv_legacy_job: bool = False,
         domain_sync_limit: int = 1000,
         clock: Callable[[], float] = time.monotonic,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.token = token
         self.cfv_legacy_job = cfv_legacy_job
         self.domain_sync_limit = domain_sync_limit
         self.clock = clock
+        self.max_body_bytes = max_body_bytes
         self.lock = threading.RLock()
         self.catalog = CatalogState()  # handlers use this; `state` settles due jobs first
         self.jobs = JobRegistry(clock)
@@ -143,7 +148,17 @@ class Simulator:
     def handle(
         self, request: SimRequest, route: Route | None = None, params: dict[str, Any] | None = None
     ) -> SimResponse:
-        """Answer one request: record it, apply faults, check the token, run the operation."""
+        """Answer one request: record it, apply faults, check the token, run the operation.
+
+        The spec's body check (parsing and schema validation: the costly part of a large upload)
+        runs before taking the simulator lock, so other clients are not held up meanwhile.
+        """
+        if len(request.body) > self.max_body_bytes:
+            return SimResponse.json(413, too_large(self.max_body_bytes))
+        found = match(request.method, request.path) if route is None else (route, params or {})
+        if isinstance(found, tuple):
+            route, params = found
+            request.body_verdict = check_body(route, request)
         with self.lock:
             self.requests.append(request)
             self.jobs.settle()
@@ -178,20 +193,20 @@ class Simulator:
         refused = check_media_type(route, request) or check_params(route, request, params)
         if refused is not None:
             return refused
-        invalid = check_body(route, request)
+        invalid = request.body_verdict if route.spec is not None else None
         if route.handler is None:  # the spec's checks still hold; behaviour needs a handler
             return invalid or SimResponse.json(
                 501, {"detail": f"The simulator has no handler for operation {route.operation_id!r}."}
             )
         if invalid is not None:
             # The handler's own checks answer in Alation's exact words; run it on a throwaway copy
-            # of the state and fall back to the spec's verdict for what it lets through.
+            # of the state and fall back to the spec's verdict for what it lets through (or refuses otherwise).
             with self._dry_run():
                 try:
                     rejected = self._run_handler(route, request, params)
                 except Exception:  # the body is invalid anyway: the spec's 400 answers it
                     return invalid
-            return rejected if rejected.status >= 400 else invalid
+            return rejected if rejected.status == invalid.status else invalid
         request.processed = True
         response = self._run_handler(route, request, params)
         if request.method != "GET" and 200 <= response.status < 300:

@@ -8,6 +8,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 _SECRET_HEADERS = frozenset({"token", "authorization", "cookie"})
+# The largest request body the simulator reads (a bulk upload of 10 000 items is a few MB).
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+def too_large(limit: int) -> dict[str, str]:
+    """The 413 body for a request body over `limit` bytes."""
+    return {"detail": f"Request body too large: the limit is {limit} bytes.", "code": "413000"}
 
 
 @dataclass(slots=True, repr=False)
@@ -23,6 +30,9 @@ class SimRequest:
     fault: str | None = None  # the fault kind applied to this request, if any
     status: int | None = None  # status code answered (None: connection dropped)
     operation: str | None = None  # operation id of the matched route
+    # The spec's body check, made before the simulator lock is taken (see Simulator.handle).
+    body_verdict: SimResponse | None = None
+    _parsed: Any = field(default=None, repr=False)  # the body as JSON, once parsed (a list or dict)
 
     @classmethod
     def build(
@@ -44,13 +54,20 @@ class SimRequest:
         return values[0] if values else None
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises BadBody with Alation-like text when it is not JSON."""
+        """The body parsed as JSON (once); raises BadBody with Alation-like text when it is not JSON."""
+        if self._parsed is not None:
+            return self._parsed
         if not self.body.strip():
             raise BadBody("No data provided")
         try:
-            return json.loads(self.body)
+            parsed = json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadBody(f"JSON parse error - {exc}") from exc
+        except RecursionError as exc:  # deeply nested arrays/objects: refused, never a crash
+            raise BadBody("JSON parse error - nesting too deep") from exc
+        if isinstance(parsed, list | dict):
+            self._parsed = parsed
+        return parsed
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
