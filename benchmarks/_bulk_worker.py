@@ -1,6 +1,6 @@
 """One bulk run in a fresh process (so its peak RSS is its own): N documents, submitted and awaited.
 
-Usage: python -m benchmarks._bulk_worker SDK URL N  (SDK: ours-sync | ours-async | allie)
+Usage: python -m benchmarks._bulk_worker SDK URL N  (SDK: ours-sync | ours-async | allie | allie-4threads)
 Prints one JSON line: elapsed seconds for submit + wait, documents the jobs report created,
 status requests this client sent, RSS after imports and peak RSS (KiB, VmHWM and ru_maxrss).
 """
@@ -65,7 +65,11 @@ def ours(url: str, n: int, use_async: bool) -> dict[str, Any]:
     }
 
 
-def allie(url: str, n: int) -> dict[str, Any]:
+def allie(url: str, n: int, threads: int = 1) -> dict[str, Any]:
+    """allie-sdk's create_documents; with threads > 1 the documents are split evenly and each
+    thread runs create_documents on its share with its own client (requests sessions are not shared)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import allie_sdk
 
     rss_import = _rss_now_kib()
@@ -75,9 +79,13 @@ def allie(url: str, n: int) -> dict[str, Any]:
         for i in range(n)
     ]
     build = time.perf_counter() - t_build
-    alation = allie_sdk.Alation(host=url, user_id=1, access_token=TOKEN)
+    clients = [allie_sdk.Alation(host=url, user_id=1, access_token=TOKEN) for _ in range(threads)]
+    share = -(-n // threads)
+    parts = [docs[i * share : (i + 1) * share] for i in range(threads)]
     t0 = time.perf_counter()
-    results = alation.document.create_documents(docs)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        done = pool.map(lambda cp: cp[0].document.create_documents(cp[1]), zip(clients, parts, strict=True))
+        results = [r for part in done for r in part]
     elapsed = time.perf_counter() - t0
     failed = [r for r in results if r.status != "successful"]
     if failed:
@@ -97,6 +105,8 @@ def main() -> None:
     sdk, url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if sdk == "allie":
         out = allie(url, n)
+    elif sdk == "allie-4threads":
+        out = allie(url, n, threads=4)
     else:
         out = ours(url, n, use_async=sdk == "ours-async")
     # VmHWM is this process image's own peak. ru_maxrss is kept too, but it can be inflated: Linux

@@ -1,7 +1,7 @@
 """Loopback stub (starlette + uvicorn) answering fixed job-status bodies in two shapes.
 
 `/standardjob/{id}/status` answers ttd-workflows' StandardJobStatusResponse; `/api/v1/bulk_metadata/job/`
-answers Alation's job body. Same server stack as the simulator, so client overheads compare fairly.
+answers Alation's job body (`?id=10000`: a job that created 10 000 documents). Same server stack as the simulator, so client overheads compare fairly.
 Run as a script: prints `{"url": ...}` on stdout, serves until stdin closes.
 """
 
@@ -40,12 +40,26 @@ ALATION_BODY = json.dumps(
 ).encode()
 
 
+# A finished createDocuments job that created 10 000 documents: what parsing a typed result costs.
+BIG_BODY = json.dumps(
+    {
+        "status": "successful",
+        "msg": "Job finished in 9.8 seconds",
+        "result": {
+            "created_term_count": 10_000,
+            "created_terms": [{"id": 100_000 + i, "title": f"Document {i}"} for i in range(10_000)],
+        },
+    }
+).encode()
+
+
 async def ttd_status(request: Request) -> Response:
     return Response(TTD_BODY, media_type="application/json")
 
 
 async def alation_status(request: Request) -> Response:
-    return Response(ALATION_BODY, media_type="application/json")
+    big = request.query_params.get("id") == "10000"
+    return Response(BIG_BODY if big else ALATION_BODY, media_type="application/json")
 
 
 app = Starlette(

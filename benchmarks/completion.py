@@ -23,7 +23,12 @@ STATUS_PATH = "/api/v1/bulk_metadata/job/"
 
 
 def target(duration: float) -> float:
-    return max(0.1, 0.1 * duration)
+    """Lag target (s): the poll schedule promises max(100 ms, a third of the job's age)."""
+    return max(0.1, duration / 3)
+
+
+# Status-request budget per job duration (issue 17); durations not listed have none.
+REQUEST_BUDGET = {5.0: 14, 30.0: 20, 600.0: 40}
 
 
 Runner = tuple[Callable[[], dict[str, Any]], Callable[[], None]]  # (one timed job, close)

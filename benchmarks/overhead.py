@@ -1,5 +1,9 @@
 """Comparison 1: per-call latency of one job-status GET, SDK vs raw httpx + json.loads, sync and async.
 
+Also the physical limit of the same GET in Python (a keep-alive raw socket writing the request
+bytes by hand, and stdlib `http.client`), and a typed 10 000-item job result (SDK model vs
+raw httpx + json.loads of the same body).
+
 Every variant runs in the same process against the same loopback server, interleaved in rounds
 (order rotated each round) after a warm-up, so drift hits all variants alike. A variant's ratio is
 its median (and p99) over the raw-httpx median (p99) against the same URL; the spread is the range
@@ -10,7 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import http.client
 import json
+import re
+import socket
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +31,75 @@ from .stats import Summary
 
 SyncFn = Callable[[], Any]
 AsyncFn = Callable[[], Awaitable[Any]]
+
+
+class RawSocketGet:
+    """The least a Python client can do: one keep-alive socket, request bytes written by hand."""
+
+    def __init__(self, base_url: str, path_qs: str, headers: dict[str, str]) -> None:
+        host, port = base_url.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        lines = [
+            f"GET {path_qs} HTTP/1.1",
+            f"Host: {host}:{port}",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
+        self.request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        self.buf = b""
+
+    def get(self) -> Any:
+        self.sock.sendall(self.request)
+        buf = self.buf
+        while b"\r\n\r\n" not in buf:
+            buf += self.sock.recv(65536)
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        found = re.search(rb"(?i)content-length: *(\d+)", head)
+        assert found is not None and head.startswith(b"HTTP/1.1 200"), head[:200]
+        size = int(found.group(1))
+        while len(rest) < size:
+            rest += self.sock.recv(65536)
+        self.buf = rest[size:]
+        return json.loads(rest[:size])
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class StdlibGet:
+    """stdlib `http.client` on one keep-alive connection."""
+
+    def __init__(self, base_url: str, path_qs: str, headers: dict[str, str]) -> None:
+        host, port = base_url.removeprefix("http://").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port))
+        self.path_qs, self.headers = path_qs, headers
+
+    def get(self) -> Any:
+        self.conn.request("GET", self.path_qs, headers=self.headers)
+        return json.loads(self.conn.getresponse().read())
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _plain_models() -> Any:
+    """The least a typed 10 000-item result costs: plain pydantic models, one TypeAdapter, validate_json."""
+    import pydantic
+
+    class Item(pydantic.BaseModel):
+        id: int
+        title: str | None = None
+
+    class Result(pydantic.BaseModel):
+        created_term_count: int
+        created_terms: list[Item]
+
+    class Details(pydantic.BaseModel):
+        status: str
+        msg: str | None = None
+        result: Result | None = None
+
+    return pydantic.TypeAdapter(Details)
 
 
 @dataclass
@@ -116,8 +192,34 @@ def run(sim_url: str, stub_url: str, job_id: int, *, rounds: int, block: int, wa
         return call
 
     q = {"id": job_id}
+    path_qs = f"/api/v1/bulk_metadata/job/?id={job_id}"
+    sock = RawSocketGet(sim_url, path_qs, headers)
+    stdlib = StdlibGet(sim_url, path_qs, headers)
+    closers += [sock.close, stdlib.close]
+    from alation_workflows.jobs import JobHandle
+
+    big = JobHandle.resume(wf_stub, 10_000, operation="createDocuments")  # typed: JobDetailsDocumentPost
+    plain = _plain_models()
+    big_url = f"{stub_url}/api/v1/bulk_metadata/job/"
     variants = [
         Variant("raw httpx sync (simulator)", None, sync=raw_get(status_url, q)),
+        Variant("raw socket sync (simulator, physical limit)", "raw httpx sync (simulator)", sync=sock.get),
+        Variant("stdlib http.client sync (simulator)", "raw httpx sync (simulator)", sync=stdlib.get),
+        Variant(
+            "raw httpx sync (stub, 10 000-item result)", None, sync=raw_get(stub_status_url, {"id": 10_000})
+        ),
+        Variant(
+            "raw httpx + plain pydantic sync (stub, 10 000-item result)",
+            "raw httpx sync (stub, 10 000-item result)",
+            sync=lambda: plain.validate_json(
+                raw.get(big_url, params={"id": 10_000}, headers=headers).content
+            ),
+        ),
+        Variant(
+            "alation-workflows sync (stub, typed 10 000-item result)",
+            "raw httpx sync (stub, 10 000-item result)",
+            sync=big.status,
+        ),
         Variant(
             "alation-workflows sync (simulator)",
             "raw httpx sync (simulator)",
@@ -167,6 +269,8 @@ def run(sim_url: str, stub_url: str, job_id: int, *, rounds: int, block: int, wa
     # Sanity: every variant answers, and both SDKs parse what they got.
     first = wf.job_status.get_job_status(id=job_id)
     assert first.status is not None, first
+    assert sock.get()["status"] == stdlib.get()["status"] == "successful"
+    assert len(big.status().result.created_terms) == 10_000  # type: ignore[union-attr]
 
     async def main() -> None:
         try:

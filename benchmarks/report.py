@@ -7,11 +7,18 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from .completion import REQUEST_BUDGET
 from .completion import target as lag_target
+from .sections import extra_sections
 
 OVERHEAD_TARGET = 1.15
+TYPED_RESULT_TARGET = 3.0  # a 10 000-item typed result vs raw httpx + json.loads (pydantic's share)
+TYPED_VS_PYDANTIC_TARGET = 1.2  # ... vs raw httpx + plain pydantic models of the same shape
+SNIFFIO_TARGET = 0.0  # sniffio must not make the async SDK call slower (saving >= 0)
 BULK_TARGET = 5.0
-GENERATOR_TARGET = 2.0
+BULK_THREADS_TARGET = 1.5  # allie-sdk from 4 threads: its best case
+GENERATOR_TARGET = 2.0  # cold: a changed spec, or a fresh clone
+GENERATOR_WARM_TARGET = 1.0  # the spec unchanged since the last run
 
 
 def _ms(x: float | None) -> str:
@@ -78,19 +85,41 @@ def completion_stats(res: dict[str, Any]) -> list[dict[str, Any]]:
                 "reqs_max": max(reqs),
                 "target": lag_target(duration),
                 "ok": max(det) <= lag_target(duration),
+                "budget": REQUEST_BUDGET.get(duration),
             }
         )
     return out
 
 
-def bulk_ratio(res: dict[str, Any]) -> list[tuple[str, float]]:
+def bulk_medians(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per (job duration, subject): medians over the repetitions (first-run fields kept)."""
     rows = [r for r in res.get("bulk", {}).get("rows", []) if "error" not in r]
-    allie = next((r for r in rows if r["subject"].startswith("allie")), None)
-    if allie is None:
-        return []
-    return [
-        (r["subject"], allie["elapsed"] / r["elapsed"]) for r in rows if not r["subject"].startswith("allie")
-    ]
+    out = []
+    for key in dict.fromkeys((r.get("duration", 0.0), r["subject"]) for r in rows):
+        mine = [r for r in rows if (r.get("duration", 0.0), r["subject"]) == key]
+        out.append(
+            {
+                **mine[0],
+                "runs": len(mine),
+                "elapsed": statistics.median(r["elapsed"] for r in mine),
+                "elapsed_min": min(r["elapsed"] for r in mine),
+                "elapsed_max": max(r["elapsed"] for r in mine),
+                "server_status_requests": statistics.median(r["server_status_requests"] for r in mine),
+                "build": statistics.median(r["build"] for r in mine),
+            }
+        )
+    return out
+
+
+def bulk_ratio(res: dict[str, Any]) -> list[tuple[str, float, float, str]]:
+    """(this SDK's subject, job duration, speed-up, allie subject) for both allie-sdk set-ups."""
+    meds = bulk_medians(res)
+    out = []
+    for a in (m for m in meds if m["subject"].startswith("allie")):
+        for r in meds:
+            if not r["subject"].startswith("allie") and r.get("duration") == a.get("duration"):
+                out.append((r["subject"], r.get("duration", 0.0), a["elapsed"] / r["elapsed"], a["subject"]))
+    return out
 
 
 def startup_rows(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -118,6 +147,47 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
                     _verdict(r["ratio_p99"] <= OVERHEAD_TARGET),
                 ]
             )
+    plain = next((r for r in overhead_rows(res) if "plain pydantic" in r["variant"]), None)
+    for r in overhead_rows(res):
+        if "typed 10 000-item" in r["variant"]:
+            rows.append(
+                [
+                    "1. Typed 10 000-item job result: SDK / raw httpx + json.loads, median",
+                    f"≤ {TYPED_RESULT_TARGET:g}×",
+                    f"{r['ratio_median']:.2f}× (CPU {r['ratio_cpu']:.2f}×)",
+                    _verdict(r["ratio_median"] <= TYPED_RESULT_TARGET),
+                ]
+            )
+            if plain is not None:
+                ratio = r["median_ms"] / plain["median_ms"]
+                rows.append(
+                    [
+                        "1. Typed 10 000-item job result: SDK / raw httpx + plain pydantic models, median",
+                        f"≤ {TYPED_VS_PYDANTIC_TARGET:g}×",
+                        f"{ratio:.2f}× (CPU {r['cpu_median_ms'] / plain['cpu_median_ms']:.2f}×)",
+                        _verdict(ratio <= TYPED_VS_PYDANTIC_TARGET),
+                    ]
+                )
+        elif r["variant"].startswith(("raw socket", "stdlib")):
+            rows.append(
+                [
+                    f"1. Physical limit: {r['variant'].split(' (')[0]} / raw httpx, median",
+                    "reference",
+                    f"{r['ratio_median']:.2f}× (CPU {r['ratio_cpu']:.2f}×)",
+                    "n/a",
+                ]
+            )
+    for r in res.get("asyncpath", {}).get("rows", []):
+        if r["subject"].startswith("alation-workflows"):
+            rows.append(
+                [
+                    "1b. sniffio installed vs missing, async SDK call",
+                    "saves time",
+                    f"{r['saving'] * 100:.0f} % wall, {r['cpu_saving'] * 100:.0f} % CPU "
+                    f"({r['hidden_ms']:.2f} → {r['installed_ms']:.2f} ms)",
+                    _verdict(r["saving"] > SNIFFIO_TARGET),
+                ]
+            )
     for c in completion_stats(res):
         if c["sdk"] == "alation-workflows":
             rows.append(
@@ -128,17 +198,48 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
                     _verdict(c["ok"]),
                 ]
             )
-    for subject, ratio in bulk_ratio(res):
+            if c["budget"] is not None:
+                rows.append(
+                    [
+                        f"2. Status requests, {c['duration']:g} s job (most of {c['n']})",
+                        f"≤ {c['budget']}",
+                        f"{c['reqs_max']:g}",
+                        _verdict(c["reqs_max"] <= c["budget"]),
+                    ]
+                )
+    for subject, duration, ratio, allie_subject in bulk_ratio(res):
+        threaded = "× 4 threads" in allie_subject
+        target = BULK_THREADS_TARGET if threaded else BULK_TARGET
         rows.append(
             [
-                f"3. Bulk {res['bulk']['n']} docs, {subject} vs allie-sdk",
-                f"≥ {BULK_TARGET:g}× faster",
+                f"3. Bulk {res['bulk']['n']} docs, {duration:g} s jobs, {subject} vs "
+                f"allie-sdk{' × 4 threads' if threaded else ''} (median of runs)",
+                f"≥ {target:g}× faster",
                 f"{ratio:.1f}×",
-                _verdict(ratio >= BULK_TARGET),
+                _verdict(ratio >= target),
             ]
         )
     st = startup_rows(res)
-    ours, ttd = st.get("alation-workflows"), st.get("ttd-workflows")
+    ours, ttd, allie = st.get("alation-workflows"), st.get("ttd-workflows"), st.get("allie-sdk")
+    if ours and allie:
+        a, b = ours["import_plus_first_call"]["median"], allie["import_plus_first_call"]["median"]
+        rows.append(
+            [
+                "4. Import + client + first call vs allie-sdk",
+                "≤ allie-sdk",
+                f"{a * 1e3:.0f} ms vs {b * 1e3:.0f} ms ({a / b:.2f}×)",
+                _verdict(a <= b),
+            ]
+        )
+    if ours:
+        rows.append(
+            [
+                "4. asyncio not imported by a sync import + first call",
+                "not imported",
+                "imported" if ours.get("asyncio_imported") else "not imported",
+                _verdict(not ours.get("asyncio_imported")),
+            ]
+        )
     if ours and ttd:
         a, b = ours["import_plus_client"]["median"], ttd["import_plus_client"]["median"]
         rows.append(
@@ -154,12 +255,25 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
         med = gen["ours_cli"]["median"]
         rows.append(
             [
-                "5. Full regeneration (`python -m generator`, fresh process)",
+                "5. Regeneration, spec unchanged (`python -m generator`, fresh process, cache warm)",
+                f"< {GENERATOR_WARM_TARGET:g} s",
+                f"{med:.2f} s",
+                _verdict(med < GENERATOR_WARM_TARGET),
+            ]
+        )
+    if gen.get("ours_cli_cold"):
+        med = gen["ours_cli_cold"]["median"]
+        rows.append(
+            [
+                "5. Full regeneration, no cache (fresh clone / changed spec)",
                 f"< {GENERATOR_TARGET:g} s",
                 f"{med:.2f} s (in-process pipeline {_s(gen['ours_inprocess']['median'])} s)",
                 _verdict(med < GENERATOR_TARGET),
             ]
         )
+    for extra in extra_sections():
+        if extra.summary is not None and extra.name in res and "error" not in res[extra.name]:
+            rows += extra.summary(res)
     return rows
 
 
@@ -199,8 +313,12 @@ def markdown(res: dict[str, Any]) -> str:
         "",
     ]
     lines += _table(["comparison", "target", "measured", "verdict"], summary(res))
-    lines += _overhead_md(res) + _completion_md(res) + _bulk_md(res) + _startup_md(res) + _generator_md(res)
+    lines += _overhead_md(res) + _asyncpath_md(res) + _completion_md(res) + _bulk_md(res)
+    lines += _startup_md(res) + _generator_md(res)
     lines += _memory_md(res)
+    for extra in extra_sections():
+        if extra.markdown is not None and extra.name in res:
+            lines += extra.markdown(res)
     lines += _why_md(res)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -257,6 +375,35 @@ def _overhead_md(res: dict[str, Any]) -> list[str]:
     return lines + [_load(sec), ""]
 
 
+def _asyncpath_md(res: dict[str, Any]) -> list[str]:
+    sec = res.get("asyncpath")
+    lines = ["## 1b. The async path with and without sniffio", ""]
+    if err := _section_error(sec):
+        return lines + [f"Not measured: {err}", ""]
+    assert sec is not None
+    lines += [
+        "httpcore runs `import sniffio` in every async request; a missing module is not remembered, so",
+        "without sniffio every request searches sys.path again. Fresh process per sample, "
+        f"{sec['runs']} samples per mode",
+        f"(alternating), {sec['calls']} async job-status GETs each after 30 warm-up calls, median per call.",
+        '"Missing" hides sniffio behind a finder that does the same sys.path search and then fails.',
+        "",
+    ]
+    rows = [
+        [
+            r["subject"],
+            f"{r['hidden_ms']:.3f} / {r['hidden_cpu_ms']:.3f}",
+            f"{r['installed_ms']:.3f} / {r['installed_cpu_ms']:.3f}",
+            f"{r['saving'] * 100:.0f} % / {r['cpu_saving'] * 100:.0f} %",
+        ]
+        for r in sec["rows"]
+    ]
+    lines += _table(
+        ["client", "missing: ms wall / CPU", "installed: ms wall / CPU", "saved wall / CPU"], rows
+    )
+    return lines + [_load(sec), ""]
+
+
 def _completion_md(res: dict[str, Any]) -> list[str]:
     sec = res.get("completion")
     lines = ["## 2. Job completion latency", ""]
@@ -271,7 +418,8 @@ def _completion_md(res: dict[str, Any]) -> list[str]:
         "clock (CLOCK_MONOTONIC, shared by all processes). Durations are real time, not scaled (both",
         "SDKs sleep on the wall clock); the 30 s job runs once. This SDK uses its default poll config;",
         "allie-sdk 2.2.3 polls every 3 s and then sleeps 1 s before returning. Requests = job-status",
-        "requests for that job counted by the simulator. Target max(100 ms, 10 % of duration).",
+        "requests for that job counted by the simulator. Targets: lag ≤ max(100 ms, a third of the",
+        "duration); status requests ≤ 14 for a 5 s job and ≤ 20 for a 30 s job.",
         "",
     ]
     rows = [
@@ -315,42 +463,49 @@ def _bulk_md(res: dict[str, Any]) -> list[str]:
         return lines + [f"Not measured: {err}", ""]
     assert sec is not None
     lines += [
-        f"{sec['n']:,} documents (`createDocuments`, server limit 1 000 per request), every batch job",
-        f"running {sec['job_duration']:g} s on the simulator. Each SDK in a fresh process; time = submit +",
-        "wait for every batch (building the request objects is listed apart). This SDK: `submit_batches`",
-        "/ `submit_batches_async` with their defaults (batch size from the spec, concurrency 4).",
-        "allie-sdk: `document.create_documents`, which submits one batch, waits for it, then the next.",
+        f"{sec['n']:,} documents (`createDocuments`, server limit 1 000 per request), every batch job running",
+        f"{' s / '.join(f'{d:g}' for d in sec.get('durations', []))} s on the simulator, each subject "
+        f"{sec.get('reps', 1)} times per duration (interleaved). Each SDK in a fresh process; time = submit +",
+        "wait for every batch (building the request objects is listed apart); medians (min–max) over runs.",
+        "This SDK: `submit_batches` / `submit_batches_async` with their defaults (batch size from the spec,",
+        "concurrency 4). allie-sdk: `document.create_documents`, which submits one batch, waits for it, then",
+        "the next; and the same from 4 threads, a quarter of the documents each.",
         "",
     ]
-    ratios = dict(bulk_ratio(res))
     rows = []
     for r in sec["rows"]:
         if "error" in r:
-            rows.append([r["subject"], "error", "", "", "", "", "", r["error"][-200:]])
-            continue
-        ratio = ratios.get(r["subject"])
+            rows.append(
+                [r["subject"], f"{r.get('duration', 0):g}", "error", "", "", "", "", r["error"][-200:]]
+            )
+    for r in bulk_medians(res):
+        vs = [
+            f"{ratio:.1f}× vs {'4 threads' if '× 4' in a else '1 thread'}"
+            for s_, d, ratio, a in bulk_ratio(res)
+            if s_ == r["subject"] and d == r.get("duration", 0.0)
+        ]
         rows.append(
             [
                 r["subject"],
-                _s(r["elapsed"]),
-                f"{r['docs_per_s']:,.0f}",
+                f"{r.get('duration', 0):g}",
+                f"{r['elapsed']:.2f} ({r['elapsed_min']:.2f}–{r['elapsed_max']:.2f}) × {r['runs']}",
+                f"{sec['n'] / r['elapsed']:,.0f}",
                 f"{r['created']:,}",
-                r["batches"],
-                r["server_status_requests"],
+                f"{r['server_status_requests']:g}",
                 _s(r["build"], 3),
-                f"{ratio:.1f}×" if ratio else "",
+                ", ".join(vs),
             ]
         )
     lines += _table(
         [
             "SDK",
-            "seconds",
+            "job s",
+            "seconds (runs)",
             "docs/s",
             "docs created",
-            "batches",
             "status requests",
             "build s",
-            "speed-up vs allie",
+            "speed-up vs allie-sdk",
         ],
         rows,
     )
@@ -368,7 +523,9 @@ def _startup_md(res: dict[str, Any]) -> list[str]:
         'by warm-up runs first (as after `pip install`). Times measured inside the child; "process" is the',
         'whole child process from the parent (interpreter start included). "Client ready" = construct the',
         "client, touch its `job_status` group and have its sync httpx.Client built (ttd-workflows builds",
-        "its httpx clients in the constructor, this SDK on first use). Median (min–max), ms.",
+        'its httpx clients in the constructor, this SDK on first use). "First call" = one job-status GET',
+        "parsed into the SDK's type (allie-sdk's constructor also validates the token with a request of",
+        "its own). Median (min–max), ms.",
         "",
     ]
 
@@ -382,12 +539,26 @@ def _startup_md(res: dict[str, Any]) -> list[str]:
             cell(r["construct"]),
             cell(r["first_group"]),
             cell(r["import_plus_client"]),
+            cell(r["first_call"]) if "first_call" in r else "n/a",
+            cell(r["import_plus_first_call"]) if "import_plus_first_call" in r else "n/a",
             cell(r["process_wall"]),
+            "yes" if r.get("asyncio_imported") else "no",
         ]
         for r in sec["rows"]
     ]
     lines += _table(
-        ["subject", "import", "construct", "group + httpx client", "import + client ready", "process"], rows
+        [
+            "subject",
+            "import",
+            "construct",
+            "group + httpx client",
+            "import + client ready",
+            "first call",
+            "import + first call",
+            "process",
+            "asyncio imported",
+        ],
+        rows,
     )
     for name, why in sec.get("skipped", {}).items():
         lines += [f"- {name}: skipped ({why})"]
@@ -403,7 +574,8 @@ def _generator_md(res: dict[str, Any]) -> list[str]:
     lines += [
         f"Full regeneration of the spec ({sec['spec_bytes']:,} bytes of YAML, {sec['files']} generated files) in a",
         "scratch copy of the repository, as a fresh process the way a user runs it (load + lint, IR,",
-        "render, two ruff passes, write), and the pipeline alone in-process after a warm-up.",
+        "render, two ruff passes, write) with the cache of `generator/cache.py` warm and without it, and",
+        "the pipeline alone in-process (no cache) after a warm-up.",
         f"openapi-python-client generates a client ({sec['opc_files']} .py files) from the same spec, its ruff",
         f"post-hooks included. {sec['repeats']} runs each, interleaved. Seconds, median (min–max).",
         "",
@@ -415,7 +587,8 @@ def _generator_md(res: dict[str, Any]) -> list[str]:
     lines += _table(
         ["what", "seconds"],
         [
-            ["`python -m generator` (fresh process)", cell(sec["ours_cli"])],
+            ["`python -m generator` (fresh process, spec unchanged: cache warm)", cell(sec["ours_cli"])],
+            ["`python -m generator` (fresh process, `GENERATOR_NO_CACHE=1`)", cell(sec.get("ours_cli_cold"))],
             ["`generator.pipeline.generate` (in-process)", cell(sec["ours_inprocess"])],
             ["`openapi-python-client generate` (fresh process)", cell(sec["openapi_python_client"])],
         ],
@@ -452,7 +625,7 @@ def _memory_md(res: dict[str, Any]) -> list[str]:
             f"{r.get('ru_maxrss_kib', 0) / 1024:.1f}",
         ]
         for r in sec["rows"]
-        if "error" not in r
+        if "error" not in r and r.get("rep", 0) == 0
     ]
     lines += _table(
         ["SDK", "RSS after import MiB", "peak RSS (VmHWM) MiB", "peak − import MiB", "ru_maxrss MiB"], rows
@@ -533,18 +706,36 @@ def _why_md(res: dict[str, Any]) -> list[str]:
                     f"that schedule would poll at {nxt2:.2f} s here ({n2} requests up to then instead of {n})."
                 )
             notes.append(line)
-    for subject, ratio in bulk_ratio(res):
-        if ratio < BULK_TARGET:
-            notes.append(f"- **Bulk, {subject}**: {ratio:.1f}× < {BULK_TARGET:g}×.")
+    for subject, duration, ratio, allie_subject in bulk_ratio(res):
+        target = BULK_THREADS_TARGET if "× 4 threads" in allie_subject else BULK_TARGET
+        if ratio < target:
+            notes.append(
+                f"- **Bulk, {duration:g} s jobs, {subject} vs {allie_subject}**: {ratio:.1f}× < {target:g}×."
+            )
     st = startup_rows(res)
-    ours, ttd = st.get("alation-workflows"), st.get("ttd-workflows")
+    ours, ttd, allie = st.get("alation-workflows"), st.get("ttd-workflows"), st.get("allie-sdk")
+    if (
+        ours
+        and allie
+        and ours["import_plus_first_call"]["median"] > allie["import_plus_first_call"]["median"]
+    ):
+        notes.append(
+            "- **Start-up vs allie-sdk**: import + first call slower in this run; the import column shows "
+            "how much is import (httpx + pydantic alone are in the floor row) and how much the first call."
+        )
     if ours and ttd and ours["import_plus_client"]["median"] > ttd["import_plus_client"]["median"]:
         notes.append("- **Start-up**: slower than ttd-workflows in this run; see the import column.")
     gen = res.get("generator", {})
-    if "ours_cli" in gen and gen["ours_cli"]["median"] >= GENERATOR_TARGET:
+    if "ours_cli" in gen and gen["ours_cli"]["median"] >= GENERATOR_WARM_TARGET:
         notes.append(
-            f"- **Generator**: {gen['ours_cli']['median']:.2f} s ≥ {GENERATOR_TARGET:g} s; the stage table "
-            "in section 5 shows where the time goes."
+            f"- **Generator, unchanged spec**: {gen['ours_cli']['median']:.2f} s ≥ {GENERATOR_WARM_TARGET:g} s "
+            "wall; with the cache warm the process does ~0.25 s of CPU work, so the rest is waiting for a "
+            "core on a loaded machine (see this section's load average)."
+        )
+    if gen.get("ours_cli_cold") and gen["ours_cli_cold"]["median"] >= GENERATOR_TARGET:
+        notes.append(
+            f"- **Generator, no cache**: {gen['ours_cli_cold']['median']:.2f} s ≥ {GENERATOR_TARGET:g} s; the "
+            "stage table in section 5 shows where the time goes."
         )
     if not notes:
         return []
@@ -616,7 +807,11 @@ def chart(res: dict[str, Any], path: Path) -> str | None:
     ax.set_title("2. Job completion latency")
 
     ax = axes[0][2]
-    brows = [r for r in res.get("bulk", {}).get("rows", []) if "error" not in r]
+    brows = [
+        r
+        for r in bulk_medians(res)
+        if r.get("duration", 0.0) == max(res.get("bulk", {}).get("durations", [0]))
+    ]
     if brows:
         ax.barh(
             [
@@ -624,7 +819,7 @@ def chart(res: dict[str, Any], path: Path) -> str | None:
                 for r in brows
             ],
             [r["elapsed"] for r in brows],
-            color=["C0", "C0", "C1"][: len(brows)],
+            color=["C1" if r["subject"].startswith("allie") else "C0" for r in brows],
         )
         ax.set_xlabel("seconds (submit + wait)")
         ax.tick_params(axis="y", labelsize=7)

@@ -14,11 +14,18 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import bulk, bulk_memory, completion, generation, overhead, servers, startup
+from . import asyncpath, bulk, bulk_memory, completion, generation, overhead, servers, startup
 from ._paths import ROOT, ensure_src_on_path
 from .report import write_report
+from .sections import Context, extra_sections
 
-SECTIONS = ("overhead", "completion", "bulk", "memory", "startup", "generator")
+BUILT_IN = ("overhead", "asyncpath", "completion", "bulk", "memory", "startup", "generator")
+
+
+def all_sections() -> tuple[str, ...]:
+    return BUILT_IN + tuple(s.name for s in extra_sections())
+
+
 PACKAGES = (
     "alation-workflows",
     "httpx",
@@ -74,8 +81,9 @@ class Plan:
         self.quick = quick
         if quick:
             self.overhead = {"rounds": 2, "block": 5, "warmup": 3}
+            self.asyncpath = {"runs": 1, "calls": 5}
             self.completion = [(0.0, 1)]
-            self.bulk_n, self.bulk_duration = 50, 0.0
+            self.bulk_n, self.bulk_durations, self.bulk_reps = 50, (0.0,), 1
             self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
             self.memory_sizes = bulk_memory.QUICK_SIZES
             self.startup_repeats, self.startup_warmup = 1, 0
@@ -84,8 +92,9 @@ class Plan:
             self.generator_extras = False
         else:
             self.overhead = {"rounds": 30, "block": 40, "warmup": 100}
-            self.completion = [(0.2, 5), (1.0, 3), (5.0, 2), (30.0, 1)]
-            self.bulk_n, self.bulk_duration = 10_000, 1.0
+            self.asyncpath = {"runs": 4, "calls": 400}
+            self.completion = [(0.0, 3), (0.2, 3), (1.0, 3), (5.0, 3), (30.0, 1)]
+            self.bulk_n, self.bulk_durations, self.bulk_reps = 10_000, (0.0, 1.0), 3
             self.bulk_subjects = None
             self.memory_sizes = bulk_memory.SIZES
             self.startup_repeats, self.startup_warmup = 15, 2
@@ -109,7 +118,8 @@ def _section(results: dict[str, Any], name: str, fn: Any) -> None:
     print(f"   {name}: {results[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
 
 
-def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
+def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    only = all_sections() if only is None else only
     ensure_src_on_path()
     plan = Plan(quick)
     results: dict[str, Any] = {
@@ -122,40 +132,58 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] = SECTIONS)
     t0 = time.perf_counter()
     with servers.simulator() as sim, servers.stub() as stub:
         _ = sim.url, stub.url  # both children started above; wait for both to listen
+
+        def probe_job() -> int:
+            from alation_workflows import Workflows, models
+
+            with Workflows(server_url=sim.url, token=servers.TOKEN) as wf:
+                job = wf.documents.create_documents(
+                    request=[models.DocumentIn(title="probe", document_hub_id=1)]
+                )
+                job.wait(timeout=30)
+            assert job.id is not None
+            return job.id
+
         if "overhead" in only:
 
             def do_overhead() -> dict[str, Any]:
-                from alation_workflows import Workflows, models
-
-                with Workflows(server_url=sim.url, token=servers.TOKEN) as wf:
-                    job = wf.documents.create_documents(
-                        request=[models.DocumentIn(title="probe", document_hub_id=1)]
-                    )
-                    job.wait(timeout=30)
-                    job_id = job.id
-                assert job_id is not None
                 try:
-                    return overhead.run(sim.url, stub.url, job_id, **plan.overhead)
+                    return overhead.run(sim.url, stub.url, probe_job(), **plan.overhead)
                 finally:
                     sim.command(op="clear")
 
             _section(results, "overhead", do_overhead)
+        if "asyncpath" in only:
+            _section(results, "asyncpath", lambda: asyncpath.run(sim.url, probe_job(), **plan.asyncpath))
         if "completion" in only:
             _section(results, "completion", lambda: completion.run(sim, plan.completion))
         if "bulk" in only:
             _section(
                 results,
                 "bulk",
-                lambda: bulk.run(sim, plan.bulk_n, plan.bulk_duration, only=plan.bulk_subjects),
+                lambda: bulk.run(
+                    sim, plan.bulk_n, plan.bulk_durations, plan.bulk_reps, only=plan.bulk_subjects
+                ),
             )
         if "memory" in only:  # results.json only (bulk_memory holds the targets and verdicts)
             _section(results, "memory", lambda: bulk_memory.run(sim, plan.memory_sizes))
-    if "startup" in only:
-        _section(
-            results,
-            "startup",
-            lambda: startup.run(plan.startup_repeats, plan.startup_warmup, only=plan.startup_only),
-        )
+        if "startup" in only:
+            _section(
+                results,
+                "startup",
+                lambda: startup.run(
+                    plan.startup_repeats,
+                    plan.startup_warmup,
+                    sim_url=sim.url,
+                    stub_url=stub.url,
+                    job_id=probe_job(),
+                    only=plan.startup_only,
+                ),
+            )
+        ctx = Context(sim=sim, stub=stub, quick=quick)
+        for extra in extra_sections():
+            if extra.name in only:
+                _section(results, extra.name, lambda extra=extra: extra.run(ctx))
     if "generator" in only:
         _section(
             results,
@@ -179,14 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); numbers mean nothing")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results)")
+    sections = all_sections()
     parser.add_argument(
-        "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
+        "--only", default=",".join(sections), help=f"comma-separated subset of {','.join(sections)}"
     )
     args = parser.parse_args(argv)
     only = tuple(s.strip() for s in args.only.split(",") if s.strip())
-    unknown = [s for s in only if s not in SECTIONS]
+    unknown = [s for s in only if s not in sections]
     if unknown:
-        parser.error(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}")
+        parser.error(f"unknown section(s) {unknown}; choose from {', '.join(sections)}")
     out = args.out or (ROOT / "benchmarks" / ("results-quick" if args.quick else "results"))
     results = run(out, quick=args.quick, only=only)
     print(f"wrote {out / 'report.md'} in {results['total_seconds']:.0f} s", file=sys.stderr)

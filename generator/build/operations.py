@@ -16,7 +16,12 @@ from .security import security_for
 from .types import Types, constraints
 from .variants import variants
 
-_MEDIA = ("application/json", "application/x-ndjson", "multipart/form-data")
+_MEDIA = (
+    "application/json",
+    "application/x-ndjson",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+)
 # Parameter styles the runtime serializes, per location (the first is the OpenAPI default).
 _STYLES = {
     "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),

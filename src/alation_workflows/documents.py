@@ -201,8 +201,9 @@ class Documents(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -269,8 +270,9 @@ class Documents(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 

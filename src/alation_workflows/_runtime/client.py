@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import threading
@@ -10,10 +9,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 import pydantic
+
+if TYPE_CHECKING:
+    import asyncio
 
 from .checks import check_headers, check_server_url, check_size, check_timeout
 from .config import CallOptions, PollConfig, RetryConfig
@@ -94,7 +96,11 @@ class _Call:
                 name, value = self.op.security.header_for(token)
                 headers[name] = value
             # A next-page URL from the server (already checked to be on this origin) is sent as given.
-            request = client.build_request(self.op.method, self.page.url, headers=headers, timeout=timeout)
+            if self.media is not None:
+                headers["Content-Type"] = self.media
+            request = client.build_request(
+                self.op.method, self.page.url, headers=headers, timeout=timeout, **self.content
+            )
         else:
             request = build_request(
                 client,
@@ -261,6 +267,12 @@ class _Call:
         )
 
 
+async def _sleep(seconds: float) -> None:
+    import asyncio  # loaded on the first async retry: sync-only programs never import it
+
+    await asyncio.sleep(seconds)
+
+
 class BaseClient:
     """Shared behaviour of the generated client class; settings come from the generated subclass.
 
@@ -348,6 +360,8 @@ class BaseClient:
     @property
     def async_http_client(self) -> httpx.AsyncClient:
         self._check_open()
+        import asyncio  # only reached by async callers: sync-only programs never import it
+
         try:
             loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -522,6 +536,8 @@ class BaseClient:
             try:
                 if call.capped:
                     # The per-read timeout alone lets a server that trickles bytes run past the deadline.
+                    import asyncio  # noqa: F811  (the async path only)
+
                     async with asyncio.timeout(request.extensions["timeout"]["read"]):
                         response = await _send_async(client, call, request)
                 else:
@@ -535,14 +551,14 @@ class BaseClient:
                 if delay is None:
                     error = call.network_error(exc)
                     raise error from getattr(error, "cause", exc)
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 continue
             if call.wants_renewal(response) and await self._auth.renew_async(token):
                 call.renewed = True
                 continue
             delay = call.delay_after_response(response)
             if delay is not None:
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 continue
             return call.finish(response)
 

@@ -16,6 +16,7 @@ from .operation import Operation, Param
 _JSON = "application/json"
 _NDJSON = "application/x-ndjson"
 _MULTIPART = "multipart/form-data"
+_FORM = "application/x-www-form-urlencoded"
 
 
 def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,6 +80,9 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
             _line_safe(item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING)) for v in value
         ]
         return {"content": b"\n".join(lines)}, _NDJSON
+    if spec.media == _FORM:
+        fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True, context=SENDING)
+        return {"data": {k: _joined(v, ",") for k, v in fields.items() if v is not None}}, _FORM
     if spec.media == _MULTIPART:
         data: dict[str, Any] = {}
         files: dict[str, Any] = {}

@@ -7,7 +7,6 @@ the header and quote it in its error and debug log. The checks' messages never c
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import threading
 import time
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 from .exceptions import InvalidTokenError
 
 if TYPE_CHECKING:
+    import asyncio
+
     from .client import BaseClient
 
 
@@ -207,6 +208,8 @@ class RenewingToken:
         return current is not None and current != rejected
 
     def _async_lock(self) -> asyncio.Lock:
+        import asyncio  # only async callers get here: sync-only programs never import it
+
         loop = asyncio.get_running_loop()
         with self._state:
             lock = self._async_locks.get(loop)

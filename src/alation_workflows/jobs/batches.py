@@ -11,7 +11,6 @@ are reported, the rest resubmitted (a 4XX rejection creates nothing, so this can
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import hashlib
 import inspect
@@ -854,6 +853,8 @@ async def _drive_async(
 
     # A TaskGroup cancels the other tasks when one fails (a progress callback raising, say):
     # a cancelled submit stays "sending" in the journal, a cancelled wait stays "submitted".
+    import asyncio  # only async runs need it: sync-only programs never import it
+
     async with asyncio.TaskGroup() as group:
         if run.wait:
             for batch_id, handle in run.handles(AsyncJobHandle):

@@ -11,10 +11,13 @@ if TYPE_CHECKING:
     from .bi_folder import BiFolder
     from .bi_folder_in import BiFolderIn
     from .bi_name_configuration import BiNameConfiguration
+    from .bi_report import BiReport
     from .bi_report_column_in import BiReportColumnIn
     from .bi_report_in import BiReportIn
+    from .bi_server import BiServer
     from .bi_server_in import BiServerIn
     from .bi_server_post_result import BiServerPostResult
+    from .business_policy import BusinessPolicy
     from .business_policy_delete_request import BusinessPolicyDeleteRequest
     from .business_policy_in import BusinessPolicyIn
     from .business_policy_update import BusinessPolicyUpdate
@@ -25,16 +28,20 @@ if TYPE_CHECKING:
     from .column_index_info import ColumnIndexInfo
     from .column_update import ColumnUpdate
     from .created_item import CreatedItem
+    from .custom_field import CustomField
     from .custom_field_in import CustomFieldIn
     from .custom_field_job_data import CustomFieldJobData
     from .custom_field_job_message import CustomFieldJobMessage
     from .custom_field_type import CustomFieldType
     from .custom_field_value import CustomFieldValue
+    from .custom_field_value_record import CustomFieldValueRecord
     from .custom_field_value_ref import CustomFieldValueRef
     from .custom_field_value_update import CustomFieldValueUpdate
+    from .custom_template import CustomTemplate
     from .data_quality_attribution import DataQualityAttribution
     from .data_quality_counts import DataQualityCounts
     from .data_quality_error import DataQualityError
+    from .data_quality_field import DataQualityField
     from .data_quality_field_in import DataQualityFieldIn
     from .data_quality_field_type import DataQualityFieldType
     from .data_quality_fields_delete_request import DataQualityFieldsDeleteRequest
@@ -45,10 +52,12 @@ if TYPE_CHECKING:
     from .data_quality_sample import DataQualitySample
     from .data_quality_stats import DataQualityStats
     from .data_quality_status import DataQualityStatus
+    from .data_quality_value import DataQualityValue
     from .data_quality_value_in import DataQualityValueIn
     from .data_quality_value_key import DataQualityValueKey
     from .data_quality_values_delete_request import DataQualityValuesDeleteRequest
     from .data_quality_values_request import DataQualityValuesRequest
+    from .data_source import DataSource
     from .dataflow_job_result import DataflowJobResult
     from .dataflow_key_field import DataflowKeyField
     from .dataflow_mapping import DataflowMapping
@@ -58,6 +67,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .document_delete_request import DocumentDeleteRequest
     from .document_delete_result import DocumentDeleteResult
+    from .document_hub_folder import DocumentHubFolder
     from .document_hub_folder_delete_request import DocumentHubFolderDeleteRequest
     from .document_hub_folder_delete_result import DocumentHubFolderDeleteResult
     from .document_hub_folder_in import DocumentHubFolderIn
@@ -68,8 +78,11 @@ if TYPE_CHECKING:
     from .document_post_result import DocumentPostResult
     from .document_put_result import DocumentPutResult
     from .document_update import DocumentUpdate
+    from .domain import Domain
     from .domain_membership import DomainMembership
     from .domain_membership_request import DomainMembershipRequest
+    from .domain_membership_rule import DomainMembershipRule
+    from .domain_membership_rules_request import DomainMembershipRulesRequest
     from .error_message import ErrorMessage
     from .invalid_documents_error import InvalidDocumentsError
     from .invalid_folders_error import InvalidFoldersError
@@ -101,6 +114,7 @@ if TYPE_CHECKING:
     from .job_task import JobTask
     from .lineage_object_ref import LineageObjectRef
     from .list_bi_folders_key_field import ListBiFoldersKeyField
+    from .list_bi_reports_key_field import ListBiReportsKeyField
     from .object_field_ref import ObjectFieldRef
     from .object_field_value import ObjectFieldValue
     from .policy_group_ids_change import PolicyGroupIdsChange
@@ -114,6 +128,7 @@ if TYPE_CHECKING:
     from .remove_duplicate_users_result import RemoveDuplicateUsersResult
     from .revoke_result import RevokeResult
     from .root_child_column_update import RootChildColumnUpdate
+    from .schema import Schema
     from .schema_in import SchemaIn
     from .schema_update import SchemaUpdate
     from .table import Table
@@ -121,11 +136,13 @@ if TYPE_CHECKING:
     from .table_update import TableUpdate
     from .task_handle import TaskHandle
     from .task_link import TaskLink
+    from .term import Term
     from .term_delete_request import TermDeleteRequest
     from .term_delete_result import TermDeleteResult
     from .term_in import TermIn
     from .term_update import TermUpdate
     from .token_status import TokenStatus
+    from .user import User
     from .vds_column import VdsColumn
     from .vds_index import VdsIndex
     from .vds_schema import VdsSchema
@@ -144,10 +161,13 @@ _LAZY: dict[str, str] = {
     "BiFolder": ".bi_folder",
     "BiFolderIn": ".bi_folder_in",
     "BiNameConfiguration": ".bi_name_configuration",
+    "BiReport": ".bi_report",
     "BiReportColumnIn": ".bi_report_column_in",
     "BiReportIn": ".bi_report_in",
+    "BiServer": ".bi_server",
     "BiServerIn": ".bi_server_in",
     "BiServerPostResult": ".bi_server_post_result",
+    "BusinessPolicy": ".business_policy",
     "BusinessPolicyDeleteRequest": ".business_policy_delete_request",
     "BusinessPolicyIn": ".business_policy_in",
     "BusinessPolicyUpdate": ".business_policy_update",
@@ -158,16 +178,20 @@ _LAZY: dict[str, str] = {
     "ColumnIndexInfo": ".column_index_info",
     "ColumnUpdate": ".column_update",
     "CreatedItem": ".created_item",
+    "CustomField": ".custom_field",
     "CustomFieldIn": ".custom_field_in",
     "CustomFieldJobData": ".custom_field_job_data",
     "CustomFieldJobMessage": ".custom_field_job_message",
     "CustomFieldType": ".custom_field_type",
     "CustomFieldValue": ".custom_field_value",
+    "CustomFieldValueRecord": ".custom_field_value_record",
     "CustomFieldValueRef": ".custom_field_value_ref",
     "CustomFieldValueUpdate": ".custom_field_value_update",
+    "CustomTemplate": ".custom_template",
     "DataQualityAttribution": ".data_quality_attribution",
     "DataQualityCounts": ".data_quality_counts",
     "DataQualityError": ".data_quality_error",
+    "DataQualityField": ".data_quality_field",
     "DataQualityFieldIn": ".data_quality_field_in",
     "DataQualityFieldType": ".data_quality_field_type",
     "DataQualityFieldsDeleteRequest": ".data_quality_fields_delete_request",
@@ -178,10 +202,12 @@ _LAZY: dict[str, str] = {
     "DataQualitySample": ".data_quality_sample",
     "DataQualityStats": ".data_quality_stats",
     "DataQualityStatus": ".data_quality_status",
+    "DataQualityValue": ".data_quality_value",
     "DataQualityValueIn": ".data_quality_value_in",
     "DataQualityValueKey": ".data_quality_value_key",
     "DataQualityValuesDeleteRequest": ".data_quality_values_delete_request",
     "DataQualityValuesRequest": ".data_quality_values_request",
+    "DataSource": ".data_source",
     "DataflowJobResult": ".dataflow_job_result",
     "DataflowKeyField": ".dataflow_key_field",
     "DataflowMapping": ".dataflow_mapping",
@@ -191,6 +217,7 @@ _LAZY: dict[str, str] = {
     "Document": ".document",
     "DocumentDeleteRequest": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
+    "DocumentHubFolder": ".document_hub_folder",
     "DocumentHubFolderDeleteRequest": ".document_hub_folder_delete_request",
     "DocumentHubFolderDeleteResult": ".document_hub_folder_delete_result",
     "DocumentHubFolderIn": ".document_hub_folder_in",
@@ -201,8 +228,11 @@ _LAZY: dict[str, str] = {
     "DocumentPostResult": ".document_post_result",
     "DocumentPutResult": ".document_put_result",
     "DocumentUpdate": ".document_update",
+    "Domain": ".domain",
     "DomainMembership": ".domain_membership",
     "DomainMembershipRequest": ".domain_membership_request",
+    "DomainMembershipRule": ".domain_membership_rule",
+    "DomainMembershipRulesRequest": ".domain_membership_rules_request",
     "ErrorMessage": ".error_message",
     "InvalidDocumentsError": ".invalid_documents_error",
     "InvalidFoldersError": ".invalid_folders_error",
@@ -234,6 +264,7 @@ _LAZY: dict[str, str] = {
     "JobTask": ".job_task",
     "LineageObjectRef": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
+    "ListBiReportsKeyField": ".list_bi_reports_key_field",
     "ObjectFieldRef": ".object_field_ref",
     "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
@@ -247,6 +278,7 @@ _LAZY: dict[str, str] = {
     "RemoveDuplicateUsersResult": ".remove_duplicate_users_result",
     "RevokeResult": ".revoke_result",
     "RootChildColumnUpdate": ".root_child_column_update",
+    "Schema": ".schema",
     "SchemaIn": ".schema_in",
     "SchemaUpdate": ".schema_update",
     "Table": ".table",
@@ -254,11 +286,13 @@ _LAZY: dict[str, str] = {
     "TableUpdate": ".table_update",
     "TaskHandle": ".task_handle",
     "TaskLink": ".task_link",
+    "Term": ".term",
     "TermDeleteRequest": ".term_delete_request",
     "TermDeleteResult": ".term_delete_result",
     "TermIn": ".term_in",
     "TermUpdate": ".term_update",
     "TokenStatus": ".token_status",
+    "User": ".user",
     "VdsColumn": ".vds_column",
     "VdsIndex": ".vds_index",
     "VdsSchema": ".vds_schema",
@@ -277,10 +311,13 @@ __all__ = [
     "BiFolder",
     "BiFolderIn",
     "BiNameConfiguration",
+    "BiReport",
     "BiReportColumnIn",
     "BiReportIn",
+    "BiServer",
     "BiServerIn",
     "BiServerPostResult",
+    "BusinessPolicy",
     "BusinessPolicyDeleteRequest",
     "BusinessPolicyIn",
     "BusinessPolicyUpdate",
@@ -291,16 +328,20 @@ __all__ = [
     "ColumnIndexInfo",
     "ColumnUpdate",
     "CreatedItem",
+    "CustomField",
     "CustomFieldIn",
     "CustomFieldJobData",
     "CustomFieldJobMessage",
     "CustomFieldType",
     "CustomFieldValue",
+    "CustomFieldValueRecord",
     "CustomFieldValueRef",
     "CustomFieldValueUpdate",
+    "CustomTemplate",
     "DataQualityAttribution",
     "DataQualityCounts",
     "DataQualityError",
+    "DataQualityField",
     "DataQualityFieldIn",
     "DataQualityFieldType",
     "DataQualityFieldsDeleteRequest",
@@ -311,10 +352,12 @@ __all__ = [
     "DataQualitySample",
     "DataQualityStats",
     "DataQualityStatus",
+    "DataQualityValue",
     "DataQualityValueIn",
     "DataQualityValueKey",
     "DataQualityValuesDeleteRequest",
     "DataQualityValuesRequest",
+    "DataSource",
     "DataflowJobResult",
     "DataflowKeyField",
     "DataflowMapping",
@@ -324,6 +367,7 @@ __all__ = [
     "Document",
     "DocumentDeleteRequest",
     "DocumentDeleteResult",
+    "DocumentHubFolder",
     "DocumentHubFolderDeleteRequest",
     "DocumentHubFolderDeleteResult",
     "DocumentHubFolderIn",
@@ -334,8 +378,11 @@ __all__ = [
     "DocumentPostResult",
     "DocumentPutResult",
     "DocumentUpdate",
+    "Domain",
     "DomainMembership",
     "DomainMembershipRequest",
+    "DomainMembershipRule",
+    "DomainMembershipRulesRequest",
     "ErrorMessage",
     "InvalidDocumentsError",
     "InvalidFoldersError",
@@ -367,6 +414,7 @@ __all__ = [
     "JobTask",
     "LineageObjectRef",
     "ListBiFoldersKeyField",
+    "ListBiReportsKeyField",
     "ObjectFieldRef",
     "ObjectFieldValue",
     "PolicyGroupIdsChange",
@@ -380,6 +428,7 @@ __all__ = [
     "RemoveDuplicateUsersResult",
     "RevokeResult",
     "RootChildColumnUpdate",
+    "Schema",
     "SchemaIn",
     "SchemaUpdate",
     "Table",
@@ -387,11 +436,13 @@ __all__ = [
     "TableUpdate",
     "TaskHandle",
     "TaskLink",
+    "Term",
     "TermDeleteRequest",
     "TermDeleteResult",
     "TermIn",
     "TermUpdate",
     "TokenStatus",
+    "User",
     "VdsColumn",
     "VdsIndex",
     "VdsSchema",

@@ -1,0 +1,33 @@
+"""Start-up: a sync-only program never imports asyncio (nor the spec validator): nothing before it is needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROGRAM = """
+import sys
+import httpx
+import alation_workflows
+from alation_workflows import Workflows
+
+def answer(request):
+    return httpx.Response(200, json={"status": "successful", "msg": "", "result": None})
+
+with Workflows(server_url="https://alation.test", token="t",
+               client=httpx.Client(transport=httpx.MockTransport(answer))) as wf:
+    assert wf.job_status.get_job_status(id=1).status
+    wf.documents.create_documents  # a job group too
+loaded = sorted(m for m in ("asyncio", "openapi_spec_validator", "jinja2") if m in sys.modules)
+print(",".join(loaded))
+"""
+
+
+def test_a_sync_program_does_not_import_asyncio() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROGRAM], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "", f"imported before needed: {out.stdout.strip()}"
