@@ -80,7 +80,7 @@ EXAMPLE_CUSTOM_FIELDS = {
 }
 
 
-EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121}
+EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121, "7.sales.orders.amount": 5120}
 EXAMPLE_DQ_FIELDS = ["dq.null_ratio"]
 
 
@@ -96,8 +96,13 @@ def seed_examples(sim: Any) -> None:
             cat.custom_fields[i] = {"id": i, "name_singular": f"Field {i}", **definition}
         for key, i in EXAMPLE_COLUMNS.items():
             cat.columns[key] = {"id": i, "key": key, "ds_id": int(key.split(".")[0]), "column_type": "struct"}
+        # Custom field value examples name objects that must exist (by id: schema 9, table 42).
+        cat.schemas["9.finance"] = {"id": 9, "key": "9.finance", "ds_id": 9}
+        cat.add_table("9.finance.ledger", id=42)
         for key in EXAMPLE_DQ_FIELDS:
             cat.dq_fields[key] = {"field_key": key, "name": key, "type": "NUMERIC"}
+        # The row of uploadDataDictionary's example CSV.
+        cat.tables["9.sales.orders"] = {"id": 501, "key": "9.sales.orders", "ds_id": 9}
 
 
 @pytest.fixture(scope="module")

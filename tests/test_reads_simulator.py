@@ -46,6 +46,8 @@ def test_custom_fields_by_name_and_type_and_values(
     assert [f.name_singular for f in wf.custom_fields.list_custom_fields(name_singular_icontains="TIER")] == [
         "Tier"
     ]
+    for table_id in (93, 94):  # values are refused for objects that do not exist
+        alation_server.sim.state.add_table(f"1.sales.t{table_id}", id=table_id)
     wf.custom_field_values.update_custom_field_values(
         request=[
             models.CustomFieldValueUpdate(field_id=tier[0].id, otype="table", oid=93, value="Gold"),

@@ -63,6 +63,9 @@ _RESPONSE_23 = Response(LazyType(lambda: list[models.User]), "application/json")
 _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
 )
+_DATA_DICTIONARY_TASK = Response(LazyType(lambda: models.DataDictionaryTask), "application/json")
+_RESPONSE_24 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
+_DATA_DICTIONARY_TASK_HANDLE = Response(LazyType(lambda: models.DataDictionaryTaskHandle), "application/json")
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
@@ -88,6 +91,40 @@ GET_JOB_STATUS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+GET_DATA_DICTIONARY_TASK = Operation(
+    id="getDataDictionaryTask",
+    method="GET",
+    path="/integration/v1/data_dictionary/tasks/{task_id}",
+    retry="idempotent",
+    params=(Param("task_id", "task_id", "path", LazyType(lambda: str), True),),
+    responses={
+        "200": _DATA_DICTIONARY_TASK,
+    },
+    errors={
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+)
+
+GET_DATA_DICTIONARY_TASK_ERRORS = Operation(
+    id="getDataDictionaryTaskErrors",
+    method="GET",
+    path="/integration/v1/data_dictionary/tasks/{task_id}/errors/",
+    retry="idempotent",
+    params=(Param("task_id", "task_id", "path", LazyType(lambda: str), True),),
+    responses={
+        "200": _RESPONSE_24,
+    },
+    errors={
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+)
+
 
 # Jobs reported by `GET /api/v1/bulk_metadata/job/` (by integer `id` or by job `name`).
 BULK_METADATA_JOB = JobPolling(
@@ -103,6 +140,20 @@ BULK_METADATA_JOB = JobPolling(
         ),
     ),
     message="/msg",
+)
+
+# Data dictionary upload tasks, reported by `GET /integration/v1/data_dictionary/tasks/{task_id}`
+DATA_DICTIONARY_TASK = JobPolling(
+    "DataDictionaryTask",
+    GET_DATA_DICTIONARY_TASK,
+    (
+        ("successful", "/status", frozenset(["succeeded"])),
+        ("partially_successful", "/status", frozenset(["partially_succeeded"])),
+        ("failed", "/status", frozenset(["failed"])),
+        ("running", "/state", frozenset(["processing", "queued"])),
+    ),
+    progress=("/progress/batches_completed", "/progress/total_batches"),
+    errors_operation=GET_DATA_DICTIONARY_TASK_ERRORS,
 )
 CREATE_DOCUMENTS = Operation(
     id="createDocuments",
@@ -1728,6 +1779,38 @@ REMOVE_DUPLICATE_USERS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+UPLOAD_DATA_DICTIONARY = Operation(
+    id="uploadDataDictionary",
+    method="PUT",
+    path="/integration/v1/data_dictionary/{object_type}/{object_id}/upload/",
+    retry="submit",
+    params=(
+        Param("object_type", "object_type", "path", LazyType(lambda: models.DataDictionaryObjectType), True),
+        Param("object_id", "object_id", "path", LazyType(lambda: int), True),
+    ),
+    body=Body(
+        LazyType(lambda: models.DataDictionaryUpload),
+        "multipart/form-data",
+        True,
+        encoding=(("file", "text/csv", "file"),),
+    ),
+    responses={
+        "202": _DATA_DICTIONARY_TASK_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        DATA_DICTIONARY_TASK,
+        LazyType(lambda: models.DataDictionaryTask),
+        (("task_id", "/task/id"),),
+    ),
+    security=_SECURITY_API_KEY,
+)
+
 PUSH_QUERY_LOGS = Operation(
     id="pushQueryLogs",
     method="POST",
@@ -1837,6 +1920,8 @@ VALIDATE_REFRESH_TOKEN = Operation(
 
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
+    "getDataDictionaryTask": GET_DATA_DICTIONARY_TASK,
+    "getDataDictionaryTaskErrors": GET_DATA_DICTIONARY_TASK_ERRORS,
     "createDocuments": CREATE_DOCUMENTS,
     "deleteDocuments": DELETE_DOCUMENTS,
     "listDocuments": LIST_DOCUMENTS,
@@ -1893,6 +1978,7 @@ OPERATIONS: dict[str, Operation] = {
     "listDomains": LIST_DOMAINS,
     "listUsers": LIST_USERS,
     "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
+    "uploadDataDictionary": UPLOAD_DATA_DICTIONARY,
     "pushQueryLogs": PUSH_QUERY_LOGS,
     "createApiAccessToken": CREATE_API_ACCESS_TOKEN,
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
@@ -1902,4 +1988,5 @@ OPERATIONS: dict[str, Operation] = {
 
 POLLINGS: dict[str, JobPolling] = {
     "BulkMetadataJob": BULK_METADATA_JOB,
+    "DataDictionaryTask": DATA_DICTIONARY_TASK,
 }

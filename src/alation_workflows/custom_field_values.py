@@ -122,6 +122,12 @@ class CustomFieldValues(Group):
         multi-picker value; values over ~190 KB may be rejected. On cloud-native instances each
         message ends with "Legacy(Rosemeta) write job_id (can be tracked using jobs API): <id>":
         that second (legacy) job must be polled too; its id is only in the message text.
+        Values for fields the object type does not support are refused at submit, before any job:
+        400 `{"title": "Invalid Payload", "detail": "Please check the API documentation...",
+        "errors": [{"non_field_errors": ["No support for updating `description` field for
+        `data`."]}], "code": "400000"}` (allie-sdk issue #31, a body captured from a real
+        instance). The simulator answers values for objects that do not exist the same way (the
+        message text for that case is the simulator's own).
 
         :param request: The request body.
         :param retries: Override the client's retry configuration for this call.
@@ -156,6 +162,12 @@ class CustomFieldValues(Group):
         multi-picker value; values over ~190 KB may be rejected. On cloud-native instances each
         message ends with "Legacy(Rosemeta) write job_id (can be tracked using jobs API): <id>":
         that second (legacy) job must be polled too; its id is only in the message text.
+        Values for fields the object type does not support are refused at submit, before any job:
+        400 `{"title": "Invalid Payload", "detail": "Please check the API documentation...",
+        "errors": [{"non_field_errors": ["No support for updating `description` field for
+        `data`."]}], "code": "400000"}` (allie-sdk issue #31, a body captured from a real
+        instance). The simulator answers values for objects that do not exist the same way (the
+        message text for that case is the simulator's own).
 
         :param request: The request body.
         :param retries: Override the client's retry configuration for this call.

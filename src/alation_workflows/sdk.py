@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .business_policies import BusinessPolicies
     from .custom_field_values import CustomFieldValues
     from .custom_fields import CustomFields
+    from .data_dictionary import DataDictionary
     from .data_quality import DataQuality
     from .dataflows import Dataflows
     from .document_hub_folders import DocumentHubFolders
@@ -173,6 +174,13 @@ class Workflows(BaseClient):
         from .users import Users
 
         return Users(self)
+
+    @cached_property
+    def data_dictionary(self) -> DataDictionary:
+        """Data dictionary CSV uploads (a background task with its own status and errors API, polled by UUID)."""
+        from .data_dictionary import DataDictionary
+
+        return DataDictionary(self)
 
     @cached_property
     def query_logs(self) -> QueryLogs:

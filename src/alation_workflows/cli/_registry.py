@@ -315,6 +315,52 @@ OPERATIONS: dict[str, Entry] = {
             ),
         ),
     ),
+    "data_dictionary.get_data_dictionary_task": Entry(
+        "data_dictionary",
+        "get_data_dictionary_task",
+        "getDataDictionaryTask",
+        "call",
+        "Get the state, status and progress of a data dictionary task",
+        (
+            Param(
+                "task_id",
+                "str",
+                True,
+                "UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.",
+            ),
+        ),
+    ),
+    "data_dictionary.get_data_dictionary_task_errors": Entry(
+        "data_dictionary",
+        "get_data_dictionary_task_errors",
+        "getDataDictionaryTaskErrors",
+        "call",
+        "List the errors of a data dictionary task",
+        (
+            Param(
+                "task_id",
+                "str",
+                True,
+                "UUID of the data dictionary task (from uploadDataDictionary's `task.id`), as a string.",
+            ),
+        ),
+    ),
+    "data_dictionary.upload_data_dictionary": Entry(
+        "data_dictionary",
+        "upload_data_dictionary",
+        "uploadDataDictionary",
+        "job",
+        "Upload a data dictionary CSV for a catalog object (asynchronous task)",
+        (
+            Param(
+                "object_type",
+                "DataDictionaryObjectType",
+                True,
+                "Type of the catalog object whose children the file describes.",
+            ),
+            Param("object_id", "int", True, "Id of the catalog object."),
+        ),
+    ),
     "data_quality.delete_data_quality_fields": Entry(
         "data_quality",
         "delete_data_quality_fields",

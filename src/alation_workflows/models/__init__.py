@@ -38,6 +38,20 @@ if TYPE_CHECKING:
     from .custom_field_value_ref import CustomFieldValueRef
     from .custom_field_value_update import CustomFieldValueUpdate
     from .custom_template import CustomTemplate
+    from .data_dictionary_error_items import DataDictionaryErrorItems
+    from .data_dictionary_error_range import DataDictionaryErrorRange
+    from .data_dictionary_object_type import DataDictionaryObjectType
+    from .data_dictionary_records import DataDictionaryRecords
+    from .data_dictionary_resource import DataDictionaryResource
+    from .data_dictionary_row import DataDictionaryRow
+    from .data_dictionary_task import DataDictionaryTask
+    from .data_dictionary_task_error import DataDictionaryTaskError
+    from .data_dictionary_task_error_details import DataDictionaryTaskErrorDetails
+    from .data_dictionary_task_handle import DataDictionaryTaskHandle
+    from .data_dictionary_task_progress import DataDictionaryTaskProgress
+    from .data_dictionary_task_ref import DataDictionaryTaskRef
+    from .data_dictionary_task_result import DataDictionaryTaskResult
+    from .data_dictionary_upload import DataDictionaryUpload
     from .data_quality_attribution import DataQualityAttribution
     from .data_quality_counts import DataQualityCounts
     from .data_quality_error import DataQualityError
@@ -188,6 +202,20 @@ _LAZY: dict[str, str] = {
     "CustomFieldValueRef": ".custom_field_value_ref",
     "CustomFieldValueUpdate": ".custom_field_value_update",
     "CustomTemplate": ".custom_template",
+    "DataDictionaryErrorItems": ".data_dictionary_error_items",
+    "DataDictionaryErrorRange": ".data_dictionary_error_range",
+    "DataDictionaryObjectType": ".data_dictionary_object_type",
+    "DataDictionaryRecords": ".data_dictionary_records",
+    "DataDictionaryResource": ".data_dictionary_resource",
+    "DataDictionaryRow": ".data_dictionary_row",
+    "DataDictionaryTask": ".data_dictionary_task",
+    "DataDictionaryTaskError": ".data_dictionary_task_error",
+    "DataDictionaryTaskErrorDetails": ".data_dictionary_task_error_details",
+    "DataDictionaryTaskHandle": ".data_dictionary_task_handle",
+    "DataDictionaryTaskProgress": ".data_dictionary_task_progress",
+    "DataDictionaryTaskRef": ".data_dictionary_task_ref",
+    "DataDictionaryTaskResult": ".data_dictionary_task_result",
+    "DataDictionaryUpload": ".data_dictionary_upload",
     "DataQualityAttribution": ".data_quality_attribution",
     "DataQualityCounts": ".data_quality_counts",
     "DataQualityError": ".data_quality_error",
@@ -338,6 +366,20 @@ __all__ = [
     "CustomFieldValueRef",
     "CustomFieldValueUpdate",
     "CustomTemplate",
+    "DataDictionaryErrorItems",
+    "DataDictionaryErrorRange",
+    "DataDictionaryObjectType",
+    "DataDictionaryRecords",
+    "DataDictionaryResource",
+    "DataDictionaryRow",
+    "DataDictionaryTask",
+    "DataDictionaryTaskError",
+    "DataDictionaryTaskErrorDetails",
+    "DataDictionaryTaskHandle",
+    "DataDictionaryTaskProgress",
+    "DataDictionaryTaskRef",
+    "DataDictionaryTaskResult",
+    "DataDictionaryUpload",
     "DataQualityAttribution",
     "DataQualityCounts",
     "DataQualityError",

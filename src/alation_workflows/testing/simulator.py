@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .auth import TokenStore
 from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
 from .routes import Route, match, resolve_operation
 from .state import CatalogState
+from .token_store import TokenStore
 from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
 from .wire import MAX_BODY_BYTES, BadBody, Reject, SimRequest, SimResponse, too_large
 
