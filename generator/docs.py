@@ -215,7 +215,7 @@ class _Docs:
             attr = "name" if param == "name" else "id"  # a handle's id is its integer or UUID id
             call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{attr}"))])
             lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
-            if op.name == job_op.job.polling.status_operation:
+            if op.slug == job_op.job.polling.status_operation:
                 lines.append(f"    print({_status_fields(job_op.job.polling, 'res')})")
             else:
                 lines.append("    print(res)")
@@ -245,7 +245,7 @@ class _Docs:
             for other in self.api.operations
             if other.job
             and not other.job.hybrid
-            and op.name in (other.job.status_operation, other.job.polling.errors_operation)
+            and op.slug in (other.job.status_operation, other.job.polling.errors_operation)
             and other.job.sources
         ]
         if not starters:

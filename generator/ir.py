@@ -278,8 +278,13 @@ class Operation:
         return self.security is not None
 
     @property
+    def slug(self) -> str:
+        """snake_case operationId: what links and job contracts name (the method name may differ)."""
+        return snake(self.id)
+
+    @property
     def const(self) -> str:
-        return self.name.upper()
+        return self.slug.upper()
 
     @property
     def success(self) -> Response:

@@ -220,7 +220,7 @@ def _status_ops(ops: list[ir.Operation]) -> list[ir.Operation]:
     targets = set()
     for p in _pollings(ops):
         targets |= {p.status_operation, p.errors_operation}
-    return [o for o in ops if o.name in targets]
+    return [o for o in ops if o.slug in targets]
 
 
 def _status_first(ops: list[ir.Operation]) -> list[ir.Operation]:

@@ -188,3 +188,27 @@ def test_simulator_command_serves_seeded_examples() -> None:
 def test_simulator_command_refuses_a_bad_seed() -> None:
     result = run(None, "simulator", "--seed", "everything")
     assert result.exit_code == 2 and "examples" in result.stderr
+
+
+def test_refresh_token_configuration_and_unsupported_client_credentials(
+    alation_server: ServedSimulator, tmp_path: Path
+) -> None:
+    sim = alation_server.sim
+    refresh = {"ALATION_TOKEN": "", "ALATION_REFRESH_TOKEN": sim.issue_refresh_token(user_id=3)}
+    items = jsonl(tmp_path / "docs.jsonl", docs(2))
+    assert (
+        run(alation_server, "submit", "documents.create_documents", "-i", str(items), **refresh).exit_code
+        == 2
+    )
+    ok = run(
+        alation_server,
+        "submit",
+        "documents.create_documents",
+        "-i",
+        str(items),
+        ALATION_USER_ID="3",
+        **refresh,
+    )
+    assert ok.exit_code == 0, ok.output
+    oauth = run(alation_server, "job", "status", "--id", "1", ALATION_TOKEN="", ALATION_CLIENT_ID="app")
+    assert oauth.exit_code == 2 and "not supported" in oauth.stderr

@@ -58,14 +58,21 @@ class Operations:
                     tag,
                     ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
                 )
-                group.operations.append(self.operation(op, pointer, path, method, group.attr))
+                operation = self.operation(op, pointer, path, method, group.attr)
+                if any(o.name == operation.name for o in group.operations):
+                    self.ctx.fail(
+                        pointer, f"method name {operation.name}() is used twice in group {group.attr}"
+                    )
+                    continue
+                group.operations.append(operation)
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
         return ordered
 
     def operation(self, op: dict[str, Any], pointer: str, path: str, method: str, group: str) -> ir.Operation:
-        name = snake(op["operationId"])
+        # x-method-name keeps a public method name when the operationId changes.
+        name = snake(op.get("x-method-name") or op["operationId"])
         params = self.params(op, pointer, name)
         body = self.body(op, pointer, name)
         responses, errors = self.responses(op, pointer, name)

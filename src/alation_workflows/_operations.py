@@ -57,12 +57,14 @@ _RESPONSE_18 = Response(LazyType(lambda: list[models.BiFolder]), "application/js
 _RESPONSE_19 = Response(LazyType(lambda: list[models.BiReport]), "application/json")
 _RESPONSE_20 = Response(LazyType(lambda: list[models.BiServer]), "application/json")
 _DOMAIN_MEMBERSHIP = Response(LazyType(lambda: models.DomainMembership), "application/json")
+_DELETE_DOMAINS_RESULT = Response(LazyType(lambda: models.DeleteDomainsResult), "application/json")
 _RESPONSE_21 = Response(LazyType(lambda: list[models.DomainMembershipRule]), "application/json")
 _RESPONSE_22 = Response(LazyType(lambda: list[models.Domain]), "application/json")
 _RESPONSE_23 = Response(LazyType(lambda: list[models.User]), "application/json")
 _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
 )
+_LINEAGE_JOB_HANDLE = Response(LazyType(lambda: models.LineageJobHandle), "application/json")
 _DATA_DICTIONARY_TASK = Response(LazyType(lambda: models.DataDictionaryTask), "application/json")
 _RESPONSE_24 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
 _DATA_DICTIONARY_TASK_HANDLE = Response(LazyType(lambda: models.DataDictionaryTaskHandle), "application/json")
@@ -1665,6 +1667,34 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
     security=_SECURITY_API_KEY,
 )
 
+DELETE_DOMAINS = Operation(
+    id="deleteDomains",
+    method="DELETE",
+    path="/integration/v2/domain/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.DeleteDomainsRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": _DELETE_DOMAINS_RESULT,
+        "202": _JOB_ID_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        BULK_METADATA_JOB,
+        LazyType(lambda: models.JobDetailsDomainDelete),
+        (("id", "/job_id"),),
+        handle_statuses=("202",),
+    ),
+    security=_SECURITY_API_KEY,
+)
+
 LIST_DOMAIN_MEMBERSHIP_RULES = Operation(
     id="listDomainMembershipRules",
     method="POST",
@@ -1776,6 +1806,32 @@ REMOVE_DUPLICATE_USERS = Operation(
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
+    security=_SECURITY_API_KEY,
+)
+
+CREATE_LINEAGE = Operation(
+    id="createLineage",
+    method="POST",
+    path="/integration/v2/lineage/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataflowPayload),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": _LINEAGE_JOB_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        BULK_METADATA_JOB,
+        LazyType(lambda: models.JobDetailsLineage),
+        (("id", "/job_id"), ("name", "/job_name")),
+    ),
     security=_SECURITY_API_KEY,
 )
 
@@ -1974,10 +2030,12 @@ OPERATIONS: dict[str, Operation] = {
     "listBiReports": LIST_BI_REPORTS,
     "listBiServers": LIST_BI_SERVERS,
     "assignDomainMembership": ASSIGN_DOMAIN_MEMBERSHIP,
+    "deleteDomains": DELETE_DOMAINS,
     "listDomainMembershipRules": LIST_DOMAIN_MEMBERSHIP_RULES,
     "listDomains": LIST_DOMAINS,
     "listUsers": LIST_USERS,
     "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
+    "createLineage": CREATE_LINEAGE,
     "uploadDataDictionary": UPLOAD_DATA_DICTIONARY,
     "pushQueryLogs": PUSH_QUERY_LOGS,
     "createApiAccessToken": CREATE_API_ACCESS_TOKEN,

@@ -88,6 +88,80 @@ class Domains(Group):
         )
         return result
 
+    @operation(ops.DELETE_DOMAINS)
+    def delete_domains(
+        self,
+        *,
+        request: models.DeleteDomainsRequest,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
+        """Delete domains (synchronous, or a job)
+
+        Deletes domains by id. Two answers are modelled, neither from a captured real response:
+        a synchronous 200 with `deleted_domain_count` and `deleted_domain_ids` (allie-sdk
+        2.2.3's test mock, `tests/methods/test_domain.py`, which also sends `status` and `msg`;
+        the simulator answers this way), and a 202 job handle `{job_id}` (allie-sdk sends the
+        delete through `async_delete_dict_payload`, which polls the jobs API whenever the answer
+        carries `job_id`, `job`, `task` or `job_name`; catalog row 37). The SDK method returns
+        the finished result or a job handle accordingly.
+
+        :param request: The request body.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A job handle (`wait()` returns `models.JobDetailsDomainDelete`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 200)."""
+        result: JobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult = (
+            self._submit_or_result(
+                ops.DELETE_DOMAINS,
+                "delete_domains",
+                {},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+            )
+        )
+        return result
+
+    @operation(ops.DELETE_DOMAINS)
+    async def delete_domains_async(
+        self,
+        *,
+        request: models.DeleteDomainsRequest,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
+        """Delete domains (synchronous, or a job)
+
+        Deletes domains by id. Two answers are modelled, neither from a captured real response:
+        a synchronous 200 with `deleted_domain_count` and `deleted_domain_ids` (allie-sdk
+        2.2.3's test mock, `tests/methods/test_domain.py`, which also sends `status` and `msg`;
+        the simulator answers this way), and a 202 job handle `{job_id}` (allie-sdk sends the
+        delete through `async_delete_dict_payload`, which polls the jobs API whenever the answer
+        carries `job_id`, `job`, `task` or `job_name`; catalog row 37). The SDK method returns
+        the finished result or a job handle accordingly.
+
+        :param request: The request body.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A job handle (`wait()` returns `models.JobDetailsDomainDelete`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 200)."""
+        result: (
+            AsyncJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult
+        ) = await self._submit_or_result_async(
+            ops.DELETE_DOMAINS,
+            "delete_domains_async",
+            {},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
     @operation(ops.LIST_DOMAIN_MEMBERSHIP_RULES)
     def list_domain_membership_rules(
         self,

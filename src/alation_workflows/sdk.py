@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .documents import Documents
     from .domains import Domains
     from .job_status import JobStatus
+    from .lineage import Lineage
     from .query_logs import QueryLogs
     from .rdbms import RDBMS
     from .terms import Terms
@@ -174,6 +175,13 @@ class Workflows(BaseClient):
         from .users import Users
 
         return Users(self)
+
+    @cached_property
+    def lineage(self) -> Lineage:
+        """Lineage V2 (dataflow objects and paths in one request; a background job polled by id or name)."""
+        from .lineage import Lineage
+
+        return Lineage(self)
 
     @cached_property
     def data_dictionary(self) -> DataDictionary:

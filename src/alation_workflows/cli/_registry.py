@@ -580,6 +580,14 @@ OPERATIONS: dict[str, Entry] = {
         "Add objects to (or exclude them from) a domain (hybrid)",
         (),
     ),
+    "domains.delete_domains": Entry(
+        "domains",
+        "delete_domains",
+        "deleteDomains",
+        "job",
+        "Delete domains (synchronous, or a job)",
+        (),
+    ),
     "domains.list_domain_membership_rules": Entry(
         "domains",
         "list_domain_membership_rules",
@@ -638,6 +646,14 @@ OPERATIONS: dict[str, Entry] = {
                 "Name of the job (contains `#`), as returned by the virtual data source API.",
             ),
         ),
+    ),
+    "lineage.create_lineage": Entry(
+        "lineage",
+        "create_lineage",
+        "createLineage",
+        "job",
+        "Create lineage with the Lineage V2 API (asynchronous)",
+        (),
     ),
     "query_logs.push_query_logs": Entry(
         "query_logs",

@@ -87,6 +87,11 @@ def _client() -> Iterator[Workflows]:
         if not user.isdigit():
             _fail("ALATION_REFRESH_TOKEN needs ALATION_USER_ID (the refresh token's user id, an integer)")
         token = RefreshTokenAuth(refresh, int(user))
+    if token is None and os.environ.get("ALATION_CLIENT_ID", "").strip():
+        _fail(
+            "OAuth client credentials (ALATION_CLIENT_ID) are not supported by this SDK yet: "
+            "set ALATION_TOKEN, or ALATION_REFRESH_TOKEN + ALATION_USER_ID"
+        )
     if token is None:
         _fail("set ALATION_TOKEN (an API access token) or ALATION_REFRESH_TOKEN + ALATION_USER_ID")
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import inspect
+import json
 import os
 import queue
 import threading
@@ -515,8 +516,6 @@ class _Run(Generic[T]):
 def _rejection_messages(exc: BaseException) -> list[str]:
     body = getattr(exc, "body", None)
     try:
-        import json
-
         found = error_messages(json.loads(body)) if isinstance(body, str) and body else []
     except ValueError:
         found = []

@@ -78,6 +78,8 @@ if TYPE_CHECKING:
     from .dataflow_object import DataflowObject
     from .dataflow_payload import DataflowPayload
     from .dataflow_update import DataflowUpdate
+    from .delete_domains_request import DeleteDomainsRequest
+    from .delete_domains_result import DeleteDomainsResult
     from .document import Document
     from .document_delete_request import DocumentDeleteRequest
     from .document_delete_result import DocumentDeleteResult
@@ -114,7 +116,9 @@ if TYPE_CHECKING:
     from .job_details_document_hub_folder_put import JobDetailsDocumentHubFolderPut
     from .job_details_document_post import JobDetailsDocumentPost
     from .job_details_document_put import JobDetailsDocumentPut
+    from .job_details_domain_delete import JobDetailsDomainDelete
     from .job_details_domain_membership import JobDetailsDomainMembership
+    from .job_details_lineage import JobDetailsLineage
     from .job_details_query_log_ingestion import JobDetailsQueryLogIngestion
     from .job_details_rdbms import JobDetailsRdbms
     from .job_details_virtual_datasource_post import JobDetailsVirtualDatasourcePost
@@ -126,6 +130,7 @@ if TYPE_CHECKING:
     from .job_object_handle import JobObjectHandle
     from .job_state import JobState
     from .job_task import JobTask
+    from .lineage_job_handle import LineageJobHandle
     from .lineage_object_ref import LineageObjectRef
     from .list_bi_folders_key_field import ListBiFoldersKeyField
     from .list_bi_reports_key_field import ListBiReportsKeyField
@@ -242,6 +247,8 @@ _LAZY: dict[str, str] = {
     "DataflowObject": ".dataflow_object",
     "DataflowPayload": ".dataflow_payload",
     "DataflowUpdate": ".dataflow_update",
+    "DeleteDomainsRequest": ".delete_domains_request",
+    "DeleteDomainsResult": ".delete_domains_result",
     "Document": ".document",
     "DocumentDeleteRequest": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
@@ -278,7 +285,9 @@ _LAZY: dict[str, str] = {
     "JobDetailsDocumentHubFolderPut": ".job_details_document_hub_folder_put",
     "JobDetailsDocumentPost": ".job_details_document_post",
     "JobDetailsDocumentPut": ".job_details_document_put",
+    "JobDetailsDomainDelete": ".job_details_domain_delete",
     "JobDetailsDomainMembership": ".job_details_domain_membership",
+    "JobDetailsLineage": ".job_details_lineage",
     "JobDetailsQueryLogIngestion": ".job_details_query_log_ingestion",
     "JobDetailsRdbms": ".job_details_rdbms",
     "JobDetailsVirtualDatasourcePost": ".job_details_virtual_datasource_post",
@@ -290,6 +299,7 @@ _LAZY: dict[str, str] = {
     "JobObjectHandle": ".job_object_handle",
     "JobState": ".job_state",
     "JobTask": ".job_task",
+    "LineageJobHandle": ".lineage_job_handle",
     "LineageObjectRef": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
     "ListBiReportsKeyField": ".list_bi_reports_key_field",
@@ -406,6 +416,8 @@ __all__ = [
     "DataflowObject",
     "DataflowPayload",
     "DataflowUpdate",
+    "DeleteDomainsRequest",
+    "DeleteDomainsResult",
     "Document",
     "DocumentDeleteRequest",
     "DocumentDeleteResult",
@@ -442,7 +454,9 @@ __all__ = [
     "JobDetailsDocumentHubFolderPut",
     "JobDetailsDocumentPost",
     "JobDetailsDocumentPut",
+    "JobDetailsDomainDelete",
     "JobDetailsDomainMembership",
+    "JobDetailsLineage",
     "JobDetailsQueryLogIngestion",
     "JobDetailsRdbms",
     "JobDetailsVirtualDatasourcePost",
@@ -454,6 +468,7 @@ __all__ = [
     "JobObjectHandle",
     "JobState",
     "JobTask",
+    "LineageJobHandle",
     "LineageObjectRef",
     "ListBiFoldersKeyField",
     "ListBiReportsKeyField",
