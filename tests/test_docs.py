@@ -82,6 +82,14 @@ EXAMPLE_CUSTOM_FIELDS = {
 
 EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121, "7.sales.orders.amount": 5120}
 EXAMPLE_DQ_FIELDS = ["dq.null_ratio"]
+EXAMPLE_NAMES = [
+    ("folders", 3, {"title": "Finance KPIs", "document_hub_id": 1}),
+    ("templates", 22, {"title": "KPI document"}),
+    ("custom_fields", 10323, {"name_singular": "Definition"}),
+    ("custom_fields", 10324, {"name_singular": "Tier"}),
+    ("datasources", 9, {"title": "Sales warehouse"}),
+    ("domains", 179, {"title": "Sales"}),
+]
 
 
 def seed_examples(sim: Any) -> None:
@@ -99,10 +107,14 @@ def seed_examples(sim: Any) -> None:
         # Custom field value examples name objects that must exist (by id: schema 9, table 42).
         cat.schemas["9.finance"] = {"id": 9, "key": "9.finance", "ds_id": 9}
         cat.add_table("9.finance.ledger", id=42)
+        # The README's name-based workflows look these up by name.
+        for table, i, fields in EXAMPLE_NAMES:
+            getattr(cat, table)[i].update(fields)
         for key in EXAMPLE_DQ_FIELDS:
             cat.dq_fields[key] = {"field_key": key, "name": key, "type": "NUMERIC"}
         # The row of uploadDataDictionary's example CSV.
         cat.tables["9.sales.orders"] = {"id": 501, "key": "9.sales.orders", "ds_id": 9}
+        sim.oauth_clients["svc-etl"] = "docs-client-secret"  # createOAuthToken (secret from ALATION_CLIENT_SECRET)
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +238,9 @@ def test_every_operation_and_model_has_a_page() -> None:
         found = anchors(page)
         for op in group.operations:
             assert op.name in found, f"{page.relative_to(ROOT)} has no section for {op.name}"
-            assert f"docs/sdks/{group.module}/README.md#{op.name}" in readme, f"README does not list {op.name}"
+            assert f"docs/sdks/{group.module}/README.md#{op.name}" in readme, (
+                f"README does not list {op.name}"
+            )
     for name in [m.name for m in api.models] + [e.name for e in api.enums]:
         page = ROOT / "docs" / "models" / page_file(name)
         assert page.exists(), f"no page for model {name}"

@@ -61,6 +61,7 @@ def _seed(sim: Simulator) -> None:
         "ts_created": "2025-01-15T09:05:41.923720Z",
         "dd_resource": {"id": 17, "oid": 17, "otype": "schema", "user_id": 1},
     }
+    sim.oauth_clients["svc-etl"] = "s3cr3t-example"
     sim.issue_refresh_token(user_id=1, value="rt-3f2a9c0e7b")
     sim.issue_access_token(user_id=1, value="at-91b7d2e4f0")
 

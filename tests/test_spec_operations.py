@@ -12,6 +12,7 @@ import email.parser
 import email.policy
 import json
 import re
+import urllib.parse
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
@@ -173,6 +174,10 @@ def _check_request(op: ir.Operation, request: httpx.Request) -> None:
             if isinstance(expected, bool):  # form fields carry booleans as "true"/"false"
                 expected = "true" if expected else "false"
             assert parts[name].get_payload(decode=True) == expected.encode()
+    elif op.body.media == "application/x-www-form-urlencoded":
+        assert media == "application/x-www-form-urlencoded"
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        assert form == {k: str(v) for k, v in op.body.example.items()}
     else:  # pragma: no cover - the generator rejects other media types
         raise AssertionError(f"unexpected media {op.body.media}")
 

@@ -69,6 +69,8 @@ _DATA_DICTIONARY_TASK = Response(LazyType(lambda: models.DataDictionaryTask), "a
 _RESPONSE_24 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
 _DATA_DICTIONARY_TASK_HANDLE = Response(LazyType(lambda: models.DataDictionaryTaskHandle), "application/json")
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
+_O_AUTH_TOKEN = Response(LazyType(lambda: models.OAuthToken), "application/json")
+_O_AUTH_ERROR = Response(LazyType(lambda: models.OAuthError), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
 GET_JOB_STATUS = Operation(
@@ -1916,6 +1918,25 @@ CREATE_API_ACCESS_TOKEN = Operation(
     },
 )
 
+CREATE_O_AUTH_TOKEN = Operation(
+    id="createOAuthToken",
+    method="POST",
+    path="/oauth/v2/token/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.OAuthTokenRequest),
+        "application/x-www-form-urlencoded",
+        True,
+    ),
+    responses={
+        "200": _O_AUTH_TOKEN,
+    },
+    errors={
+        "400": _O_AUTH_ERROR,
+        "401": _O_AUTH_ERROR,
+    },
+)
+
 REVOKE_API_ACCESS_TOKENS = Operation(
     id="revokeApiAccessTokens",
     method="POST",
@@ -2039,6 +2060,7 @@ OPERATIONS: dict[str, Operation] = {
     "uploadDataDictionary": UPLOAD_DATA_DICTIONARY,
     "pushQueryLogs": PUSH_QUERY_LOGS,
     "createApiAccessToken": CREATE_API_ACCESS_TOKEN,
+    "createOAuthToken": CREATE_O_AUTH_TOKEN,
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
     "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
     "validateRefreshToken": VALIDATE_REFRESH_TOKEN,

@@ -18,6 +18,7 @@ from ._runtime.exceptions import (
 )
 from .auth import RefreshTokenError
 from .jobs.exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .lookups import NameNotFoundError
 
 __all__ = [
     "APIError",
@@ -27,6 +28,7 @@ __all__ = [
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
+    "NameNotFoundError",
     "NetworkError",
     "PaginationError",
     "ProblemDetailsError",

@@ -32,6 +32,14 @@ OPERATIONS: dict[str, Entry] = {
         "Create an API access token from a refresh token",
         (),
     ),
+    "authentication.create_o_auth_token": Entry(
+        "authentication",
+        "create_o_auth_token",
+        "createOAuthToken",
+        "call",
+        "Create an OAuth access token (client credentials grant)",
+        (),
+    ),
     "authentication.revoke_api_access_tokens": Entry(
         "authentication",
         "revoke_api_access_tokens",

@@ -134,6 +134,10 @@ if TYPE_CHECKING:
     from .lineage_object_ref import LineageObjectRef
     from .list_bi_folders_key_field import ListBiFoldersKeyField
     from .list_bi_reports_key_field import ListBiReportsKeyField
+    from .o_auth_error import OAuthError
+    from .o_auth_token import OAuthToken
+    from .o_auth_token_request import OAuthTokenRequest
+    from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
     from .object_field_ref import ObjectFieldRef
     from .object_field_value import ObjectFieldValue
     from .policy_group_ids_change import PolicyGroupIdsChange
@@ -303,6 +307,10 @@ _LAZY: dict[str, str] = {
     "LineageObjectRef": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
     "ListBiReportsKeyField": ".list_bi_reports_key_field",
+    "OAuthError": ".o_auth_error",
+    "OAuthToken": ".o_auth_token",
+    "OAuthTokenRequest": ".o_auth_token_request",
+    "OAuthTokenRequestGrantType": ".o_auth_token_request_grant_type",
     "ObjectFieldRef": ".object_field_ref",
     "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
@@ -472,6 +480,10 @@ __all__ = [
     "LineageObjectRef",
     "ListBiFoldersKeyField",
     "ListBiReportsKeyField",
+    "OAuthError",
+    "OAuthToken",
+    "OAuthTokenRequest",
+    "OAuthTokenRequestGrantType",
     "ObjectFieldRef",
     "ObjectFieldValue",
     "PolicyGroupIdsChange",

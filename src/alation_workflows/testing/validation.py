@@ -67,6 +67,11 @@ def _error_message(path: list[str | int], message: str) -> Any:
     return {"error": f"{where}: {_where(path[1:]) if len(path) > 1 else 'line'}: {message}"}
 
 
+def _oauth(path: list[str | int], message: str) -> Any:
+    # OAuth endpoints answer RFC 6749 error bodies.
+    return {"error": "invalid_request", "error_description": f"{_where(path) or 'body'}: {message}"}
+
+
 def _hub(kind: str) -> Shape:
     def shape(path: list[str | int], message: str) -> Any:
         if not path or not isinstance(path[0], int):
@@ -88,6 +93,7 @@ SHAPES: dict[str, Shape] = {
     "InvalidTerms": _hub("term"),
     "DataQualityBadRequest": _data_quality,
     "ErrorMessageBadRequest": _error_message,
+    "OAuthError": _oauth,
     "array": _field_list,
 }
 
