@@ -289,7 +289,9 @@ class BaseClient:
     DEFAULT_TIMEOUT_MS: int = 30_000
     DEFAULT_POLL: PollConfig = PollConfig()
     DEFAULT_MAX_RESPONSE_BYTES: int = 256 * 2**20
-    USER_AGENT: str = "alation-workflows-python"
+    USER_AGENT: str = "sdk-python"
+    # An example server URL for error messages (the generated subclass sets its service's).
+    SERVER_EXAMPLE: str = "https://api.example.com"
 
     def __init__(
         self,
@@ -304,7 +306,7 @@ class BaseClient:
         debug_logger: logging.Logger | None = None,
         max_response_bytes: int | None = None,
     ) -> None:
-        self.server_url = check_server_url(server_url)
+        self.server_url = check_server_url(server_url, example=self.SERVER_EXAMPLE)
         for name, value, kind in (
             ("retry_config", retry_config, RetryConfig),
             ("poll_config", poll_config, PollConfig),
@@ -444,7 +446,8 @@ class BaseClient:
         content, media = encode_body(op, body)
         headers = self._base_headers
         if opts.http_headers:
-            headers = {**headers, **check_headers(opts.http_headers)}
+            credential = op.security.header if op.security is not None else None
+            headers = {**headers, **check_headers(opts.http_headers, credential)}
         timeout_ms = check_timeout(opts.timeout_ms) if opts.timeout_ms is not None else self.timeout_ms
         retry = opts.retries or self.retry_config
         if not isinstance(retry, RetryConfig):  # pyright: ignore[reportUnnecessaryIsInstance]

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 import httpx
 
-logger = logging.getLogger("alation_workflows")
+# The SDK package's logger (its top-level package name), whatever the generated package is called.
+logger = logging.getLogger(__name__.split(".")[0])
 
 SECRET_HEADERS = frozenset({"token", "authorization", "cookie", "set-cookie", "proxy-authorization"})
 REDACTED = "[REDACTED]"
@@ -25,8 +26,9 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def redacted_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers}
+def redacted_headers(headers: Iterable[tuple[str, str]], also: Iterable[str] = ()) -> dict[str, str]:
+    secret = SECRET_HEADERS.union(also)
+    return {k: (REDACTED if k.lower() in secret else v) for k, v in headers}
 
 
 def log_request(request: httpx.Request, attempt: int, to: logging.Logger = logger) -> None:
@@ -36,7 +38,8 @@ def log_request(request: httpx.Request, attempt: int, to: logging.Logger = logge
             request.method,
             request.url,
             attempt,
-            redacted_headers(request.headers.items()),
+            # Plus the header the spec's security scheme names (e.g. X-Api-Key), recorded by request.py.
+            redacted_headers(request.headers.items(), request.extensions.get("credential_headers", ())),
         )
 
 
