@@ -57,65 +57,6 @@ def spec_api() -> Any:
 
 # ---- (a) every python snippet runs against the simulator over loopback HTTP -------------------
 
-# What the spec's examples refer to, as a real catalog would hold it (ids from openapi/ examples).
-EXAMPLE_CATALOG = {
-    "templates": [22, 31, 40, 51],
-    "folders": [3, 7],
-    "documents": [12],
-    "terms": [1325],
-    "glossaries": [2, 5],
-    "policy_groups": [4],
-    "policies": [89],
-    "bi_servers": [11],
-    "domains": [179],
-    "file_systems": [4],
-    "datasources": [9, 9999],
-}
-EXAMPLE_CUSTOM_FIELDS = {
-    10323: {"field_type": "RICH_TEXT"},
-    10324: {"field_type": "MULTI_PICKER", "options": ["Gold", "Certified"]},
-    10325: {"field_type": "OBJECT_SET", "allowed_otypes": ["table"]},
-    10326: {"field_type": "RICH_TEXT"},
-    10327: {"field_type": "RICH_TEXT"},
-}
-
-
-EXAMPLE_COLUMNS = {"9.sales.customers.address": 5121, "7.sales.orders.amount": 5120}
-EXAMPLE_DQ_FIELDS = ["dq.null_ratio"]
-EXAMPLE_NAMES = [
-    ("folders", 3, {"title": "Finance KPIs", "document_hub_id": 1}),
-    ("templates", 22, {"title": "KPI document"}),
-    ("custom_fields", 10323, {"name_singular": "Definition"}),
-    ("custom_fields", 10324, {"name_singular": "Tier"}),
-    ("datasources", 9, {"title": "Sales warehouse"}),
-    ("domains", 179, {"title": "Sales"}),
-]
-
-
-def seed_examples(sim: Any) -> None:
-    """(Re)create what the examples refer to, so a delete example cannot break a later update one."""
-    with sim.lock:
-        cat = sim.catalog
-        for table, ids in EXAMPLE_CATALOG.items():
-            for i in ids:
-                getattr(cat, table)[i] = {"id": i, "title": f"{table} {i}"}
-        sim.deleted_domains.difference_update(EXAMPLE_CATALOG["domains"])
-        for i, definition in EXAMPLE_CUSTOM_FIELDS.items():
-            cat.custom_fields[i] = {"id": i, "name_singular": f"Field {i}", **definition}
-        for key, i in EXAMPLE_COLUMNS.items():
-            cat.columns[key] = {"id": i, "key": key, "ds_id": int(key.split(".")[0]), "column_type": "struct"}
-        # Custom field value examples name objects that must exist (by id: schema 9, table 42).
-        cat.schemas["9.finance"] = {"id": 9, "key": "9.finance", "ds_id": 9}
-        cat.add_table("9.finance.ledger", id=42)
-        # The README's name-based workflows look these up by name.
-        for table, i, fields in EXAMPLE_NAMES:
-            getattr(cat, table)[i].update(fields)
-        for key in EXAMPLE_DQ_FIELDS:
-            cat.dq_fields[key] = {"field_key": key, "name": key, "type": "NUMERIC"}
-        # The row of uploadDataDictionary's example CSV.
-        cat.tables["9.sales.orders"] = {"id": 501, "key": "9.sales.orders", "ds_id": 9}
-        sim.oauth_clients["svc-etl"] = "docs-client-secret"  # createOAuthToken (secret from ALATION_CLIENT_SECRET)
-
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[Any, str]]:
@@ -155,7 +96,7 @@ def _alarm(signum: int, frame: Any) -> None:
 def test_snippet_runs(snippet: Snippet, served: tuple[Any, str], snippet_env: None) -> None:
     # In-process (one import of the SDK for all snippets), fresh globals each, bounded by SIGALRM.
     code = compile(snippet.code, snippet.key, "exec")
-    seed_examples(served[0])
+    served[0].seed_examples()  # the documented way (also `alation-workflows simulator --seed examples`)
     logger = logging.getLogger("alation_workflows")
     handlers, level = list(logger.handlers), logger.level
     previous = signal.signal(signal.SIGALRM, _alarm)
