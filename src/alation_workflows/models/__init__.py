@@ -74,9 +74,11 @@ if TYPE_CHECKING:
     from .data_source import DataSource
     from .dataflow_job_result import DataflowJobResult
     from .dataflow_key_field import DataflowKeyField
+    from .dataflow_listing import DataflowListing
     from .dataflow_mapping import DataflowMapping
     from .dataflow_object import DataflowObject
     from .dataflow_payload import DataflowPayload
+    from .dataflow_record import DataflowRecord
     from .dataflow_update import DataflowUpdate
     from .delete_domains_request import DeleteDomainsRequest
     from .delete_domains_result import DeleteDomainsResult
@@ -131,6 +133,7 @@ if TYPE_CHECKING:
     from .job_state import JobState
     from .job_task import JobTask
     from .lineage_job_handle import LineageJobHandle
+    from .lineage_node import LineageNode
     from .lineage_object_ref import LineageObjectRef
     from .list_bi_folders_key_field import ListBiFoldersKeyField
     from .list_bi_reports_key_field import ListBiReportsKeyField
@@ -247,9 +250,11 @@ _LAZY: dict[str, str] = {
     "DataSource": ".data_source",
     "DataflowJobResult": ".dataflow_job_result",
     "DataflowKeyField": ".dataflow_key_field",
+    "DataflowListing": ".dataflow_listing",
     "DataflowMapping": ".dataflow_mapping",
     "DataflowObject": ".dataflow_object",
     "DataflowPayload": ".dataflow_payload",
+    "DataflowRecord": ".dataflow_record",
     "DataflowUpdate": ".dataflow_update",
     "DeleteDomainsRequest": ".delete_domains_request",
     "DeleteDomainsResult": ".delete_domains_result",
@@ -304,6 +309,7 @@ _LAZY: dict[str, str] = {
     "JobState": ".job_state",
     "JobTask": ".job_task",
     "LineageJobHandle": ".lineage_job_handle",
+    "LineageNode": ".lineage_node",
     "LineageObjectRef": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
     "ListBiReportsKeyField": ".list_bi_reports_key_field",
@@ -420,9 +426,11 @@ __all__ = [
     "DataSource",
     "DataflowJobResult",
     "DataflowKeyField",
+    "DataflowListing",
     "DataflowMapping",
     "DataflowObject",
     "DataflowPayload",
+    "DataflowRecord",
     "DataflowUpdate",
     "DeleteDomainsRequest",
     "DeleteDomainsResult",
@@ -477,6 +485,7 @@ __all__ = [
     "JobState",
     "JobTask",
     "LineageJobHandle",
+    "LineageNode",
     "LineageObjectRef",
     "ListBiFoldersKeyField",
     "ListBiReportsKeyField",
