@@ -63,6 +63,7 @@ class Workflows(BaseClient):
         requests_per_second=20.0,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
+    SERVER_EXAMPLE = "https://yourcompany.alationcloud.com"
 
     @property
     def operations(self) -> Mapping[str, Operation]:

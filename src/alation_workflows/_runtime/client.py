@@ -138,7 +138,9 @@ class BaseClient:
     DEFAULT_RETRY: RetryConfig = RetryConfig()
     DEFAULT_TIMEOUT_MS: int = 30_000
     DEFAULT_POLL: PollConfig = PollConfig()
-    USER_AGENT: str = "alation-workflows-python"
+    USER_AGENT: str = "sdk-python"
+    # An example server URL for error messages (the generated subclass sets its service's).
+    SERVER_EXAMPLE: str = "https://api.example.com"
 
     def __init__(
         self,
@@ -154,13 +156,13 @@ class BaseClient:
     ) -> None:
         # Checked at run time for untyped callers, which the static checker cannot see.
         if not server_url or not isinstance(server_url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError("server_url is required, e.g. 'https://yourcompany.alationcloud.com'")
+            raise ValueError(f"server_url is required, e.g. {self.SERVER_EXAMPLE!r}")
         parts = urlsplit(server_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"server_url must be an http(s) URL with a host, got {server_url!r}")
         if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
             warnings.warn(
-                f"server_url {server_url!r} uses plain http: the TOKEN header would cross the network unencrypted",
+                f"server_url {server_url!r} uses plain http: the token would cross the network unencrypted",
                 stacklevel=3,
             )
             logger.warning("server_url uses plain http to a non-loopback host; the token is sent unencrypted")

@@ -7,14 +7,16 @@ from collections.abc import Iterable
 
 import httpx
 
-logger = logging.getLogger("alation_workflows")
+# The SDK package's logger (its top-level package name), whatever the generated package is called.
+logger = logging.getLogger(__name__.split(".")[0])
 
 SECRET_HEADERS = frozenset({"token", "authorization", "cookie", "set-cookie", "proxy-authorization"})
 REDACTED = "[REDACTED]"
 
 
-def redacted_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers}
+def redacted_headers(headers: Iterable[tuple[str, str]], also: Iterable[str] = ()) -> dict[str, str]:
+    secret = SECRET_HEADERS.union(also)
+    return {k: (REDACTED if k.lower() in secret else v) for k, v in headers}
 
 
 def log_request(request: httpx.Request, attempt: int) -> None:
@@ -24,7 +26,8 @@ def log_request(request: httpx.Request, attempt: int) -> None:
             request.method,
             request.url,
             attempt,
-            redacted_headers(request.headers.items()),
+            # Plus the header the spec's security scheme names (e.g. X-Api-Key), recorded by request.py.
+            redacted_headers(request.headers.items(), request.extensions.get("credential_headers", ())),
         )
 
 

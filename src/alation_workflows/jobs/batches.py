@@ -30,6 +30,7 @@ import pydantic_core
 from .._runtime.config import PollConfig
 from .._runtime.exceptions import APIError, NetworkError
 from .._runtime.operation import Operation, operation_of
+from .._runtime.rejection import messages as error_messages
 from .._runtime.request import check_arguments
 from .exceptions import (
     AmbiguousSubmitError,
@@ -40,7 +41,6 @@ from .exceptions import (
 )
 from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
-from .item_errors import messages as error_messages
 from .journal import BatchRow, Journal, State
 from .outcomes import partial_failures
 from .progress import Clock, EventKind, ProgressArg, Reporter, reporter
