@@ -282,9 +282,12 @@ def _client_of(method: Callable[..., Any]) -> Any:
 
 
 def _rejected(exc: BaseException) -> bool:
-    """True when the answer proves nothing was created: Alation refused the submit (4XX), except a
-    408 (the server gave up reading: it may have acted) and a 429 (throttled: nothing done, resend).
-    A `SubmitUncertainError` is never proof, whatever its status."""
+    """True when nothing was created: the SDK refused the body before sending it (a validation
+    error), or Alation refused the submit (4XX), except a 408 (the server gave up reading: it may
+    have acted) and a 429 (throttled: nothing done, resend). A `SubmitUncertainError` is never
+    proof, whatever its status."""
+    if isinstance(exc, pydantic.ValidationError):
+        return True
     if isinstance(exc, SubmitUncertainError):
         return False
     return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
@@ -514,6 +517,8 @@ class _Run(Generic[T]):
 
 
 def _rejection_messages(exc: BaseException) -> list[str]:
+    if isinstance(exc, pydantic.ValidationError):
+        return ["refused before sending: " + "; ".join(_validation_messages(exc))]
     body = getattr(exc, "body", None)
     try:
         found = error_messages(json.loads(body)) if isinstance(body, str) and body else []
