@@ -52,7 +52,12 @@ def _wire_operation(
             )
     body = None
     if op.body is not None:
-        body = {"media": op.body.media, "required": op.body.required, "schema": _body_schema(spec, raw)}
+        body = {
+            "media": op.body.media,
+            "content_type": op.body.content_type or op.body.media,
+            "required": op.body.required,
+            "schema": _body_schema(spec, raw),
+        }
     responses: dict[str, Any] = {}
     invalid = None
     for status, resp in (raw.get("responses") or {}).items():

@@ -77,7 +77,7 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
     if spec.media == _NDJSON:
         item = spec.item_type.adapter if spec.item_type is not None else adapter
         lines = [item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING) for v in value]
-        return {"content": b"\n".join(lines)}, _NDJSON
+        return {"content": b"\n".join(lines)}, spec.content_type or _NDJSON
     if spec.media == _FORM:
         fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True, context=SENDING)
         return {"data": {k: _joined(v, ",") for k, v in fields.items() if v is not None}}, _FORM

@@ -165,7 +165,7 @@ def check_media_type(route: Route, request: SimRequest) -> SimResponse | None:
         return None
     sent = request.headers.get("content-type", "")
     media = sent.split(";", 1)[0].strip().lower()
-    if media == body["media"]:
+    if media == body.get("content_type", body["media"]):
         return None
     return SimResponse.json(415, {"detail": f'Unsupported media type "{sent}" in request.'})
 
