@@ -21,6 +21,7 @@ KNOWN: dict[str, str] = {
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
     "x-filename": "multipart encoding: the filename a file part is sent with (default: the part name)",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
+    "x-alation-also-serves": "path: methods Alation serves there that the spec lacks (the simulator answers 501, not 405)",
     "x-accepts-numeric-string": "schema: the server also takes this integer as a numeric string (simulator checks)",
 }
 

@@ -27,9 +27,15 @@ def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
             entry = operations[wire_id] = _wire_operation(spec, op, raw, base_pointer)
         if _variant:
             entry["variants"][op.id] = _body_schema(spec, _at(spec, op.pointer))
+    unserved = {
+        path: sorted(str(m).upper() for m in item["x-alation-also-serves"])
+        for path, item in (spec.get("paths") or {}).items()
+        if isinstance(item, dict) and item.get("x-alation-also-serves")
+    }
     table = {
         "generated": f"by `python -m generator` from {api.spec_path}: do not edit",
         "operations": dict(sorted(operations.items())),
+        "unserved": dict(sorted(unserved.items())),
         "components": {"schemas": (spec.get("components") or {}).get("schemas") or {}},
     }
     return {PATH.format(package=api.package): json.dumps(table, indent=1, sort_keys=True) + "\n"}

@@ -17,6 +17,7 @@ from alation_workflows.testing.routes import (
     operation_table,
     routes,
     shadowed_extras,
+    stale_unserved,
     unknown_handlers,
 )
 from alation_workflows.testing.validation import SHAPES, shape_for, validator
@@ -32,6 +33,29 @@ def test_every_spec_operation_has_a_handler() -> None:
 def test_every_handler_names_a_spec_operation_or_is_declared_simulator_only() -> None:
     assert unknown_handlers() == []
     assert shadowed_extras() == [], "declared simulator-only, but the spec now has them: use @handles"
+
+
+def test_methods_marked_alation_also_serves_are_not_in_the_spec() -> None:
+    assert stale_unserved() == [], "the spec now has these operations: drop them from x-alation-also-serves"
+
+
+def test_a_method_alation_serves_but_the_spec_lacks_is_501_and_one_alation_lacks_is_405(
+    client: httpx.Client,
+) -> None:
+    unserved = operation_table()["unserved"]
+    if not unserved:
+        pytest.skip("the spec marks no path x-alation-also-serves any more")
+    path, methods = next(iter(unserved.items()))
+    concrete = path.replace("{column_id}", "7").replace("{ds_id}", "7")
+    served = {e["method"] for e in OPERATIONS.values() if e["path"] == path}
+    answer = client.request(methods[0], concrete)
+    assert answer.status_code == 501 and "exists on Alation" in answer.json()["detail"], answer.text
+    lacking = next(m for m in ("PUT", "PATCH", "POST", "DELETE", "GET") if m not in served | set(methods))
+    refused = client.request(lacking, concrete, json=[])
+    assert refused.status_code == 405
+    assert refused.json() == {"detail": f'Method "{lacking}" not allowed.'}
+    assert set(refused.headers["allow"].split(", ")) == served
+    assert client.get("/integration/v2/no-such-path/").status_code == 404
 
 
 def test_simulator_only_extras_share_no_route_with_the_spec() -> None:
