@@ -392,3 +392,19 @@ def test_a_progress_callback_that_raises_loses_no_handle(
     assert resumed.exit_code == 0
     titles = [d["title"] for d in alation_server.sim.catalog.documents.values()]
     assert sorted(titles) == sorted(f"doc {i}" for i in range(20))
+
+
+def test_a_body_refused_before_sending_is_rejected_not_ambiguous(
+    wf: Workflows, alation_server: ServedSimulator
+) -> None:
+    # Without an operation behind it, items are not validated up front; the method's own
+    # validation then refuses the batch before anything is sent.
+    def typed(**kwargs: Any) -> Any:
+        return wf.documents.create_documents(**kwargs)
+
+    result = submit_batches(typed, [{"title": "x"}, *docs(2)], batch_size=1, progress=None)
+    assert [o.state for o in result] == ["rejected", "finished", "finished"]
+    assert (
+        result.failed_items[0].index == 0 and "refused before sending" in result.failed_items[0].messages[0]
+    )
+    assert result.exit_code == 1 and len(alation_server.sim.catalog.documents) == 2

@@ -282,8 +282,11 @@ def _client_of(method: Callable[..., Any]) -> Any:
 
 
 def _rejected(exc: BaseException) -> bool:
-    """True when the answer proves nothing was created: Alation refused the submit (4XX), except a
-    408 (the server gave up reading: it may have acted) and a 429 (throttled: nothing done, resend)."""
+    """True when nothing was created: the SDK refused the body before sending it (a validation
+    error), or Alation refused the submit (4XX), except a 408 (the server gave up reading: it may
+    have acted) and a 429 (throttled: nothing done, resend)."""
+    if isinstance(exc, pydantic.ValidationError):
+        return True
     return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
 
 
@@ -511,6 +514,8 @@ class _Run(Generic[T]):
 
 
 def _rejection_messages(exc: BaseException) -> list[str]:
+    if isinstance(exc, pydantic.ValidationError):
+        return ["refused before sending: " + "; ".join(_validation_messages(exc))]
     body = getattr(exc, "body", None)
     try:
         found = error_messages(json.loads(body)) if isinstance(body, str) and body else []
