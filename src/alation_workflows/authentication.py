@@ -18,7 +18,7 @@ class Authentication(Group):
     def create_api_access_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -48,7 +48,7 @@ class Authentication(Group):
     async def create_api_access_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -78,7 +78,7 @@ class Authentication(Group):
     def create_o_auth_token(
         self,
         *,
-        request: models.OAuthTokenRequest,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -115,7 +115,7 @@ class Authentication(Group):
     async def create_o_auth_token_async(
         self,
         *,
-        request: models.OAuthTokenRequest,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -152,7 +152,7 @@ class Authentication(Group):
     def revoke_api_access_tokens(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -181,7 +181,7 @@ class Authentication(Group):
     async def revoke_api_access_tokens_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -210,7 +210,7 @@ class Authentication(Group):
     def validate_api_access_token(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -239,7 +239,7 @@ class Authentication(Group):
     async def validate_api_access_token_async(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -268,7 +268,7 @@ class Authentication(Group):
     def validate_refresh_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -298,7 +298,7 @@ class Authentication(Group):
     async def validate_refresh_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

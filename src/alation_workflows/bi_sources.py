@@ -20,7 +20,7 @@ class BISources(Group):
     def create_bi_folders(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -53,7 +53,7 @@ class BISources(Group):
     async def create_bi_folders_async(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -86,7 +86,7 @@ class BISources(Group):
     def create_bi_report_columns(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -120,7 +120,7 @@ class BISources(Group):
     async def create_bi_report_columns_async(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -154,7 +154,7 @@ class BISources(Group):
     def create_bi_reports(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -187,7 +187,7 @@ class BISources(Group):
     async def create_bi_reports_async(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -220,7 +220,7 @@ class BISources(Group):
     def create_bi_servers(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -250,7 +250,7 @@ class BISources(Group):
     async def create_bi_servers_async(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class BusinessPolicies(Group):
     def create_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -54,7 +54,7 @@ class BusinessPolicies(Group):
     async def create_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -88,7 +88,7 @@ class BusinessPolicies(Group):
     def delete_business_policies(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -117,7 +117,7 @@ class BusinessPolicies(Group):
     async def delete_business_policies_async(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -232,7 +232,7 @@ class BusinessPolicies(Group):
     def update_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -264,7 +264,7 @@ class BusinessPolicies(Group):
     async def update_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -108,7 +108,7 @@ class CustomFieldValues(Group):
     def update_custom_field_values(
         self,
         *,
-        request: Sequence[models.CustomFieldValueUpdate],
+        request: Sequence[models.CustomFieldValueUpdate | models.CustomFieldValueUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -148,7 +148,7 @@ class CustomFieldValues(Group):
     async def update_custom_field_values_async(
         self,
         *,
-        request: Sequence[models.CustomFieldValueUpdate],
+        request: Sequence[models.CustomFieldValueUpdate | models.CustomFieldValueUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class CustomFields(Group):
     def create_custom_fields(
         self,
         *,
-        request: Sequence[models.CustomFieldIn],
+        request: Sequence[models.CustomFieldIn | models.CustomFieldInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +52,7 @@ class CustomFields(Group):
     async def create_custom_fields_async(
         self,
         *,
-        request: Sequence[models.CustomFieldIn],
+        request: Sequence[models.CustomFieldIn | models.CustomFieldInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -141,7 +141,7 @@ class DataDictionary(Group):
     def upload_data_dictionary(
         self,
         *,
-        request: models.DataDictionaryUpload,
+        request: models.DataDictionaryUpload | models.DataDictionaryUploadTypedDict,
         object_type: models.DataDictionaryObjectType,
         object_id: int,
         retries: RetryConfig | None = None,
@@ -185,7 +185,7 @@ class DataDictionary(Group):
     async def upload_data_dictionary_async(
         self,
         *,
-        request: models.DataDictionaryUpload,
+        request: models.DataDictionaryUpload | models.DataDictionaryUploadTypedDict,
         object_type: models.DataDictionaryObjectType,
         object_id: int,
         retries: RetryConfig | None = None,

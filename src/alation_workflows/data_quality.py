@@ -20,7 +20,7 @@ class DataQuality(Group):
     def delete_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +51,7 @@ class DataQuality(Group):
     async def delete_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -82,7 +82,7 @@ class DataQuality(Group):
     def delete_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -114,7 +114,7 @@ class DataQuality(Group):
     async def delete_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -330,7 +330,7 @@ class DataQuality(Group):
     def post_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -363,7 +363,7 @@ class DataQuality(Group):
     async def post_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -396,7 +396,7 @@ class DataQuality(Group):
     def post_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -430,7 +430,7 @@ class DataQuality(Group):
     async def post_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class DocumentHubFolders(Group):
     def create_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +51,7 @@ class DocumentHubFolders(Group):
     async def create_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -82,7 +82,7 @@ class DocumentHubFolders(Group):
     def delete_document_hub_folders(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -111,7 +111,7 @@ class DocumentHubFolders(Group):
     async def delete_document_hub_folders_async(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -246,7 +246,7 @@ class DocumentHubFolders(Group):
     def update_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -276,7 +276,7 @@ class DocumentHubFolders(Group):
     async def update_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

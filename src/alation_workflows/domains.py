@@ -20,7 +20,7 @@ class Domains(Group):
     def assign_domain_membership(
         self,
         *,
-        request: models.DomainMembershipRequest,
+        request: models.DomainMembershipRequest | models.DomainMembershipRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -56,7 +56,7 @@ class Domains(Group):
     async def assign_domain_membership_async(
         self,
         *,
-        request: models.DomainMembershipRequest,
+        request: models.DomainMembershipRequest | models.DomainMembershipRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -92,7 +92,7 @@ class Domains(Group):
     def delete_domains(
         self,
         *,
-        request: models.DeleteDomainsRequest,
+        request: models.DeleteDomainsRequest | models.DeleteDomainsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -129,7 +129,7 @@ class Domains(Group):
     async def delete_domains_async(
         self,
         *,
-        request: models.DeleteDomainsRequest,
+        request: models.DeleteDomainsRequest | models.DeleteDomainsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -166,7 +166,7 @@ class Domains(Group):
     def list_domain_membership_rules(
         self,
         *,
-        request: models.DomainMembershipRulesRequest,
+        request: models.DomainMembershipRulesRequest | models.DomainMembershipRulesRequestTypedDict,
         limit: int | None = None,
         skip: int | None = None,
         max_items: int | None = None,
@@ -208,7 +208,7 @@ class Domains(Group):
     def list_domain_membership_rules_async(
         self,
         *,
-        request: models.DomainMembershipRulesRequest,
+        request: models.DomainMembershipRulesRequest | models.DomainMembershipRulesRequestTypedDict,
         limit: int | None = None,
         skip: int | None = None,
         max_items: int | None = None,

@@ -19,7 +19,7 @@ class Lineage(Group):
     def create_lineage(
         self,
         *,
-        request: models.DataflowPayload,
+        request: models.DataflowPayload | models.DataflowPayloadTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -54,7 +54,7 @@ class Lineage(Group):
     async def create_lineage_async(
         self,
         *,
-        request: models.DataflowPayload,
+        request: models.DataflowPayload | models.DataflowPayloadTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

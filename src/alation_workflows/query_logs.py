@@ -19,7 +19,7 @@ class QueryLogs(Group):
     def push_query_logs(
         self,
         *,
-        request: Sequence[models.QueryLogEntry],
+        request: Sequence[models.QueryLogEntry | models.QueryLogEntryTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -56,7 +56,7 @@ class QueryLogs(Group):
     async def push_query_logs_async(
         self,
         *,
-        request: Sequence[models.QueryLogEntry],
+        request: Sequence[models.QueryLogEntry | models.QueryLogEntryTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,

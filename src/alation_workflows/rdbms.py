@@ -20,7 +20,7 @@ class RDBMS(Group):
     def create_columns(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -54,7 +54,7 @@ class RDBMS(Group):
     async def create_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -88,7 +88,7 @@ class RDBMS(Group):
     def create_schemas(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -122,7 +122,7 @@ class RDBMS(Group):
     async def create_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -156,7 +156,7 @@ class RDBMS(Group):
     def create_tables(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -190,7 +190,7 @@ class RDBMS(Group):
     async def create_tables_async(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -650,7 +650,7 @@ class RDBMS(Group):
     def update_child_columns(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -687,7 +687,7 @@ class RDBMS(Group):
     async def update_child_columns_async(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -724,7 +724,7 @@ class RDBMS(Group):
     def update_columns(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -758,7 +758,7 @@ class RDBMS(Group):
     async def update_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -792,7 +792,7 @@ class RDBMS(Group):
     def update_root_child_columns(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -826,7 +826,7 @@ class RDBMS(Group):
     async def update_root_child_columns_async(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -860,7 +860,7 @@ class RDBMS(Group):
     def update_schemas(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -894,7 +894,7 @@ class RDBMS(Group):
     async def update_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -928,7 +928,7 @@ class RDBMS(Group):
     def update_tables(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -962,7 +962,7 @@ class RDBMS(Group):
     async def update_tables_async(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,

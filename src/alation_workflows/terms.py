@@ -20,7 +20,7 @@ class Terms(Group):
     def create_terms(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +52,7 @@ class Terms(Group):
     async def create_terms_async(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -84,7 +84,7 @@ class Terms(Group):
     def delete_terms(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -113,7 +113,7 @@ class Terms(Group):
     async def delete_terms_async(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -228,7 +228,7 @@ class Terms(Group):
     def update_terms(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -258,7 +258,7 @@ class Terms(Group):
     async def update_terms_async(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -131,7 +131,7 @@ class Users(Group):
     def remove_duplicate_users(
         self,
         *,
-        request: models.RemoveDuplicateUsersRequest,
+        request: models.RemoveDuplicateUsersRequest | models.RemoveDuplicateUsersRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -163,7 +163,7 @@ class Users(Group):
     async def remove_duplicate_users_async(
         self,
         *,
-        request: models.RemoveDuplicateUsersRequest,
+        request: models.RemoveDuplicateUsersRequest | models.RemoveDuplicateUsersRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

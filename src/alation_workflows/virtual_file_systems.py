@@ -19,7 +19,7 @@ class VirtualFileSystems(Group):
     def post_virtual_file_system_metadata(
         self,
         *,
-        request: Sequence[models.VirtualFileSystemItem],
+        request: Sequence[models.VirtualFileSystemItem | models.VirtualFileSystemItemTypedDict],
         fs_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -56,7 +56,7 @@ class VirtualFileSystems(Group):
     async def post_virtual_file_system_metadata_async(
         self,
         *,
-        request: Sequence[models.VirtualFileSystemItem],
+        request: Sequence[models.VirtualFileSystemItem | models.VirtualFileSystemItemTypedDict],
         fs_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,

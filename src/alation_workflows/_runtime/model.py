@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pydantic
 from pydantic import ConfigDict
@@ -43,8 +43,10 @@ class ReadOnlyFields(pydantic.BaseModel):
     def _drop_read_only(
         self, handler: pydantic.SerializerFunctionWrapHandler, info: pydantic.SerializationInfo
     ) -> Any:
-        data = handler(self)
+        data: Any = handler(self)
         if info.context is SENDING and isinstance(data, dict):
+            wire_data = cast("dict[str, Any]", data)
             for wire in self.__read_only__:
-                data.pop(wire, None)
+                wire_data.pop(wire, None)
+            return wire_data
         return data

@@ -78,7 +78,7 @@ class _Cursor:
     pages: int = 0
     next_url: str | None = None
     done: bool = False
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set[str])
 
     def next_request(self) -> tuple[dict[str, Any], PageRequest] | None:
         """Arguments and page request for the next fetch, or None when the listing is complete."""
@@ -152,7 +152,8 @@ class _Listing:
         # A listing sent as POST (domain membership rules) repeats its body on every page.
         encode_body(op, body)
         if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+            # Checked at run time for untyped callers, which the static checker cannot see.
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0  # pyright: ignore[reportUnnecessaryIsInstance]
         ):
             raise ValueError(f"{method}() max_items must be an integer >= 0, got {max_items!r}")
         limit = args.get(paging.limit)

@@ -10,10 +10,19 @@ error_description}`, or a plain `detail` / `title` / `error` / `message` string.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 _INVALID = re.compile(r"^invalid_(\w+?)s$")
+
+
+def _map(value: Any) -> Mapping[str, Any] | None:
+    # One cast at the JSON boundary keeps strict checkers from seeing dict[Unknown, Unknown].
+    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else None
+
+
+def _seq(value: Any) -> Sequence[Any] | None:
+    return cast("Sequence[Any]", value) if isinstance(value, (list, tuple)) else None
 
 
 def messages(errors: Any, prefix: str = "") -> list[str]:
@@ -22,60 +31,65 @@ def messages(errors: Any, prefix: str = "") -> list[str]:
         return []
     if isinstance(errors, str):
         return [f"{prefix}: {errors}" if prefix else errors]
-    if isinstance(errors, Mapping):
+    if (fields := _map(errors)) is not None:
         out: list[str] = []
-        for key, value in errors.items():
+        for key, value in fields.items():
             name = "" if key == "non_field_errors" else str(key)
             out += messages(value, f"{prefix}.{name}" if prefix and name else (name or prefix))
         return out
-    if isinstance(errors, (list, tuple)):
-        return [m for e in errors for m in messages(e, prefix)]
+    if (items := _seq(errors)) is not None:
+        return [m for e in items for m in messages(e, prefix)]
     return [f"{prefix}: {errors}" if prefix else str(errors)]
 
 
-def _positions(entries: list[Any]) -> list[tuple[int | None, list[str]]]:
+def _positions(entries: Sequence[Any]) -> list[tuple[int | None, list[str]]]:
     """(index, messages) of the non-empty entries of a per-item list."""
     return [(i, m) for i, e in enumerate(entries) if (m := messages(e))]
 
 
-def failures(raw: Any) -> tuple[str, str | None, list[tuple[int | None, list[str]]]]:
+def failures(data: Any) -> tuple[str, str | None, list[tuple[int | None, list[str]]]]:
     """(headline, noun for an item, [(item index or None, messages)]) read from an error body."""
-    if isinstance(raw, list):
-        return "", "item", _positions(raw)
-    if not isinstance(raw, Mapping):
+    if isinstance(data, list):
+        return "", "item", _positions(cast("Sequence[Any]", data))
+    raw = _map(data)
+    if raw is None:
         return "", None, []
     for key, value in raw.items():
         kind = _INVALID.match(str(key))
-        if kind and isinstance(value, list):
-            found = [
+        entries = _seq(value) if isinstance(value, list) else None
+        if kind and entries is not None:
+            found: list[tuple[int | None, list[str]]] = [
                 (
-                    e.get("index") if isinstance(e.get("index"), int) else None,
+                    index if isinstance(index := e.get("index"), int) else None,
                     messages(e.get("errors")) or ["invalid"],
                 )
-                for e in value
-                if isinstance(e, Mapping)
+                for item in entries
+                if (e := _map(item)) is not None
             ]
             return "", kind.group(1), found
-    if isinstance(raw.get("Entry"), int) and isinstance(raw.get("Message"), str):
-        entry = raw["Entry"]
-        return "", "item", [(entry if entry >= 0 else None, [raw["Message"]])]
-    head = next((raw[k] for k in ("title", "detail", "error", "message") if isinstance(raw.get(k), str)), "")
-    if isinstance(raw.get("error_description"), str):
-        head = f"{head}: {raw['error_description']}" if head else raw["error_description"]
+    entry, message = raw.get("Entry"), raw.get("Message")
+    if isinstance(entry, int) and isinstance(message, str):
+        return "", "item", [(entry if entry >= 0 else None, [message])]
+    head: str = next(
+        (v for k in ("title", "detail", "error", "message") if isinstance(v := raw.get(k), str)), ""
+    )
+    if isinstance(described := raw.get("error_description"), str):
+        head = f"{head}: {described}" if head else described
     detail = raw.get("detail")
     if isinstance(detail, list):
-        return head, "item", _positions(detail)
-    if isinstance(detail, Mapping):
-        return head, None, [(None, messages(detail))]
+        return head, "item", _positions(cast("Sequence[Any]", detail))
+    if (detail_map := _map(detail)) is not None:
+        return head, None, [(None, messages(detail_map))]
     errors = raw.get("errors")
-    if isinstance(errors, list) and any(messages(e) for e in errors):
+    listed = cast("Sequence[Any]", errors) if isinstance(errors, list) else None
+    if listed is not None and any(messages(e) for e in listed):
         if isinstance(detail, str) and head != detail:
             head = f"{head}: {detail}" if head else detail
-        if len(errors) == 1:  # one entry names no item
-            return head, None, [(None, messages(errors[0]))]
-        return head, "item", _positions(errors)
-    if isinstance(errors, Mapping) and messages(errors):
-        return head, None, [(None, messages(errors))]
+        if len(listed) == 1:  # one entry names no item
+            return head, None, [(None, messages(listed[0]))]
+        return head, "item", _positions(listed)
+    if (errors_map := _map(errors)) is not None and messages(errors_map):
+        return head, None, [(None, messages(errors_map))]
     if isinstance(detail, str) and head != detail:
         head = f"{head}: {detail}" if head else detail
     return head, None, []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -120,15 +120,17 @@ def build_url(
 def query_pairs(p: Param, value: Any) -> list[tuple[str, str | int | float | bool | None]]:
     """One query parameter as (name, value) pairs, serialized by its OpenAPI style and explode."""
     if isinstance(value, dict):
+        pairs = cast("Mapping[Any, Any]", value).items()
         if p.style == "deepObject":
-            return [(f"{p.wire}[{k}]", _scalar(v)) for k, v in value.items()]
+            return [(f"{p.wire}[{k}]", _scalar(v)) for k, v in pairs]
         if p.explode:
-            return [(str(k), _scalar(v)) for k, v in value.items()]
-        return [(p.wire, _joined([x for kv in value.items() for x in kv], ","))]
+            return [(str(k), _scalar(v)) for k, v in pairs]
+        return [(p.wire, _joined([x for kv in pairs for x in kv], ","))]
     if isinstance(value, list):
+        items = cast("Sequence[Any]", value)
         if p.explode and p.style == "form":
-            return [(p.wire, _scalar(v)) for v in value]
-        return [(p.wire, _joined(value, _DELIMITERS[p.style]))]
+            return [(p.wire, _scalar(v)) for v in items]
+        return [(p.wire, _joined(items, _DELIMITERS[p.style]))]
     return [(p.wire, _scalar(value))]
 
 
@@ -140,15 +142,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, tuple):
-        return list(value)
+        return list(cast("Sequence[Any]", value))
     return value
 
 
 def _joined(value: Any, sep: str) -> str:
     if isinstance(value, dict):
-        value = [x for kv in value.items() for x in kv]
+        value = [x for kv in cast("Mapping[Any, Any]", value).items() for x in kv]
     if isinstance(value, list):
-        return sep.join(_scalar(v) for v in value)
+        return sep.join(_scalar(v) for v in cast("Sequence[Any]", value))
     return _scalar(value)
 
 
