@@ -112,6 +112,8 @@ class Field:
     read_only: bool = False  # set by the server, never sent
     write_only: bool = False  # sent, never returned
     deprecated: bool = False
+    # `format: password`: a credential, kept out of the model's repr.
+    secret: bool = False
 
 
 @dataclass
