@@ -1117,20 +1117,13 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     ),
     body=Body(
         LazyType(
-            lambda: Annotated[
-                list[
-                    Annotated[
-                        Union[
-                            models.VdsTable,
-                            models.VdsView,
-                            models.VdsIndex,
-                            models.VdsSchema,
-                            models.VdsColumn,
-                        ],
-                        ORDERED,
-                    ]
-                ],
-                Field(min_length=1),
+            lambda: list[
+                Annotated[
+                    Union[
+                        models.VdsTable, models.VdsView, models.VdsIndex, models.VdsSchema, models.VdsColumn
+                    ],
+                    ORDERED,
+                ]
             ]
         ),
         "application/x-ndjson",
@@ -1141,6 +1134,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
                 ORDERED,
             ]
         ),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_NAME_HANDLE,
@@ -1169,6 +1163,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.VirtualFileSystemItem),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_OBJECT_HANDLE,
@@ -1880,6 +1875,7 @@ PUSH_QUERY_LOGS = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.QueryLogEntry),
+        content_type="application/json",
     ),
     responses={
         "202": _JOB_ID_HANDLE,

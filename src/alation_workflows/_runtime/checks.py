@@ -32,8 +32,8 @@ def check_server_url(
     """The URL without a trailing slash; refuses what is not a plain http(s) base URL.
 
     User info would be sent as Basic credentials and logged with every URL; a query or fragment
-    would be glued onto every path. Plain http to a non-loopback host warns (the TOKEN header
-    would cross the network in clear).
+    would be glued onto every path. Plain http to a non-loopback host warns (the token would cross
+    the network in clear).
     """
     if not server_url or not isinstance(server_url, str):
         raise ValueError(f"{where} is required, e.g. {example!r}")
@@ -55,13 +55,15 @@ def check_server_url(
     return server_url.rstrip("/")
 
 
-def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Extra headers as a plain dict; refuses SDK-owned names and anything that could split a header."""
+def check_headers(headers: Mapping[str, str], credential: str | None = None) -> dict[str, str]:
+    """Extra headers as a plain dict; refuses SDK-owned names (and `credential`, the header the
+    operation's security scheme sends the token in) and anything that could split a header."""
+    reserved = _RESERVED_HEADERS if credential is None else _RESERVED_HEADERS | {credential.lower()}
     checked: dict[str, str] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"http_headers: {name!r} is not a valid header name")
-        if name.lower() in _RESERVED_HEADERS:
+        if name.lower() in reserved:
             raise ValueError(
                 f"http_headers cannot set {name!r}: the SDK sets it (pass the token as token=, "
                 "the server as server_url=)"

@@ -446,7 +446,8 @@ class BaseClient:
         content, media = encode_body(op, body)
         headers = self._base_headers
         if opts.http_headers:
-            headers = {**headers, **check_headers(opts.http_headers)}
+            credential = op.security.header if op.security is not None else None
+            headers = {**headers, **check_headers(opts.http_headers, credential)}
         timeout_ms = check_timeout(opts.timeout_ms) if opts.timeout_ms is not None else self.timeout_ms
         retry = opts.retries or self.retry_config
         if not isinstance(retry, RetryConfig):  # pyright: ignore[reportUnnecessaryIsInstance]

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 import httpx
 
-logger = logging.getLogger("alation_workflows")
+# The SDK package's logger (its top-level package name), whatever the generated package is called.
+logger = logging.getLogger(__name__.split(".")[0])
 
 SECRET_HEADERS = frozenset({"token", "authorization", "cookie", "set-cookie", "proxy-authorization"})
 REDACTED = "[REDACTED]"

@@ -286,10 +286,10 @@ def _rejected(exc: BaseException) -> bool:
     error), or Alation refused the submit (4XX), except a 408 (the server gave up reading: it may
     have acted) and a 429 (throttled: nothing done, resend). A `SubmitUncertainError` is never
     proof, whatever its status."""
-    if isinstance(exc, pydantic.ValidationError):
-        return True
     if isinstance(exc, SubmitUncertainError):
         return False
+    if isinstance(exc, pydantic.ValidationError):
+        return True
     return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
 
 
