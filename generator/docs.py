@@ -580,9 +580,10 @@ def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
             {
                 "file": page_file(name),
                 "title": name,
-                "import_path": f"{api.package}.utils.{name}",
+                # The README imports these from the package top level; `utils` is the Speakeasy-style alias.
+                "import_path": f"{api.package}.{name}",
                 "description": (ast.get_docstring(cls) or "").split("\n\n")[0],
-                "notes": _client_defaults(api, name),
+                "notes": [f"Also importable as `{api.package}.utils.{name}`.", *_client_defaults(api, name)],
                 "fields": fields,
                 "values": None,
                 "example": None,

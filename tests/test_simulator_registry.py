@@ -120,8 +120,12 @@ def test_a_body_in_a_media_type_the_operation_does_not_accept_gets_415(client: h
     r = client.post("/integration/v2/document/", content=doc, headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
     assert r.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
-    jsonl = client.post("/api/v1/bulk_metadata/file_upload/1/", json=[{"path": "/a"}])
-    assert jsonl.status_code == 415 and "application/json" in jsonl.json()["detail"]
+    # JSONL bodies come labelled application/json (x-content-type) or as their format; nothing else.
+    line = b'{"path": "/a"}'
+    jsonl = client.post(
+        "/api/v1/bulk_metadata/file_upload/1/", content=line, headers={"Content-Type": "text/csv"}
+    )
+    assert jsonl.status_code == 415 and "text/csv" in jsonl.json()["detail"]
     ok = client.post(
         "/integration/v2/document/", content=doc, headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -173,3 +177,22 @@ def test_an_answer_outside_the_declared_responses_is_caught() -> None:
                 c.request("DELETE", "/integration/v2/document/", json={"id": [1]})
     finally:
         object.__setattr__(route, "handler", original)
+
+
+def test_every_json_or_jsonl_body_is_schema_checked() -> None:
+    """Only bodies that are neither JSON nor JSON lines (multipart, forms) are left to handlers."""
+    unchecked = {
+        e["body"]["media"] for e in OPERATIONS.values() if e["body"] and e["body"]["format"] == "other"
+    }
+    assert unchecked <= {"multipart/form-data", "application/x-www-form-urlencoded"}, unchecked
+    lines = [op for op, e in OPERATIONS.items() if e["body"] and e["body"]["format"] == "lines"]
+    assert "postVirtualFileSystemMetadata" in lines
+
+
+def test_an_invalid_jsonl_line_is_answered_in_the_declared_shape(client: httpx.Client) -> None:
+    body = b'{"path": "/a"}\n{"path": 5}\n'
+    r = client.post(
+        "/api/v1/bulk_metadata/file_upload/1/", content=body, headers={"Content-Type": "application/x-ndjson"}
+    )
+    assert r.status_code == 400, r.text
+    assert set(r.json()) == {"error"} and r.json()["error"].startswith("Line ")

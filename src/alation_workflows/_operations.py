@@ -1118,20 +1118,13 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     ),
     body=Body(
         LazyType(
-            lambda: Annotated[
-                list[
-                    Annotated[
-                        Union[
-                            models.VdsTable,
-                            models.VdsView,
-                            models.VdsIndex,
-                            models.VdsSchema,
-                            models.VdsColumn,
-                        ],
-                        ORDERED,
-                    ]
-                ],
-                Field(min_length=1),
+            lambda: list[
+                Annotated[
+                    Union[
+                        models.VdsTable, models.VdsView, models.VdsIndex, models.VdsSchema, models.VdsColumn
+                    ],
+                    ORDERED,
+                ]
             ]
         ),
         "application/x-ndjson",
@@ -1142,6 +1135,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
                 ORDERED,
             ]
         ),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_NAME_HANDLE,
@@ -1170,6 +1164,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.VirtualFileSystemItem),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_OBJECT_HANDLE,
@@ -1903,6 +1898,7 @@ PUSH_QUERY_LOGS = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.QueryLogEntry),
+        content_type="application/json",
     ),
     responses={
         "202": _JOB_ID_HANDLE,
