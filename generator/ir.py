@@ -187,6 +187,8 @@ class Body:
     constraints: dict[str, Any] = field(default_factory=dict)
     # multipart: (part name, content type, filename) from the media type's `encoding`.
     encoding: list[tuple[str, str, str]] = field(default_factory=list)
+    # `x-content-type`: the Content-Type header sent when it differs from the body's format (media).
+    content_type: str | None = None
 
 
 @dataclass

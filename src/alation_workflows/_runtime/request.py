@@ -79,7 +79,7 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
         lines = [
             _line_safe(item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING)) for v in value
         ]
-        return {"content": b"\n".join(lines)}, _NDJSON
+        return {"content": b"\n".join(lines)}, spec.content_type or _NDJSON
     if spec.media == _FORM:
         fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True, context=SENDING)
         return {"data": {k: _joined(v, ",") for k, v in fields.items() if v is not None}}, _FORM
