@@ -58,7 +58,13 @@ def _wire_operation(
             )
     body = None
     if op.body is not None:
-        body = {"media": op.body.media, "required": op.body.required, "schema": _body_schema(spec, raw)}
+        body = {
+            "media": op.body.media,
+            "required": op.body.required,
+            "schema": _body_schema(spec, raw),
+            # How the simulator reads the bytes, apart from the Content-Type it insists on.
+            "format": "lines" if op.body.item_type is not None else _format(op.body.media),
+        }
     responses: dict[str, Any] = {}
     invalid = None
     for status, resp in (raw.get("responses") or {}).items():
@@ -78,6 +84,10 @@ def _wire_operation(
         "invalid": invalid,
         "variants": {},
     }
+
+
+def _format(media: str) -> str:
+    return "json" if media == "application/json" or media.endswith("+json") else "other"
 
 
 def _answer_name(resp: dict[str, Any], content: dict[str, Any]) -> str:

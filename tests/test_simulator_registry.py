@@ -173,3 +173,22 @@ def test_an_answer_outside_the_declared_responses_is_caught() -> None:
                 c.request("DELETE", "/integration/v2/document/", json={"id": [1]})
     finally:
         object.__setattr__(route, "handler", original)
+
+
+def test_every_json_or_jsonl_body_is_schema_checked() -> None:
+    """Only bodies that are neither JSON nor JSON lines (multipart, forms) are left to handlers."""
+    unchecked = {
+        e["body"]["media"] for e in OPERATIONS.values() if e["body"] and e["body"]["format"] == "other"
+    }
+    assert unchecked <= {"multipart/form-data", "application/x-www-form-urlencoded"}, unchecked
+    lines = [op for op, e in OPERATIONS.items() if e["body"] and e["body"]["format"] == "lines"]
+    assert "postVirtualFileSystemMetadata" in lines
+
+
+def test_an_invalid_jsonl_line_is_answered_in_the_declared_shape(client: httpx.Client) -> None:
+    body = b'{"path": "/a"}\n{"path": 5}\n'
+    r = client.post(
+        "/api/v1/bulk_metadata/file_upload/1/", content=body, headers={"Content-Type": "application/x-ndjson"}
+    )
+    assert r.status_code == 400, r.text
+    assert set(r.json()) == {"error"} and r.json()["error"].startswith("Line ")

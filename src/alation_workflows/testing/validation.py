@@ -229,7 +229,7 @@ def check_body(route: Route, request: SimRequest) -> SimResponse | None:
     body = (route.spec or {}).get("body")
     if body is None:
         return None
-    data = _decode(body["media"], request)
+    data = _decode(body.get("format", "json"), request)
     if data is _UNREADABLE:
         return None
     schemas = list((route.spec or {}).get("variants", {}).values()) or [body["schema"]]
@@ -249,11 +249,12 @@ def check_body(route: Route, request: SimRequest) -> SimResponse | None:
 _UNREADABLE = object()
 
 
-def _decode(media: str, request: SimRequest) -> Any:
+def _decode(body_format: str, request: SimRequest) -> Any:
+    """The body as the spec describes it: one JSON document, or one per line (JSONL)."""
     try:
-        if media == "application/json":
+        if body_format == "json":
             return request.json()
-        if media == "application/x-ndjson":
+        if body_format == "lines":
             lines = [line for line in request.body.decode("utf-8").splitlines() if line.strip()]
             return [json.loads(line) for line in lines]
     except (BadBody, ValueError, UnicodeDecodeError, RecursionError):
