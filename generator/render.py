@@ -162,6 +162,8 @@ def _field_decl(f: ir.Field, tw: TypeWriter, enums: dict[str, ir.Enum]) -> str:
     kwargs += [f"{k}={v!r}" for k, v in sorted(f.constraints.items())]
     if f.description:
         kwargs.append(f"description={f.description!r}")
+    if f.secret:
+        kwargs.append("repr=False")
     if f.deprecated:
         # pydantic warns (DeprecationWarning) when the attribute is read.
         kwargs.append(f"deprecated={f'{f.name} is deprecated in the spec'!r}")

@@ -60,6 +60,7 @@ def _wire_operation(
     if op.body is not None:
         body = {
             "media": op.body.media,
+            "content_type": op.body.content_type or op.body.media,
             "required": op.body.required,
             "schema": _body_schema(spec, raw),
             # How the simulator reads the bytes, apart from the Content-Type it insists on.

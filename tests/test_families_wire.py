@@ -74,3 +74,22 @@ def test_domain_delete_answers_synchronously_or_as_a_job() -> None:
         handle = wf.domains.delete_domains(request=models.DeleteDomainsRequest(id=[7]))
         assert isinstance(handle, JobHandle) and handle.id == 5
         assert isinstance(handle.wait(), models.JobDetailsDomainDelete)
+
+
+def test_jsonl_is_sent_as_application_json_and_an_empty_vds_upload_removes_everything(
+    alation_server: Any,
+) -> None:
+    sim = alation_server.sim
+    sim.state.add_datasource(id=9999)
+    with Workflows(server_url=alation_server.url, token=alation_server.token, poll_config=FAST) as wf:
+        lines = [models.VdsSchema(key="9999.sales")]
+        wf.virtual_data_sources.post_virtual_data_source_metadata(request=lines, ds_id=9999).wait()
+        assert "9999.sales" in sim.state.schemas
+        seen: list[httpx.Request] = []
+        wf.http_client.event_hooks["request"] = [seen.append]
+        job = wf.virtual_data_sources.post_virtual_data_source_metadata(
+            request=[], ds_id=9999, remove_not_seen=True
+        )
+        job.wait()
+    assert seen[0].headers["content-type"] == "application/json" and seen[0].content == b""
+    assert "9999.sales" not in sim.state.schemas

@@ -158,7 +158,7 @@ def _check_request(op: ir.Operation, request: httpx.Request) -> None:
         assert media == "application/json"
         assert json.loads(body) == op.body.example
     elif op.body.media == "application/x-ndjson":
-        assert media == "application/x-ndjson"
+        assert media == (op.body.content_type or "application/x-ndjson")
         lines = body.split(b"\n")
         assert [json.loads(line) for line in lines] == op.body.example
     elif op.body.media == "multipart/form-data":

@@ -202,6 +202,7 @@ class Operations:
             item,
             constraints(mt.get("schema", {})),
             encoding,
+            _content_type(self.ctx, mt, f"{b_ptr}/x-content-type"),
         )
 
     def responses(
@@ -287,3 +288,12 @@ def _path_method(pointer: str) -> tuple[str, str]:
     _, _, rest = pointer.partition("/paths/")
     path, _, method = rest.rpartition("/")
     return path.replace("~1", "/").replace("~0", "~"), method
+
+
+def _content_type(ctx: Context, mt: dict[str, Any], pointer: str) -> str | None:
+    """`x-content-type` on a request media type: the header to send when Alation wants another label."""
+    value = mt.get("x-content-type")
+    if value is not None and (not isinstance(value, str) or "/" not in value):
+        ctx.fail(pointer, f"x-content-type must be a media type such as application/json, got {value!r}")
+        return None
+    return value

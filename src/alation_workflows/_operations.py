@@ -52,6 +52,7 @@ _JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "applic
 _DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
 _RESPONSE_16 = Response(LazyType(lambda: list[models.DataQualityField]), "application/json")
 _RESPONSE_17 = Response(LazyType(lambda: list[models.DataQualityValue]), "application/json")
+_DATAFLOW_LISTING = Response(LazyType(lambda: models.DataflowListing), "application/json")
 _BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
 _RESPONSE_18 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
 _RESPONSE_19 = Response(LazyType(lambda: list[models.BiReport]), "application/json")
@@ -1117,20 +1118,13 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     ),
     body=Body(
         LazyType(
-            lambda: Annotated[
-                list[
-                    Annotated[
-                        Union[
-                            models.VdsTable,
-                            models.VdsView,
-                            models.VdsIndex,
-                            models.VdsSchema,
-                            models.VdsColumn,
-                        ],
-                        ORDERED,
-                    ]
-                ],
-                Field(min_length=1),
+            lambda: list[
+                Annotated[
+                    Union[
+                        models.VdsTable, models.VdsView, models.VdsIndex, models.VdsSchema, models.VdsColumn
+                    ],
+                    ORDERED,
+                ]
             ]
         ),
         "application/x-ndjson",
@@ -1141,6 +1135,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
                 ORDERED,
             ]
         ),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_NAME_HANDLE,
@@ -1169,6 +1164,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.VirtualFileSystemItem),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_OBJECT_HANDLE,
@@ -1412,6 +1408,28 @@ DELETE_DATAFLOWS = Operation(
         (("id", "/job_id"),),
     ),
     batch_limit=1000,
+    security=_SECURITY_API_KEY,
+)
+
+GET_DATAFLOWS = Operation(
+    id="getDataflows",
+    method="GET",
+    path="/integration/v2/dataflow/",
+    retry="idempotent",
+    params=(Param("key_field", "keyField", "query", LazyType(lambda: models.DataflowKeyField), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[Union[int, str]], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": _DATAFLOW_LISTING,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
     security=_SECURITY_API_KEY,
 )
 
@@ -1880,6 +1898,7 @@ PUSH_QUERY_LOGS = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.QueryLogEntry),
+        content_type="application/json",
     ),
     responses={
         "202": _JOB_ID_HANDLE,
@@ -2042,6 +2061,7 @@ OPERATIONS: dict[str, Operation] = {
     "postDataQualityValues": POST_DATA_QUALITY_VALUES,
     "createDataflows": CREATE_DATAFLOWS,
     "deleteDataflows": DELETE_DATAFLOWS,
+    "getDataflows": GET_DATAFLOWS,
     "updateDataflows": UPDATE_DATAFLOWS,
     "createBiFolders": CREATE_BI_FOLDERS,
     "createBiReportColumns": CREATE_BI_REPORT_COLUMNS,

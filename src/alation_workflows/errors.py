@@ -2,10 +2,18 @@
 
 from ._runtime.exceptions import (
     APIError,
+    ClientClosedError,
+    DeadlineExceededError,
+    InvalidTokenError,
     NetworkError,
     PaginationError,
     ProblemDetailsError,
+    ResponseTooLargeError,
     ResponseValidationError,
+    SubmitUncertainAPIError,
+    SubmitUncertainError,
+    SubmitUncertainNetworkError,
+    SubmitUncertainResponseError,
     WorkflowsError,
 )
 from .auth import RefreshTokenError
@@ -14,6 +22,9 @@ from .lookups import NameNotFoundError
 
 __all__ = [
     "APIError",
+    "ClientClosedError",
+    "DeadlineExceededError",
+    "InvalidTokenError",
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
@@ -22,7 +33,12 @@ __all__ = [
     "PaginationError",
     "ProblemDetailsError",
     "RefreshTokenError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
+    "SubmitUncertainAPIError",
+    "SubmitUncertainError",
+    "SubmitUncertainNetworkError",
+    "SubmitUncertainResponseError",
     "UnexpectedJobStatusError",
     "WorkflowsError",
 ]

@@ -76,8 +76,10 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
         }, _JSON
     if spec.media == _NDJSON:
         item = spec.item_type.adapter if spec.item_type is not None else adapter
-        lines = [item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING) for v in value]
-        return {"content": b"\n".join(lines)}, _NDJSON
+        lines = [
+            _line_safe(item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING)) for v in value
+        ]
+        return {"content": b"\n".join(lines)}, spec.content_type or _NDJSON
     if spec.media == _FORM:
         fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True, context=SENDING)
         return {"data": {k: _joined(v, ",") for k, v in fields.items() if v is not None}}, _FORM
@@ -99,6 +101,18 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
         # httpx sets the multipart boundary in Content-Type itself.
         return {"data": data, "files": files}, None
     raise ValueError(f"operation {op.id}: unsupported request media type {spec.media}")
+
+
+# Valid raw in JSON strings, but line breaks to str.splitlines() and JavaScript: escaped, so that
+# no reader splits one NDJSON record in two. These UTF-8 sequences only occur inside strings.
+_LINE_BREAKS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"\xc2\x85", b"\\u0085"))
+
+
+def _line_safe(line: bytes) -> bytes:
+    for raw, escaped in _LINE_BREAKS:
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line
 
 
 def build_url(

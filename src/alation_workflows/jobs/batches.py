@@ -28,7 +28,7 @@ import pydantic
 import pydantic_core
 
 from .._runtime.config import PollConfig
-from .._runtime.exceptions import APIError, NetworkError
+from .._runtime.exceptions import APIError, NetworkError, SubmitUncertainError
 from .._runtime.operation import Operation, operation_of
 from .._runtime.rejection import messages as error_messages
 from .._runtime.request import check_arguments
@@ -284,7 +284,10 @@ def _client_of(method: Callable[..., Any]) -> Any:
 def _rejected(exc: BaseException) -> bool:
     """True when nothing was created: the SDK refused the body before sending it (a validation
     error), or Alation refused the submit (4XX), except a 408 (the server gave up reading: it may
-    have acted) and a 429 (throttled: nothing done, resend)."""
+    have acted) and a 429 (throttled: nothing done, resend). A `SubmitUncertainError` is never
+    proof, whatever its status."""
+    if isinstance(exc, SubmitUncertainError):
+        return False
     if isinstance(exc, pydantic.ValidationError):
         return True
     return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)

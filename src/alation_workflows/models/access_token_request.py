@@ -9,7 +9,7 @@ from .._runtime.model import RequestModel
 class AccessTokenRequest(RequestModel):
     """A user's API access token."""
 
-    api_access_token: str
+    api_access_token: Annotated[str, Field(repr=False)]
     user_id: Annotated[
         int, Field(description="The user's id (also accepted as a numeric string, as for refresh tokens).")
     ]

@@ -9,7 +9,7 @@ from .._runtime.model import BaseModel
 class OAuthToken(BaseModel):
     """An OAuth access token (a JWT)."""
 
-    access_token: str
+    access_token: Annotated[str, Field(repr=False)]
     token_type: Annotated[Optional[str], Field(description='"Bearer".')] = None
     expires_in: Annotated[Optional[int], Field(description="Lifetime in seconds.")] = None
     scope: Optional[str] = None

@@ -12,7 +12,7 @@ class OAuthTokenRequest(RequestModel):
 
     grant_type: OAuthTokenRequestGrantType
     client_id: Optional[str] = None
-    client_secret: Optional[str] = None
+    client_secret: Annotated[Optional[str], Field(repr=False)] = None
     scope: Annotated[Optional[str], Field(description="Space-separated scopes (optional).")] = None
 
 

@@ -9,7 +9,7 @@ from .._runtime.model import RequestModel
 class RefreshTokenRequest(RequestModel):
     """A user's refresh token."""
 
-    refresh_token: str
+    refresh_token: Annotated[str, Field(repr=False)]
     user_id: Annotated[
         int,
         Field(

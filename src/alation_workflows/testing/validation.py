@@ -165,7 +165,8 @@ def check_media_type(route: Route, request: SimRequest) -> SimResponse | None:
         return None
     sent = request.headers.get("content-type", "")
     media = sent.split(";", 1)[0].strip().lower()
-    if media == body["media"]:
+    # A JSONL body may come labelled as its format or as the header the spec says to send (x-content-type).
+    if media in (body["media"], body.get("content_type")):
         return None
     return SimResponse.json(415, {"detail": f'Unsupported media type "{sent}" in request.'})
 
