@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from generated_project import make_project, run_generator
 
 SPEC: dict[str, Any] = {
@@ -131,3 +132,14 @@ def test_every_gen_yaml_key_has_a_default_for_foreign_specs() -> None:
     # Map-valued settings whose keys are data (credential parameter names) need no defaults.
     missing = {k for k in keys(ours) - keys(DEFAULTS) if not k.startswith("docs.credentials.")}
     assert missing <= {"package"}, f"add defaults to generator/settings.py for {sorted(missing)}"
+
+
+def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> None:
+    # Two blocks for one path: YAML would keep only the second and the first operation would vanish.
+    text = yaml.safe_dump(SPEC, sort_keys=False)
+    twin = "  /things/{id}:\n    delete:\n      operationId: deleteThing\n      responses:\n        '204':\n          description: gone\n"
+    text = text.replace("components:\n", twin + "components:\n", 1)
+    root = make_project(tmp_path, text, "probe_dupes")
+    proc = run_generator(root)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "/paths/~1things~1{id}: key '/things/{id}' appears twice in one mapping" in proc.stderr
