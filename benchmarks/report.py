@@ -15,6 +15,7 @@ OVERHEAD_TARGET = 1.15
 TYPED_RESULT_TARGET = 3.0  # a 10 000-item typed result vs raw httpx + json.loads (pydantic's share)
 TYPED_VS_PYDANTIC_TARGET = 1.2  # ... vs raw httpx + plain pydantic models of the same shape
 SNIFFIO_TARGET = 0.0  # sniffio must not make the async SDK call slower (saving >= 0)
+GATHER_CPU_TARGET = 1.5  # gather of wait()s: CPU per status request vs wait_all_async
 BULK_TARGET = 5.0
 BULK_THREADS_TARGET = 1.5  # allie-sdk from 4 threads: its best case
 GENERATOR_TARGET = 2.0  # cold: a changed spec, or a fresh clone
@@ -122,6 +123,30 @@ def bulk_ratio(res: dict[str, Any]) -> list[tuple[str, float, float, str]]:
     return out
 
 
+def manywaits_stats(res: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = res.get("manywaits", {}).get("rows", [])
+    out = []
+    for mode in dict.fromkeys(r["mode"] for r in rows):
+        mine = [r for r in rows if r["mode"] == mode]
+        out.append(
+            {
+                "mode": mode,
+                "runs": len(mine),
+                "jobs": mine[0]["jobs"],
+                "budget": mine[0]["budget"],
+                "busiest": max(r["busiest_second"] for r in mine),
+                "requests": statistics.median(r["status_requests"] for r in mine),
+                "wall": statistics.median(r["wall"] for r in mine),
+                "cpu_ms": statistics.median(r["cpu_ms_per_request"] for r in mine),
+                "all_ok": all(r["ok"] == r["jobs"] for r in mine),
+            }
+        )
+    base = next((m for m in out if m["mode"] == "wait_all_async"), None)
+    for m in out:
+        m["cpu_vs_wait_all"] = m["cpu_ms"] / base["cpu_ms"] if base and base["cpu_ms"] else None
+    return out
+
+
 def startup_rows(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {r["subject"]: r for r in res.get("startup", {}).get("rows", [])}
 
@@ -207,6 +232,24 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
                         _verdict(c["reqs_max"] <= c["budget"]),
                     ]
                 )
+    for m in manywaits_stats(res):
+        rows.append(
+            [
+                f"2b. {m['jobs']} jobs at once, {m['mode']}: busiest second of status requests (worst of {m['runs']})",
+                f"≤ {m['budget']:g} (+1 for a send delayed into the next slot)",
+                f"{m['busiest']} ({m['requests']:g} requests, all finished: {'yes' if m['all_ok'] else 'no'})",
+                _verdict(m["busiest"] <= m["budget"] + 1 and m["all_ok"]),
+            ]
+        )
+        if m["mode"] == "gather of wait()" and m.get("cpu_vs_wait_all") is not None:
+            rows.append(
+                [
+                    f"2b. {m['jobs']} jobs, gather of wait() vs wait_all_async: CPU per status request",
+                    f"≤ {GATHER_CPU_TARGET:g}×",
+                    f"{m['cpu_vs_wait_all']:.2f}× ({m['cpu_ms']:.2f} ms per request)",
+                    _verdict(m["cpu_vs_wait_all"] <= GATHER_CPU_TARGET),
+                ]
+            )
     for subject, duration, ratio, allie_subject in bulk_ratio(res):
         threaded = "× 4 threads" in allie_subject
         target = BULK_THREADS_TARGET if threaded else BULK_TARGET
@@ -313,7 +356,7 @@ def markdown(res: dict[str, Any]) -> str:
         "",
     ]
     lines += _table(["comparison", "target", "measured", "verdict"], summary(res))
-    lines += _overhead_md(res) + _asyncpath_md(res) + _completion_md(res) + _bulk_md(res)
+    lines += _overhead_md(res) + _asyncpath_md(res) + _completion_md(res) + _manywaits_md(res) + _bulk_md(res)
     lines += _startup_md(res) + _generator_md(res)
     lines += _memory_md(res)
     for extra in extra_sections():
@@ -454,6 +497,48 @@ def _completion_md(res: dict[str, Any]) -> list[str]:
     if sec.get("allie_error"):
         lines += [f"allie-sdk: {sec['allie_error']}"]
     return lines + ["", _load(sec), ""]
+
+
+def _manywaits_md(res: dict[str, Any]) -> list[str]:
+    sec = res.get("manywaits")
+    lines = ["## 2b. Many jobs waited at once on one client", ""]
+    if err := _section_error(sec):
+        return lines + [f"Not measured: {err}", ""]
+    assert sec is not None
+    lines += [
+        f"{sec['jobs']} `create_documents` jobs of {sec['duration']:g} s each, awaited on one client with the",
+        "default PollConfig three ways, "
+        f"{sec['reps']} runs each (order rotated). Requests = status requests the simulator",
+        "counted; busiest second = most requests the client sent within any one second (budget:",
+        "`PollConfig.requests_per_second`); CPU = the client process's CPU time during the wait per",
+        "status request; wall = the wait call. Medians over runs; busiest second is the worst run.",
+        "",
+    ]
+    rows = [
+        [
+            m["mode"],
+            f"{m['requests']:g}",
+            f"{m['busiest']} / {m['budget']:g}",
+            f"{m['cpu_ms']:.2f}",
+            f"{m['cpu_vs_wait_all']:.2f}×" if m["cpu_vs_wait_all"] is not None else "",
+            f"{m['wall']:.1f}",
+            "yes" if m["all_ok"] else "no",
+        ]
+        for m in manywaits_stats(res)
+    ]
+    lines += _table(
+        [
+            "mode",
+            "status requests",
+            "busiest second / budget",
+            "CPU ms per request",
+            "CPU vs wait_all_async",
+            "wall s",
+            "all finished",
+        ],
+        rows,
+    )
+    return lines + [_load(sec), ""]
 
 
 def _bulk_md(res: dict[str, Any]) -> list[str]:
