@@ -11,11 +11,14 @@ from pathlib import Path
 from .errors import SpecError
 from .output import FormatError, diff, write
 from .pipeline import generate
+from .surface import PATH as SURFACE
 
 EXIT_OK, EXIT_DRIFT, EXIT_SPEC = 0, 1, 2
 EPILOG = """exit codes:
   0  generated (or, with --check, every generated file matches the spec)
-  1  --check only: generated files differ from what the spec gives (run without --check)
+  1  --check only: generated files differ from what the spec gives (run without --check),
+     or the spec removes or renames public API in openapi/public_api.json (each one is listed;
+     regenerating and committing the snapshot acknowledges them)
   2  the spec, openapi/gen.yaml or the command line is wrong (each problem is printed with
      the JSON pointer of its node), or a generator bug (printed as such)
 
@@ -39,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     warnings: list[tuple[str, str]] = []
+    removed: list[str] = []
     try:
-        files = generate(args.root, warnings)
+        files = generate(args.root, warnings, removed)
     except (SpecError, FormatError) as exc:
         _print_warnings(warnings)
         print(f"error: {exc}", file=sys.stderr)
@@ -55,8 +59,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_SPEC
     _print_warnings(warnings)
+    for line in removed:
+        print(f"public API: {line}", file=sys.stderr)
     if args.check:
         changed, stale = diff(files, args.root)
+        if removed:
+            print(
+                f"{len(removed)} removal(s) from the public API ({SURFACE}): regenerate and commit the "
+                "snapshot to accept them, or keep the names (x-method-name)",
+                file=sys.stderr,
+            )
+            return EXIT_DRIFT
         if changed or stale:
             for p in changed:
                 print(f"differs: {p}", file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import ir
 from .errors import SpecError
-from .naming import enum_member
+from .naming import enum_member, field_name
 from .paging import paging_docs
 from .pytypes import doc_type
 from .render import MD_HEADER, environment
@@ -203,17 +203,22 @@ class _Docs:
         elif op.job:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
-            lines += self.use_details(op.job.details)
+            lines += self.use_details(op.job.details, op.job.polling)
         elif op.paging:
             call = self.call(op, "")
             lines.append(_fmt(_Seq("for item in " + call.open, call.close + ":", call.items), 4))
             lines.append("        print(item)")
         elif (source := self.job_source(op)) is not None:
             job_op, param = source
+            assert job_op.job is not None
             lines.append(_fmt(self.call(job_op, "job = "), 4))
-            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
+            attr = "name" if param == "name" else "id"  # a handle's id is its integer or UUID id
+            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{attr}"))])
             lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
-            lines.append("    print(res.status, res.msg)")
+            if op.slug == job_op.job.polling.status_operation:
+                lines.append(f"    print({_status_fields(job_op.job.polling, 'res')})")
+            else:
+                lines.append("    print(res)")
         else:
             res = "res = " if op.success.type is not None else ""
             lines.append(_fmt(self.call(op, res), 4))
@@ -240,7 +245,7 @@ class _Docs:
             for other in self.api.operations
             if other.job
             and not other.job.hybrid
-            and other.job.status_operation == op.name
+            and op.slug in (other.job.status_operation, other.job.polling.errors_operation)
             and other.job.sources
         ]
         if not starters:
@@ -251,8 +256,8 @@ class _Docs:
         assert best.job is not None
         return best, best.job.sources[0][0]
 
-    def use_details(self, details: ir.Ref) -> list[str]:
-        lines = ["    print(details.status, details.msg)"]
+    def use_details(self, details: ir.Ref, polling: ir.JobPolling) -> list[str]:
+        lines = [f"    print({_status_fields(polling, 'details')})"]
         model = self.models[details.name]
         result = next((f for f in self.all_fields(model) if f.wire == "result"), None)
         typed = _first_model(result.type) if result else None
@@ -575,9 +580,10 @@ def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
             {
                 "file": page_file(name),
                 "title": name,
-                "import_path": f"{api.package}.utils.{name}",
+                # The README imports these from the package top level; `utils` is the Speakeasy-style alias.
+                "import_path": f"{api.package}.{name}",
                 "description": (ast.get_docstring(cls) or "").split("\n\n")[0],
-                "notes": _client_defaults(api, name),
+                "notes": [f"Also importable as `{api.package}.utils.{name}`.", *_client_defaults(api, name)],
                 "fields": fields,
                 "values": None,
                 "example": None,
@@ -618,3 +624,10 @@ def _client_defaults(api: ir.Api, name: str) -> list[str]:
             "(from `openapi/gen.yaml`); pass `poll_config=` to the client or `poll=` to `wait()` to change it."
         ]
     return []
+
+
+def _status_fields(polling: ir.JobPolling, var: str) -> str:
+    """The fields a polling contract reads the outcome from (and its message), as snippet arguments."""
+    pointers = [p for _, p, _ in reversed(polling.rules)] + ([polling.message] if polling.message else [])
+    names = dict.fromkeys(field_name(p.lstrip("/").split("/")[0]) for p in pointers)
+    return ", ".join(f"{var}.{n}" for n in names)

@@ -12,6 +12,7 @@ from .errors import esc
 KNOWN: dict[str, str] = {
     "x-retries": "operation: idempotent|submit, whether a retry may repeat the request",
     "x-job": "operation: the job it starts (its polling contract and details schema)",
+    "x-content-type": "request media type: the Content-Type header sent when it differs from the body format",
     "x-job-polling": "components: polling contracts (status operation, verdict values, message, progress)",
     "x-variants": "operation: one typed method per option of a oneOf body",
     "x-batch-limit": "operation: most items one request may carry",
@@ -20,6 +21,7 @@ KNOWN: dict[str, str] = {
     "x-method-name": "operation: the Python method name, kept stable when the operationId changes",
     "x-filename": "multipart encoding: the filename a file part is sent with (default: the part name)",
     "x-codeSamples": "operation: code samples for docs (not read by the generator)",
+    "x-alation-also-serves": "path: methods Alation serves there that the spec lacks (the simulator answers 501, not 405)",
     "x-accepts-numeric-string": "schema: the server also takes this integer as a numeric string (simulator checks)",
 }
 

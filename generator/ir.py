@@ -112,6 +112,8 @@ class Field:
     read_only: bool = False  # set by the server, never sent
     write_only: bool = False  # sent, never returned
     deprecated: bool = False
+    # `format: password`: a credential, kept out of the model's repr.
+    secret: bool = False
 
 
 @dataclass
@@ -185,6 +187,8 @@ class Body:
     constraints: dict[str, Any] = field(default_factory=dict)
     # multipart: (part name, content type, filename) from the media type's `encoding`.
     encoding: list[tuple[str, str, str]] = field(default_factory=list)
+    # `x-content-type`: the Content-Type header sent when it differs from the body's format (media).
+    content_type: str | None = None
 
 
 @dataclass
@@ -276,8 +280,13 @@ class Operation:
         return self.security is not None
 
     @property
+    def slug(self) -> str:
+        """snake_case operationId: what links and job contracts name (the method name may differ)."""
+        return snake(self.id)
+
+    @property
     def const(self) -> str:
-        return self.name.upper()
+        return self.slug.upper()
 
     @property
     def success(self) -> Response:

@@ -59,8 +59,8 @@ def _problems(
     if missing:
         out.append(fail(ptr, f"x-pagination needs {missing}"))
         return out
-    if method.lower() != "get":
-        out.append(fail(ptr, "only GET operations can page"))
+    if method.lower() not in ("get", "post"):
+        out.append(fail(ptr, "only GET (or read-only POST) operations can page"))
     by_wire = {p.wire: p for p in params}
     for key in ("limit", "offset"):
         p = by_wire.get(spec[key])

@@ -18,6 +18,7 @@ from .output import format_python
 from .render import render_all
 from .schemas import render_operation_table
 from .settings import with_defaults
+from .surface import removals, render_surface
 
 SETTINGS = "openapi/gen.yaml"
 
@@ -39,8 +40,11 @@ def build_api(root: Path, spec_rel: str | None = None) -> Api:
     return Builder(load_spec(root / spec_rel, settings), settings, spec_rel).build()
 
 
-def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[str, str]:
-    """Every generated file in memory; spec warnings (pointer, message) are appended to `warnings`."""
+def generate(
+    root: Path, warnings: list[tuple[str, str]] | None = None, removed: list[str] | None = None
+) -> dict[str, str]:
+    """Every generated file in memory; spec warnings (pointer, message) are appended to `warnings`,
+    removals from the committed public API snapshot to `removed`."""
     settings = load_settings(root)
     spec_rel = settings["spec"]
     spec = load_spec(root / spec_rel, settings, warnings)
@@ -48,8 +52,15 @@ def generate(root: Path, warnings: list[tuple[str, str]] | None = None) -> dict[
     api = builder.build()
     if warnings is not None:
         warnings.extend(builder.ctx.warnings)
+    if removed is not None:
+        removed.extend(removals(root, api))
     table = render_operation_table(api, spec)
     return format_python(
-        render_all(api) | render_docs(api, root) | table | render_cli_registry(api) | render_batching(api),
+        render_all(api)
+        | render_docs(api, root)
+        | table
+        | render_cli_registry(api)
+        | render_batching(api)
+        | render_surface(api, spec_rel),
         root,
     )

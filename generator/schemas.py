@@ -27,9 +27,15 @@ def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
             entry = operations[wire_id] = _wire_operation(spec, op, raw, base_pointer)
         if _variant:
             entry["variants"][op.id] = _body_schema(spec, _at(spec, op.pointer))
+    unserved = {
+        path: sorted(str(m).upper() for m in item["x-alation-also-serves"])
+        for path, item in (spec.get("paths") or {}).items()
+        if isinstance(item, dict) and item.get("x-alation-also-serves")
+    }
     table = {
         "generated": f"by `python -m generator` from {api.spec_path}: do not edit",
         "operations": dict(sorted(operations.items())),
+        "unserved": dict(sorted(unserved.items())),
         "components": {"schemas": (spec.get("components") or {}).get("schemas") or {}},
     }
     return {PATH.format(package=api.package): json.dumps(table, indent=1, sort_keys=True) + "\n"}
@@ -52,7 +58,14 @@ def _wire_operation(
             )
     body = None
     if op.body is not None:
-        body = {"media": op.body.media, "required": op.body.required, "schema": _body_schema(spec, raw)}
+        body = {
+            "media": op.body.media,
+            "content_type": op.body.content_type or op.body.media,
+            "required": op.body.required,
+            "schema": _body_schema(spec, raw),
+            # How the simulator reads the bytes, apart from the Content-Type it insists on.
+            "format": "lines" if op.body.item_type is not None else _format(op.body.media),
+        }
     responses: dict[str, Any] = {}
     invalid = None
     for status, resp in (raw.get("responses") or {}).items():
@@ -72,6 +85,10 @@ def _wire_operation(
         "invalid": invalid,
         "variants": {},
     }
+
+
+def _format(media: str) -> str:
+    return "json" if media == "application/json" or media.endswith("+json") else "other"
 
 
 def _answer_name(resp: dict[str, Any], content: dict[str, Any]) -> str:

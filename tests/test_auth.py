@@ -115,7 +115,7 @@ def test_renews_ahead_of_expiry() -> None:
 def test_invalid_refresh_token_raises_a_clear_error_without_the_secret(caplog: pytest.LogCaptureFixture) -> None:
     server = TokenServer()
     auth = RefreshTokenAuth("wrong-" + REFRESH, user_id=7)
-    with caplog.at_level(logging.DEBUG, logger="alation_workflows"):
+    with caplog.at_level(logging.DEBUG, logger="test.auth"):
         with server.client(auth, debug_logger=logging.getLogger("test.auth")) as wf:
             with pytest.raises(RefreshTokenError) as caught:
                 wf.job_status.get_job_status(id=1)
@@ -135,11 +135,19 @@ def test_transient_token_endpoint_errors_are_retried_and_network_errors_are_type
     from alation_workflows.utils import BackoffStrategy
 
     server = TokenServer()
-    server.token_faults = [503]
+    server.token_faults = [429]
     fast = RetryConfig(backoff=BackoffStrategy(initial_interval=1, max_interval=2))
     with server.client(RefreshTokenAuth(REFRESH, user_id=7), retry_config=fast) as wf:
         assert wf.job_status.get_job_status(id=1).status == "running"
     assert len(server.token_requests) == 2
+
+    # The spec's policy for createApiAccessToken (x-retries: submit): a 503 is not retried.
+    server = TokenServer()
+    server.token_faults = [503]
+    with server.client(RefreshTokenAuth(REFRESH, user_id=7), retry_config=fast) as wf:
+        with pytest.raises(RefreshTokenError, match="HTTP 503") as refused:
+            wf.job_status.get_job_status(id=1)
+    assert len(server.token_requests) == 1 and refused.value.status_code == 503
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
@@ -221,3 +229,38 @@ def test_arguments_are_checked() -> None:
         RefreshTokenAuth(REFRESH, user_id=0)
     with pytest.raises(RuntimeError, match="not bound"):
         RefreshTokenAuth(REFRESH, user_id=1).get_token()
+
+
+def test_the_token_request_goes_through_the_runtime_without_redirects_or_echoes() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path == TOKEN_PATH:
+            return httpx.Response(307, headers={"Location": "https://alation.test/elsewhere/"})
+        return httpx.Response(200, json={"status": "running"})  # pragma: no cover - not reached
+
+    wf = Workflows(
+        server_url="https://alation.test",
+        token=RefreshTokenAuth(REFRESH, user_id=7),
+        client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    with wf, pytest.raises(RefreshTokenError, match="HTTP 307") as caught:
+        wf.job_status.get_job_status(id=1)
+    assert [r.url.path for r in sent] == [TOKEN_PATH]  # the refresh token was not re-posted
+    assert REFRESH not in str(caught.value)
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"detail": f"bad {json.loads(request.content)['refresh_token']}"})
+
+    wf = Workflows(
+        server_url="https://alation.test",
+        token=RefreshTokenAuth(REFRESH, user_id=7),
+        client=httpx.Client(transport=httpx.MockTransport(echo)),
+    )
+    with wf, pytest.raises(RefreshTokenError) as caught:
+        wf.job_status.get_job_status(id=1)
+    err = caught.value
+    assert err.status_code == 400 and "<redacted>" in str(err) or "[REDACTED]" in str(err)
+    for text in (str(err), repr(err), repr(vars(err)), err.detail or ""):
+        assert REFRESH not in text

@@ -3,6 +3,7 @@ every item exists exactly once, and nothing is resent that may already have reac
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -174,4 +175,49 @@ def test_a_batch_killed_while_its_answer_is_on_the_way_is_ambiguous_and_not_rese
                 wf.documents.create_documents, docs(), batch_size=BATCH, journal=journal, progress=None
             )
     assert final.exit_code == 0
+    assert titles(sim) == Counter({f"kill-{i}": 1 for i in range(ITEMS)})
+
+
+def test_the_command_line_interrupted_then_resumed_creates_every_item_once(tmp_path: Path) -> None:
+    sim = Simulator(token="t", job_duration=0.05)
+    items = tmp_path / "docs.jsonl"
+    items.write_text("".join(f'{{"title": "kill-{i}", "document_hub_id": 1}}\n' for i in range(ITEMS)))
+    journal = tmp_path / "cli.journal"
+    with sim.serve() as url:
+        env = {
+            **os.environ,
+            "ALATION_BASE_URL": url,
+            "ALATION_TOKEN": "t",
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        }
+        cli = [sys.executable, "-m", "alation_workflows"]
+        child = subprocess.Popen(
+            [*cli, "submit", "documents.create_documents", "-i", str(items), "--journal", str(journal),
+             "--batch-size", str(BATCH), "--concurrency", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(600):  # bounded: up to 30 s for the child to start and submit a few batches
+            if sim.submissions["createDocuments"] >= 3 or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        child.wait(timeout=30)
+        time.sleep(0.2)
+        assert set(titles(sim).values()) <= {1}
+        resumed = subprocess.run(
+            [*cli, "-o", "json", "resume", "--journal", str(journal)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert resumed.returncode in (0, 3), resumed.stderr
+        if resumed.returncode == 3:  # settle the ambiguous batches by looking, as a user would
+            present = titles(sim)
+            args = []
+            for batch in json.loads(resumed.stdout)["ambiguous_batches"]:
+                applied = f"kill-{batch['items'][0]}" in present
+                args += ["--applied", str(batch["batch"])] if applied else ["--resend-ambiguous"]
+            final = subprocess.run([*cli, "resume", "--journal", str(journal), *args], env=env, timeout=120)
+            assert final.returncode == 0
     assert titles(sim) == Counter({f"kill-{i}": 1 for i in range(ITEMS)})

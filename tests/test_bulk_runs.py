@@ -371,3 +371,40 @@ def test_a_throttled_submit_is_unsent_and_sent_on_resume(
     )
     assert [o.state for o in resumed] == ["finished", "finished"] and resumed.exit_code == 0
     assert len(sim.catalog.documents) == 10
+
+
+def test_a_progress_callback_that_raises_loses_no_handle(
+    wf: Workflows, alation_server: ServedSimulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "run.journal"
+
+    def broken(event: Any) -> None:
+        if event.kind == "submitted" and event.batch == 1:
+            raise RuntimeError("bug in a progress callback")
+
+    with pytest.raises(RuntimeError, match="progress callback"):
+        submit_batches(wf.documents.create_documents, docs(20), batch_size=5, journal=path, progress=broken)
+    with Journal(path) as jr:
+        assert jr.counts().get("submitted", 0) + jr.counts().get("finished", 0) == 2  # both handles kept
+    resumed = submit_batches(
+        wf.documents.create_documents, docs(20), batch_size=5, journal=path, progress=None
+    )
+    assert resumed.exit_code == 0
+    titles = [d["title"] for d in alation_server.sim.catalog.documents.values()]
+    assert sorted(titles) == sorted(f"doc {i}" for i in range(20))
+
+
+def test_a_body_refused_before_sending_is_rejected_not_ambiguous(
+    wf: Workflows, alation_server: ServedSimulator
+) -> None:
+    # Without an operation behind it, items are not validated up front; the method's own
+    # validation then refuses the batch before anything is sent.
+    def typed(**kwargs: Any) -> Any:
+        return wf.documents.create_documents(**kwargs)
+
+    result = submit_batches(typed, [{"title": "x"}, *docs(2)], batch_size=1, progress=None)
+    assert [o.state for o in result] == ["rejected", "finished", "finished"]
+    assert (
+        result.failed_items[0].index == 0 and "refused before sending" in result.failed_items[0].messages[0]
+    )
+    assert result.exit_code == 1 and len(alation_server.sim.catalog.documents) == 2

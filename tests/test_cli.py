@@ -188,3 +188,57 @@ def test_simulator_command_serves_seeded_examples() -> None:
 def test_simulator_command_refuses_a_bad_seed() -> None:
     result = run(None, "simulator", "--seed", "everything")
     assert result.exit_code == 2 and "examples" in result.stderr
+
+
+def test_refresh_token_configuration_and_unsupported_client_credentials(
+    alation_server: ServedSimulator, tmp_path: Path
+) -> None:
+    sim = alation_server.sim
+    refresh = {"ALATION_TOKEN": "", "ALATION_REFRESH_TOKEN": sim.issue_refresh_token(user_id=3)}
+    items = jsonl(tmp_path / "docs.jsonl", docs(2))
+    assert (
+        run(alation_server, "submit", "documents.create_documents", "-i", str(items), **refresh).exit_code
+        == 2
+    )
+    ok = run(
+        alation_server,
+        "submit",
+        "documents.create_documents",
+        "-i",
+        str(items),
+        ALATION_USER_ID="3",
+        **refresh,
+    )
+    assert ok.exit_code == 0, ok.output
+    oauth = run(alation_server, "job", "status", "--id", "1", ALATION_TOKEN="", ALATION_CLIENT_ID="app")
+    assert oauth.exit_code == 2 and "not supported" in oauth.stderr
+
+
+def test_other_operations_send_one_json_body(
+    alation_server: ServedSimulator, workflows: Any, tmp_path: Path
+) -> None:
+    created = workflows.documents.create_documents(request=docs(2)).wait()
+    ids = [t.id for t in created.result.created_terms]
+    body = tmp_path / "ids.json"
+    body.write_text(json.dumps({"id": ids}))
+    deleted = run(alation_server, "-o", "json", "submit", "documents.delete_documents", "-i", str(body))
+    assert deleted.exit_code == 0, deleted.output
+    assert alation_server.sim.catalog.documents == {}
+    status = run(
+        alation_server,
+        "-o",
+        "json",
+        "submit",
+        "job_status.get_job_status",
+        "-p",
+        f"id={created_job(workflows)}",
+    )
+    assert status.exit_code == 0 and json.loads(status.stdout)["status"] == "successful"
+    wrong = run(alation_server, "submit", "documents.delete_documents", "-i", str(tmp_path / "x.jsonl"))
+    assert wrong.exit_code == 2 and "FILE.json" in wrong.stderr
+
+
+def created_job(workflows: Any) -> int:
+    handle = workflows.documents.create_documents(request=docs(1))
+    handle.wait()
+    return int(handle.id)

@@ -139,7 +139,7 @@ def probe_package(tmp_path_factory: pytest.TempPathFactory) -> Any:
     pkg = root / "src/probe_sdk"
     for part in ("_runtime", "jobs"):
         shutil.copytree(ROOT / "src/alation_workflows" / part, pkg / part)
-    for part in ("errors.py", "utils.py", "config.py", "auth.py", "_group.py"):
+    for part in ("errors.py", "utils.py", "config.py", "auth.py", "_group.py", "lookups.py"):
         shutil.copy(ROOT / "src/alation_workflows" / part, pkg / part)
     sys.path.insert(0, str(root / "src"))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -251,7 +252,9 @@ def test_binary_response_unsecured_and_deprecated_operation(sdk: ModuleType) -> 
     assert "Deprecated" in (sdk.pets.Pets.export_pet.__doc__ or "")
 
 
-def test_api_key_scheme_header_name_comes_from_the_spec(tmp_path: Path) -> None:
+def test_api_key_scheme_header_name_comes_from_the_spec(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     spec = json.loads(json.dumps(SPEC))
     spec["components"]["securitySchemes"] = {"key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
     spec["security"] = [{"key": []}]
@@ -263,9 +266,14 @@ def test_api_key_scheme_header_name_comes_from_the_spec(tmp_path: Path) -> None:
         seen.append(request)
         return httpx.Response(200, json=[])
 
-    with imported(root, "wire_probe_key") as module, client(module, handler) as c:
+    with (
+        imported(root, "wire_probe_key") as module,
+        client(module, handler) as c,
+        caplog.at_level(logging.DEBUG),
+    ):
         c.pets.list_pets()
     assert seen[0].headers["x-api-key"] == "s3cret" and "authorization" not in seen[0].headers
+    assert "x-api-key" in caplog.text and "s3cret" not in caplog.text  # debug logs redact the scheme's header
 
 
 @pytest.mark.parametrize(

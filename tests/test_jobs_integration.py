@@ -190,6 +190,7 @@ def cloud_native() -> Iterator[tuple[str, Simulator]]:
 
 def test_custom_field_values_follow_the_legacy_job(cloud_native: tuple[str, Simulator]) -> None:
     url, sim = cloud_native
+    sim.state.add_table("1.sales.orders", id=7)  # values are refused for objects that do not exist
     with Workflows(server_url=url, token="test-token", poll_config=QUICK) as wf:
         fields = wf.custom_fields.create_custom_fields(
             request=[models.CustomFieldIn(field_type=models.CustomFieldType.RICH_TEXT, name_singular="Note")]

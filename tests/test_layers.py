@@ -14,7 +14,7 @@ PKG = "alation_workflows"
 # Lowest first; a module may import its own layer and the layers before it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("runtime", ("_runtime",)),
-    ("overlay", ("jobs", "auth")),
+    ("overlay", ("jobs", "auth", "lookups")),
     ("generated", ("models", "_operations", "_group", "sdk", "errors", "utils", "config", "__init__")),
     ("tools", ("testing", "cli", "__main__")),
 ]

@@ -11,7 +11,13 @@ import pytest
 
 from alation_workflows import Workflows, models
 from alation_workflows._runtime import retries
-from alation_workflows.errors import APIError, NetworkError
+from alation_workflows.errors import (
+    APIError,
+    NetworkError,
+    ResponseValidationError,
+    SubmitUncertainError,
+    SubmitUncertainNetworkError,
+)
 from alation_workflows.utils import BackoffStrategy, RetryConfig
 
 TOKEN = "retry-test-token"
@@ -188,7 +194,7 @@ def test_elapsed_time_cap_stops_before_attempt_cap() -> None:
 # -- job-submitting calls ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", [429, 503])
+@pytest.mark.parametrize("code", [429])
 def test_submit_retries_only_not_processed_statuses(code: int) -> None:
     script = Script(status(code), accepted)
     handle = create(sdk(script))
@@ -197,12 +203,34 @@ def test_submit_retries_only_not_processed_statuses(code: int) -> None:
     assert script.calls[0].content == script.calls[1].content  # the same body, sent again
 
 
-@pytest.mark.parametrize("code", [408, 500, 502, 504])
+@pytest.mark.parametrize("code", [408, 500, 502, 503, 504])
 def test_submit_never_retries_statuses_that_may_follow_processing(code: int) -> None:
+    # A 503 may come from a proxy or worker after the job was created: retrying it made a second job.
     script = Script(status(code), accepted)
+    with pytest.raises(SubmitUncertainError) as info:
+        create(sdk(script))
+    assert len(script.calls) == 1 and info.value.attempts == 1  # type: ignore[attr-defined]
+    err = info.value
+    assert isinstance(err, APIError) and err.status_code == code  # still the APIError it was
+    assert err.operation == "createDocuments" and err.method == "POST"
+    assert err.url == "https://alation.test" + DOC_PATH
+    assert "may have accepted" in str(err) and f"fault {code}" in str(err)
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 404, 409, 413])
+def test_submit_rejections_are_not_uncertain(code: int) -> None:
+    script = Script(status(code, body={"detail": "no"}))
     with pytest.raises(APIError) as info:
         create(sdk(script))
-    assert len(script.calls) == 1 and info.value.attempts == 1
+    assert not isinstance(info.value, SubmitUncertainError)
+    assert len(script.calls) == 1
+
+
+def test_an_unreadable_accepted_submit_is_uncertain() -> None:
+    script = Script(httpx.Response(202, json={"unexpected": True}))
+    with pytest.raises(SubmitUncertainError) as info:
+        create(sdk(script))
+    assert isinstance(info.value, ResponseValidationError) and info.value.status_code == 202
 
 
 @pytest.mark.parametrize(
@@ -217,10 +245,11 @@ def test_submit_never_retries_statuses_that_may_follow_processing(code: int) -> 
 )
 def test_submit_never_retries_after_the_body_may_have_been_sent(exc: Exception) -> None:
     script = Script(exc, accepted)
-    with pytest.raises(NetworkError) as info:
+    with pytest.raises(SubmitUncertainNetworkError) as info:
         create(sdk(script))
     assert len(script.calls) == 1 and info.value.attempts == 1
     assert info.value.maybe_processed and "may have accepted" in str(info.value)
+    assert isinstance(info.value, NetworkError) and info.value.operation == "createDocuments"
 
 
 def test_connect_failure_is_flagged_as_not_processed() -> None:
@@ -286,7 +315,7 @@ def test_retry_after_is_honoured() -> None:
 
 def test_retry_after_http_date_is_honoured_on_submit() -> None:
     when = email.utils.formatdate(time.time() + 1.2, usegmt=True)  # whole seconds: waits 0.2 .. 1.2 s
-    script = Script(status(503, **{"Retry-After": when}), accepted)
+    script = Script(status(429, **{"Retry-After": when}), accepted)
     t0 = time.monotonic()
     assert create(sdk(script)).id == 7  # type: ignore[attr-defined]
     assert 0.1 <= time.monotonic() - t0 < 2.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -179,6 +180,7 @@ def test_custom_fields_result_is_list_of_json_strings(api: Api) -> None:
 
 
 def test_custom_field_values_classic_result_counts(api: Api) -> None:
+    api.sim.state.add_table("1.sales.orders", id=7)
     values = [{"field_id": 3, "otype": "table", "oid": 7, "value": "Orders"}]
     first = api.run("PUT", "/integration/v2/custom_field_value/async/", json=values)
     assert first == [
@@ -193,6 +195,25 @@ def test_custom_field_values_classic_result_counts(api: Api) -> None:
     assert "99999" in error["errors"][0]["non_field_errors"][0]
 
 
+def test_custom_field_values_for_missing_objects_and_unsupported_fields_are_refused(api: Api) -> None:
+    """Refused at submit with Alation's documented 400 (no job), naming the first problem of each item."""
+    api.sim.state.add_table("1.sales.orders", id=7)
+    values = [
+        {"field_id": 3, "otype": "table", "oid": 7, "value": "fine"},
+        {"field_id": 3, "otype": "table", "oid": 8, "value": "no such table"},
+        {"field_id": 4, "otype": "data", "oid": 1, "value": "<p>data sources have no description</p>"},
+        {"field_id": 3, "otype": "table", "oid": "1.sales.orders", "value": "by key"},
+        {"field_id": 3, "otype": "groupprofile", "oid": 5, "value": "not modelled: accepted"},
+    ]
+    error = api.submit("PUT", "/integration/v2/custom_field_value/async/", 400, json=values)
+    assert error["title"] == "Invalid Payload" and error["code"] == "400000" and error["detail"]
+    assert error["errors"][0]["non_field_errors"] == [
+        "Item 1: table object with id 8 does not exist.",
+        "No support for updating `description` field for `data`.",
+    ]
+    assert api.sim.jobs.by_id == {} and api.sim.state.custom_field_values == {}
+
+
 def test_custom_field_values_limit_is_10000(api: Api) -> None:
     values = [{"field_id": 3, "otype": "table", "oid": i, "value": "t"} for i in range(10001)]
     assert "10000" in api.submit("PUT", "/integration/v2/custom_field_value/async/", 400, json=values)["detail"]
@@ -202,6 +223,7 @@ def test_custom_field_values_cloud_native_names_a_pollable_legacy_job() -> None:
     sim = Simulator(token=TOKEN, cfv_legacy_job=True)
     with httpx.Client(transport=sim.transport(), base_url="http://alation.test", headers={"TOKEN": TOKEN}) as client:
         api = Api(client, sim)
+        sim.state.add_table("1.sales.orders", id=1)
         result = api.run("PUT", "/integration/v2/custom_field_value/async/", json=[{"field_id": 4, "otype": "table", "oid": 1, "value": "<p>x</p>"}])
         assert len(result) == 3
         legacy_ids = {int(line.rsplit(": ", 1)[1]) for line in result}
@@ -431,6 +453,20 @@ def test_job_status_errors(api: Api) -> None:
     assert r.status_code == 404 and r.json()["code"] == "404000"
     assert api.client.get(JOB).status_code == 400
     assert api.client.get(JOB, params={"id": 1, "name": "x"}).status_code == 400
+
+
+def test_the_finished_message_reports_the_jobs_own_run_time_not_the_poll_lag() -> None:
+    now = [0.0]
+    sim = Simulator(token=TOKEN, job_duration=2.0, clock=lambda: now[0])
+    with httpx.Client(transport=sim.transport(), base_url="http://alation.test", headers={"TOKEN": TOKEN}) as client:
+        job_id = client.post("/integration/v2/document/", json=[{"title": "T", "document_hub_id": 1}]).json()["job_id"]
+        submitted = sim.jobs.by_id[job_id].submitted_at
+        now[0] = 3600.0  # first poll an hour later
+        msg = client.get(JOB, params={"id": job_id}).json()["msg"]
+    took = float(msg.split(" seconds at ")[0].removeprefix("Job finished in "))
+    assert 2.0 <= took < 3.0, msg
+    finished = datetime.fromisoformat(msg.split(" seconds at ")[1])
+    assert timedelta(seconds=2) <= finished - submitted < timedelta(seconds=3), msg
 
 
 def test_running_until_duration_elapsed() -> None:

@@ -17,6 +17,7 @@ from alation_workflows.testing.routes import (
     operation_table,
     routes,
     shadowed_extras,
+    stale_unserved,
     unknown_handlers,
 )
 from alation_workflows.testing.validation import SHAPES, shape_for, validator
@@ -32,6 +33,29 @@ def test_every_spec_operation_has_a_handler() -> None:
 def test_every_handler_names_a_spec_operation_or_is_declared_simulator_only() -> None:
     assert unknown_handlers() == []
     assert shadowed_extras() == [], "declared simulator-only, but the spec now has them: use @handles"
+
+
+def test_methods_marked_alation_also_serves_are_not_in_the_spec() -> None:
+    assert stale_unserved() == [], "the spec now has these operations: drop them from x-alation-also-serves"
+
+
+def test_a_method_alation_serves_but_the_spec_lacks_is_501_and_one_alation_lacks_is_405(
+    client: httpx.Client,
+) -> None:
+    unserved = operation_table()["unserved"]
+    if not unserved:
+        pytest.skip("the spec marks no path x-alation-also-serves any more")
+    path, methods = next(iter(unserved.items()))
+    concrete = path.replace("{column_id}", "7").replace("{ds_id}", "7")
+    served = {e["method"] for e in OPERATIONS.values() if e["path"] == path}
+    answer = client.request(methods[0], concrete)
+    assert answer.status_code == 501 and "exists on Alation" in answer.json()["detail"], answer.text
+    lacking = next(m for m in ("PUT", "PATCH", "POST", "DELETE", "GET") if m not in served | set(methods))
+    refused = client.request(lacking, concrete, json=[])
+    assert refused.status_code == 405
+    assert refused.json() == {"detail": f'Method "{lacking}" not allowed.'}
+    assert set(refused.headers["allow"].split(", ")) == served
+    assert client.get("/integration/v2/no-such-path/").status_code == 404
 
 
 def test_simulator_only_extras_share_no_route_with_the_spec() -> None:
@@ -96,8 +120,12 @@ def test_a_body_in_a_media_type_the_operation_does_not_accept_gets_415(client: h
     r = client.post("/integration/v2/document/", content=doc, headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
     assert r.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
-    jsonl = client.post("/api/v1/bulk_metadata/file_upload/1/", json=[{"path": "/a"}])
-    assert jsonl.status_code == 415 and "application/json" in jsonl.json()["detail"]
+    # JSONL bodies come labelled application/json (x-content-type) or as their format; nothing else.
+    line = b'{"path": "/a"}'
+    jsonl = client.post(
+        "/api/v1/bulk_metadata/file_upload/1/", content=line, headers={"Content-Type": "text/csv"}
+    )
+    assert jsonl.status_code == 415 and "text/csv" in jsonl.json()["detail"]
     ok = client.post(
         "/integration/v2/document/", content=doc, headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -149,3 +177,22 @@ def test_an_answer_outside_the_declared_responses_is_caught() -> None:
                 c.request("DELETE", "/integration/v2/document/", json={"id": [1]})
     finally:
         object.__setattr__(route, "handler", original)
+
+
+def test_every_json_or_jsonl_body_is_schema_checked() -> None:
+    """Only bodies that are neither JSON nor JSON lines (multipart, forms) are left to handlers."""
+    unchecked = {
+        e["body"]["media"] for e in OPERATIONS.values() if e["body"] and e["body"]["format"] == "other"
+    }
+    assert unchecked <= {"multipart/form-data", "application/x-www-form-urlencoded"}, unchecked
+    lines = [op for op, e in OPERATIONS.items() if e["body"] and e["body"]["format"] == "lines"]
+    assert "postVirtualFileSystemMetadata" in lines
+
+
+def test_an_invalid_jsonl_line_is_answered_in_the_declared_shape(client: httpx.Client) -> None:
+    body = b'{"path": "/a"}\n{"path": 5}\n'
+    r = client.post(
+        "/api/v1/bulk_metadata/file_upload/1/", content=body, headers={"Content-Type": "application/x-ndjson"}
+    )
+    assert r.status_code == 400, r.text
+    assert set(r.json()) == {"error"} and r.json()["error"].startswith("Line ")

@@ -188,7 +188,8 @@ def _property(ctx: Context, schema: Any, name: str, depth: int) -> Any:
         return _property(ctx, resolve_pointer(ctx.spec, schema["$ref"]), name, depth + 1)
     if name in (schema.get("properties") or {}):
         return schema["properties"][name]
-    for part in schema.get("allOf") or []:
+    # allOf parts always apply; a property of an anyOf/oneOf option (e.g. beside "null") may be present.
+    for part in [*(schema.get("allOf") or []), *(schema.get("anyOf") or []), *(schema.get("oneOf") or [])]:
         found = _property(ctx, part, name, depth + 1)
         if found is not None:
             return found

@@ -16,7 +16,12 @@ from .security import security_for
 from .types import Types, constraints
 from .variants import variants
 
-_MEDIA = ("application/json", "application/x-ndjson", "multipart/form-data")
+_MEDIA = (
+    "application/json",
+    "application/x-ndjson",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+)
 # Parameter styles the runtime serializes, per location (the first is the OpenAPI default).
 _STYLES = {
     "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
@@ -53,14 +58,21 @@ class Operations:
                     tag,
                     ir.Group(tag, snake(tag), pascal(tag), snake(tag), tags[tag].get("description", "")),
                 )
-                group.operations.append(self.operation(op, pointer, path, method, group.attr))
+                operation = self.operation(op, pointer, path, method, group.attr)
+                if any(o.name == operation.name for o in group.operations):
+                    self.ctx.fail(
+                        pointer, f"method name {operation.name}() is used twice in group {group.attr}"
+                    )
+                    continue
+                group.operations.append(operation)
         ordered = [groups[t] for t in tags if t in groups]
         for g in ordered:
             g.operations.sort(key=lambda o: o.name)
         return ordered
 
     def operation(self, op: dict[str, Any], pointer: str, path: str, method: str, group: str) -> ir.Operation:
-        name = snake(op["operationId"])
+        # x-method-name keeps a public method name when the operationId changes.
+        name = snake(op.get("x-method-name") or op["operationId"])
         params = self.params(op, pointer, name)
         body = self.body(op, pointer, name)
         responses, errors = self.responses(op, pointer, name)
@@ -190,6 +202,7 @@ class Operations:
             item,
             constraints(mt.get("schema", {})),
             encoding,
+            _content_type(self.ctx, mt, f"{b_ptr}/x-content-type"),
         )
 
     def responses(
@@ -275,3 +288,12 @@ def _path_method(pointer: str) -> tuple[str, str]:
     _, _, rest = pointer.partition("/paths/")
     path, _, method = rest.rpartition("/")
     return path.replace("~1", "/").replace("~0", "~"), method
+
+
+def _content_type(ctx: Context, mt: dict[str, Any], pointer: str) -> str | None:
+    """`x-content-type` on a request media type: the header to send when Alation wants another label."""
+    value = mt.get("x-content-type")
+    if value is not None and (not isinstance(value, str) or "/" not in value):
+        ctx.fail(pointer, f"x-content-type must be a media type such as application/json, got {value!r}")
+        return None
+    return value

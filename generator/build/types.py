@@ -149,6 +149,7 @@ class Types:
                     read_only=bool(sub.get("readOnly")),
                     write_only=bool(sub.get("writeOnly")),
                     deprecated=bool(sub.get("deprecated")),
+                    secret=sub.get("format") == "password",
                 )
             )
         extra = body.get("additionalProperties")

@@ -7,7 +7,7 @@ from typing import Any
 from .context import Context, json_schema
 
 _VARIANT_KEYS = frozenset(
-    {"operationId", "summary", "description", "requestBody", "x-batch-limit", "externalDocs"}
+    {"operationId", "summary", "description", "requestBody", "x-batch-limit", "externalDocs", "x-method-name"}
 )
 
 

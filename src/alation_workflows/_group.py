@@ -48,14 +48,26 @@ class Group:
 
     # Paged listings: the iterators fetch lazily, so nothing is sent here.
     def _paginate(
-        self, op: Operation, method: str, args: dict[str, Any], max_items: int | None, opts: CallOptions
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        max_items: int | None,
     ) -> PageIterator[Any]:
-        return PageIterator(self._sdk, op, method, args, opts, max_items)
+        return PageIterator(self._sdk, op, method, args, body, opts, max_items)
 
     def _paginate_async(
-        self, op: Operation, method: str, args: dict[str, Any], max_items: int | None, opts: CallOptions
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        max_items: int | None,
     ) -> AsyncPageIterator[Any]:
-        return AsyncPageIterator(self._sdk, op, method, args, opts, max_items)
+        return AsyncPageIterator(self._sdk, op, method, args, body, opts, max_items)
 
     # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
     # result for small ones; only a body of a handle status's model is wrapped in a handle.

@@ -27,28 +27,50 @@ _RESPONSE_3 = Response(
 _DOCUMENT_HUB_FOLDER_DELETE_RESULT = Response(
     LazyType(lambda: models.DocumentHubFolderDeleteResult), "application/json"
 )
-_RESPONSE_4 = Response(
+_RESPONSE_4 = Response(LazyType(lambda: list[models.DocumentHubFolder]), "application/json")
+_RESPONSE_5 = Response(
     LazyType(lambda: Annotated[Union[models.InvalidTermsError, models.ProblemDetails], ORDERED]),
     "application/json",
 )
 _TERM_DELETE_RESULT = Response(LazyType(lambda: models.TermDeleteResult), "application/json")
+_RESPONSE_6 = Response(LazyType(lambda: list[models.Term]), "application/json")
 _TASK_HANDLE = Response(LazyType(lambda: models.TaskHandle), "application/json")
 _EMPTY = Response(None, None)
-_RESPONSE_5 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
-_RESPONSE_6 = Response(LazyType(lambda: list[models.Column]), "application/json")
-_RESPONSE_7 = Response(LazyType(lambda: list[models.Table]), "application/json")
+_RESPONSE_7 = Response(LazyType(lambda: list[models.BusinessPolicy]), "application/json")
+_RESPONSE_8 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_9 = Response(LazyType(lambda: list[models.CustomField]), "application/json")
+_RESPONSE_10 = Response(LazyType(lambda: list[models.CustomTemplate]), "application/json")
+_RESPONSE_11 = Response(LazyType(lambda: list[models.CustomFieldValueRecord]), "application/json")
+_RESPONSE_12 = Response(LazyType(lambda: list[models.Column]), "application/json")
+_RESPONSE_13 = Response(LazyType(lambda: list[models.DataSource]), "application/json")
+_RESPONSE_14 = Response(LazyType(lambda: list[models.Schema]), "application/json")
+_RESPONSE_15 = Response(LazyType(lambda: list[models.Table]), "application/json")
 _JOB_NAME_HANDLE = Response(LazyType(lambda: models.JobNameHandle), "application/json")
 _ERROR_MESSAGE = Response(LazyType(lambda: models.ErrorMessage), "application/json")
 _JOB_OBJECT_HANDLE = Response(LazyType(lambda: models.JobObjectHandle), "application/json")
 _JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "application/json")
 _DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
+_RESPONSE_16 = Response(LazyType(lambda: list[models.DataQualityField]), "application/json")
+_RESPONSE_17 = Response(LazyType(lambda: list[models.DataQualityValue]), "application/json")
 _BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
-_RESPONSE_8 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
+_RESPONSE_18 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
+_RESPONSE_19 = Response(LazyType(lambda: list[models.BiReport]), "application/json")
+_RESPONSE_20 = Response(LazyType(lambda: list[models.BiServer]), "application/json")
 _DOMAIN_MEMBERSHIP = Response(LazyType(lambda: models.DomainMembership), "application/json")
+_DELETE_DOMAINS_RESULT = Response(LazyType(lambda: models.DeleteDomainsResult), "application/json")
+_RESPONSE_21 = Response(LazyType(lambda: list[models.DomainMembershipRule]), "application/json")
+_RESPONSE_22 = Response(LazyType(lambda: list[models.Domain]), "application/json")
+_RESPONSE_23 = Response(LazyType(lambda: list[models.User]), "application/json")
 _REMOVE_DUPLICATE_USERS_RESULT = Response(
     LazyType(lambda: models.RemoveDuplicateUsersResult), "application/json"
 )
+_LINEAGE_JOB_HANDLE = Response(LazyType(lambda: models.LineageJobHandle), "application/json")
+_DATA_DICTIONARY_TASK = Response(LazyType(lambda: models.DataDictionaryTask), "application/json")
+_RESPONSE_24 = Response(LazyType(lambda: list[models.DataDictionaryTaskError]), "application/json")
+_DATA_DICTIONARY_TASK_HANDLE = Response(LazyType(lambda: models.DataDictionaryTaskHandle), "application/json")
 _API_ACCESS_TOKEN = Response(LazyType(lambda: models.ApiAccessToken), "application/json")
+_O_AUTH_TOKEN = Response(LazyType(lambda: models.OAuthToken), "application/json")
+_O_AUTH_ERROR = Response(LazyType(lambda: models.OAuthError), "application/json")
 _REVOKE_RESULT = Response(LazyType(lambda: models.RevokeResult), "application/json")
 _REFRESH_TOKEN_INFO = Response(LazyType(lambda: models.RefreshTokenInfo), "application/json")
 GET_JOB_STATUS = Operation(
@@ -73,6 +95,40 @@ GET_JOB_STATUS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+GET_DATA_DICTIONARY_TASK = Operation(
+    id="getDataDictionaryTask",
+    method="GET",
+    path="/integration/v1/data_dictionary/tasks/{task_id}",
+    retry="idempotent",
+    params=(Param("task_id", "task_id", "path", LazyType(lambda: str), True),),
+    responses={
+        "200": _DATA_DICTIONARY_TASK,
+    },
+    errors={
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+)
+
+GET_DATA_DICTIONARY_TASK_ERRORS = Operation(
+    id="getDataDictionaryTaskErrors",
+    method="GET",
+    path="/integration/v1/data_dictionary/tasks/{task_id}/errors/",
+    retry="idempotent",
+    params=(Param("task_id", "task_id", "path", LazyType(lambda: str), True),),
+    responses={
+        "200": _RESPONSE_24,
+    },
+    errors={
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+)
+
 
 # Jobs reported by `GET /api/v1/bulk_metadata/job/` (by integer `id` or by job `name`).
 BULK_METADATA_JOB = JobPolling(
@@ -88,6 +144,20 @@ BULK_METADATA_JOB = JobPolling(
         ),
     ),
     message="/msg",
+)
+
+# Data dictionary upload tasks, reported by `GET /integration/v1/data_dictionary/tasks/{task_id}`
+DATA_DICTIONARY_TASK = JobPolling(
+    "DataDictionaryTask",
+    GET_DATA_DICTIONARY_TASK,
+    (
+        ("successful", "/status", frozenset(["succeeded"])),
+        ("partially_successful", "/status", frozenset(["partially_succeeded"])),
+        ("failed", "/status", frozenset(["failed"])),
+        ("running", "/state", frozenset(["processing", "queued"])),
+    ),
+    progress=("/progress/batches_completed", "/progress/total_batches"),
+    errors_operation=GET_DATA_DICTIONARY_TASK_ERRORS,
 )
 CREATE_DOCUMENTS = Operation(
     id="createDocuments",
@@ -250,6 +320,37 @@ DELETE_DOCUMENT_HUB_FOLDERS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+LIST_DOCUMENT_HUB_FOLDERS = Operation(
+    id="listDocumentHubFolders",
+    method="GET",
+    path="/integration/v2/folder/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("document_hub_id", "document_hub_id", "query", LazyType(lambda: int), False),
+        Param("search", "search", "query", LazyType(lambda: str), False),
+        Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_4,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
 UPDATE_DOCUMENT_HUB_FOLDERS = Operation(
     id="updateDocumentHubFolders",
     method="PUT",
@@ -295,7 +396,7 @@ CREATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_4,
+        "400": _RESPONSE_5,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -329,6 +430,36 @@ DELETE_TERMS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+LIST_TERMS = Operation(
+    id="listTerms",
+    method="GET",
+    path="/integration/v2/term/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("search", "search", "query", LazyType(lambda: str), False),
+        Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_6,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
 UPDATE_TERMS = Operation(
     id="updateTerms",
     method="PUT",
@@ -344,7 +475,7 @@ UPDATE_TERMS = Operation(
         "200": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_4,
+        "400": _RESPONSE_5,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -405,6 +536,36 @@ DELETE_BUSINESS_POLICIES = Operation(
     security=_SECURITY_API_KEY,
 )
 
+LIST_BUSINESS_POLICIES = Operation(
+    id="listBusinessPolicies",
+    method="GET",
+    path="/integration/v1/business_policies/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("search", "search", "query", LazyType(lambda: str), False),
+        Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_7,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
 UPDATE_BUSINESS_POLICIES = Operation(
     id="updateBusinessPolicies",
     method="PUT",
@@ -446,7 +607,7 @@ CREATE_CUSTOM_FIELDS = Operation(
         "202": _JOB_ID_HANDLE,
     },
     errors={
-        "400": _RESPONSE_5,
+        "400": _RESPONSE_8,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
     },
@@ -457,6 +618,97 @@ CREATE_CUSTOM_FIELDS = Operation(
     ),
     batch_limit=1000,
     security=_SECURITY_API_KEY,
+)
+
+LIST_CUSTOM_FIELDS = Operation(
+    id="listCustomFields",
+    method="GET",
+    path="/integration/v2/custom_field/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("field_type", "field_type", "query", LazyType(lambda: str), False),
+        Param("name_singular", "name_singular", "query", LazyType(lambda: str), False),
+        Param("name_singular_icontains", "name_singular__icontains", "query", LazyType(lambda: str), False),
+        Param("name_plural", "name_plural", "query", LazyType(lambda: str), False),
+        Param("allow_multiple", "allow_multiple", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_9,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_CUSTOM_TEMPLATES = Operation(
+    id="listCustomTemplates",
+    method="GET",
+    path="/integration/v1/custom_template/",
+    retry="idempotent",
+    params=(
+        Param("title", "title", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_10,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_CUSTOM_FIELD_VALUES = Operation(
+    id="listCustomFieldValues",
+    method="GET",
+    path="/integration/v2/custom_field_value/",
+    retry="idempotent",
+    params=(
+        Param("otype", "otype", "query", LazyType(lambda: str), False),
+        Param("oid", "oid", "query", LazyType(lambda: int), False),
+        Param("field_id", "field_id", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_11,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
 )
 
 UPDATE_CUSTOM_FIELD_VALUES = Operation(
@@ -593,7 +845,67 @@ LIST_COLUMNS = Operation(
         Param("skip", "skip", "query", LazyType(lambda: int), False),
     ),
     responses={
-        "200": _RESPONSE_6,
+        "200": _RESPONSE_12,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_DATA_SOURCES = Operation(
+    id="listDataSources",
+    method="GET",
+    path="/integration/v1/datasource/",
+    retry="idempotent",
+    params=(
+        Param("include_hidden", "include_hidden", "query", LazyType(lambda: bool), False),
+        Param("include_undeployed", "include_undeployed", "query", LazyType(lambda: bool), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_13,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_SCHEMAS = Operation(
+    id="listSchemas",
+    method="GET",
+    path="/integration/v2/schema/",
+    retry="idempotent",
+    params=(
+        Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("name", "name", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_14,
     },
     errors={
         "400": _PROBLEM_DETAILS,
@@ -627,7 +939,7 @@ LIST_TABLES = Operation(
         Param("skip", "skip", "query", LazyType(lambda: int), False),
     ),
     responses={
-        "200": _RESPONSE_7,
+        "200": _RESPONSE_15,
     },
     errors={
         "400": _PROBLEM_DETAILS,
@@ -805,20 +1117,13 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     ),
     body=Body(
         LazyType(
-            lambda: Annotated[
-                list[
-                    Annotated[
-                        Union[
-                            models.VdsTable,
-                            models.VdsView,
-                            models.VdsIndex,
-                            models.VdsSchema,
-                            models.VdsColumn,
-                        ],
-                        ORDERED,
-                    ]
-                ],
-                Field(min_length=1),
+            lambda: list[
+                Annotated[
+                    Union[
+                        models.VdsTable, models.VdsView, models.VdsIndex, models.VdsSchema, models.VdsColumn
+                    ],
+                    ORDERED,
+                ]
             ]
         ),
         "application/x-ndjson",
@@ -829,6 +1134,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
                 ORDERED,
             ]
         ),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_NAME_HANDLE,
@@ -857,6 +1163,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.VirtualFileSystemItem),
+        content_type="application/json",
     ),
     responses={
         "200": _JOB_OBJECT_HANDLE,
@@ -930,6 +1237,65 @@ DELETE_DATA_QUALITY_VALUES = Operation(
     batch_limit=1000,
     batch_field="values",
     security=_SECURITY_API_KEY,
+)
+
+LIST_DATA_QUALITY_FIELDS = Operation(
+    id="listDataQualityFields",
+    method="GET",
+    path="/integration/v1/data_quality/fields/",
+    retry="idempotent",
+    params=(
+        Param("key", "key", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_16,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_DATA_QUALITY_VALUES = Operation(
+    id="listDataQualityValues",
+    method="GET",
+    path="/integration/v1/data_quality/values/",
+    retry="idempotent",
+    params=(
+        Param("object_key", "object_key", "query", LazyType(lambda: str), False),
+        Param("source_object_key", "source_object_key", "query", LazyType(lambda: str), False),
+        Param("field_key", "field_key", "query", LazyType(lambda: str), False),
+        Param("value_quality", "value_quality", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_17,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
 )
 
 POST_DATA_QUALITY_FIELDS = Operation(
@@ -1192,13 +1558,72 @@ LIST_BI_FOLDERS = Operation(
         Param("offset", "offset", "query", LazyType(lambda: int), False),
     ),
     responses={
-        "200": _RESPONSE_8,
+        "200": _RESPONSE_18,
     },
     errors={
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
         "403": _PROBLEM_DETAILS,
         "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "offset",
+        None,
+        100,
+        1000,
+    ),
+)
+
+LIST_BI_REPORTS = Operation(
+    id="listBiReports",
+    method="GET",
+    path="/integration/v2/bi/server/{bi_server_id}/report/",
+    retry="idempotent",
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),
+        Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiReportsKeyField), False),
+        Param("oids", "oids", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("offset", "offset", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_19,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "offset",
+        None,
+        100,
+        1000,
+    ),
+)
+
+LIST_BI_SERVERS = Operation(
+    id="listBiServers",
+    method="GET",
+    path="/integration/v2/bi/server/",
+    retry="idempotent",
+    params=(
+        Param("oids", "oids", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("offset", "offset", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_20,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
     },
     security=_SECURITY_API_KEY,
     paging=Paging(
@@ -1239,6 +1664,126 @@ ASSIGN_DOMAIN_MEMBERSHIP = Operation(
     security=_SECURITY_API_KEY,
 )
 
+DELETE_DOMAINS = Operation(
+    id="deleteDomains",
+    method="DELETE",
+    path="/integration/v2/domain/",
+    retry="idempotent",
+    body=Body(
+        LazyType(lambda: models.DeleteDomainsRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": _DELETE_DOMAINS_RESULT,
+        "202": _JOB_ID_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        BULK_METADATA_JOB,
+        LazyType(lambda: models.JobDetailsDomainDelete),
+        (("id", "/job_id"),),
+        handle_statuses=("202",),
+    ),
+    security=_SECURITY_API_KEY,
+)
+
+LIST_DOMAIN_MEMBERSHIP_RULES = Operation(
+    id="listDomainMembershipRules",
+    method="POST",
+    path="/integration/v2/domain/membership/view_rules/",
+    retry="idempotent",
+    params=(
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    body=Body(
+        LazyType(lambda: models.DomainMembershipRulesRequest),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": _RESPONSE_21,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_DOMAINS = Operation(
+    id="listDomains",
+    method="GET",
+    path="/integration/v2/domain/",
+    retry="idempotent",
+    params=(
+        Param("parent_id", "parent_id", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_22,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
+LIST_USERS = Operation(
+    id="listUsers",
+    method="GET",
+    path="/integration/v2/user/",
+    retry="idempotent",
+    params=(
+        Param("id", "id", "query", LazyType(lambda: int), False),
+        Param("email", "email", "query", LazyType(lambda: str), False),
+        Param("email_icontains", "email__icontains", "query", LazyType(lambda: str), False),
+        Param("display_name", "display_name", "query", LazyType(lambda: str), False),
+        Param("display_name_icontains", "display_name__icontains", "query", LazyType(lambda: str), False),
+        Param("limit", "limit", "query", LazyType(lambda: int), False),
+        Param("skip", "skip", "query", LazyType(lambda: int), False),
+    ),
+    responses={
+        "200": _RESPONSE_23,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+    paging=Paging(
+        "limit",
+        "skip",
+        "X-Next-Page",
+        100,
+        1000,
+    ),
+)
+
 REMOVE_DUPLICATE_USERS = Operation(
     id="removeDuplicateUsers",
     method="POST",
@@ -1261,6 +1806,64 @@ REMOVE_DUPLICATE_USERS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+CREATE_LINEAGE = Operation(
+    id="createLineage",
+    method="POST",
+    path="/integration/v2/lineage/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.DataflowPayload),
+        "application/json",
+        True,
+    ),
+    responses={
+        "202": _LINEAGE_JOB_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        BULK_METADATA_JOB,
+        LazyType(lambda: models.JobDetailsLineage),
+        (("id", "/job_id"), ("name", "/job_name")),
+    ),
+    security=_SECURITY_API_KEY,
+)
+
+UPLOAD_DATA_DICTIONARY = Operation(
+    id="uploadDataDictionary",
+    method="PUT",
+    path="/integration/v1/data_dictionary/{object_type}/{object_id}/upload/",
+    retry="submit",
+    params=(
+        Param("object_type", "object_type", "path", LazyType(lambda: models.DataDictionaryObjectType), True),
+        Param("object_id", "object_id", "path", LazyType(lambda: int), True),
+    ),
+    body=Body(
+        LazyType(lambda: models.DataDictionaryUpload),
+        "multipart/form-data",
+        True,
+        encoding=(("file", "text/csv", "file"),),
+    ),
+    responses={
+        "202": _DATA_DICTIONARY_TASK_HANDLE,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+        "404": _PROBLEM_DETAILS,
+    },
+    job=JobLink(
+        DATA_DICTIONARY_TASK,
+        LazyType(lambda: models.DataDictionaryTask),
+        (("task_id", "/task/id"),),
+    ),
+    security=_SECURITY_API_KEY,
+)
+
 PUSH_QUERY_LOGS = Operation(
     id="pushQueryLogs",
     method="POST",
@@ -1272,6 +1875,7 @@ PUSH_QUERY_LOGS = Operation(
         "application/x-ndjson",
         True,
         LazyType(lambda: models.QueryLogEntry),
+        content_type="application/json",
     ),
     responses={
         "202": _JOB_ID_HANDLE,
@@ -1307,6 +1911,25 @@ CREATE_API_ACCESS_TOKEN = Operation(
     errors={
         "400": _PROBLEM_DETAILS,
         "401": _PROBLEM_DETAILS,
+    },
+)
+
+CREATE_O_AUTH_TOKEN = Operation(
+    id="createOAuthToken",
+    method="POST",
+    path="/oauth/v2/token/",
+    retry="submit",
+    body=Body(
+        LazyType(lambda: models.OAuthTokenRequest),
+        "application/x-www-form-urlencoded",
+        True,
+    ),
+    responses={
+        "200": _O_AUTH_TOKEN,
+    },
+    errors={
+        "400": _O_AUTH_ERROR,
+        "401": _O_AUTH_ERROR,
     },
 )
 
@@ -1370,25 +1993,35 @@ VALIDATE_REFRESH_TOKEN = Operation(
 
 OPERATIONS: dict[str, Operation] = {
     "getJobStatus": GET_JOB_STATUS,
+    "getDataDictionaryTask": GET_DATA_DICTIONARY_TASK,
+    "getDataDictionaryTaskErrors": GET_DATA_DICTIONARY_TASK_ERRORS,
     "createDocuments": CREATE_DOCUMENTS,
     "deleteDocuments": DELETE_DOCUMENTS,
     "listDocuments": LIST_DOCUMENTS,
     "updateDocuments": UPDATE_DOCUMENTS,
     "createDocumentHubFolders": CREATE_DOCUMENT_HUB_FOLDERS,
     "deleteDocumentHubFolders": DELETE_DOCUMENT_HUB_FOLDERS,
+    "listDocumentHubFolders": LIST_DOCUMENT_HUB_FOLDERS,
     "updateDocumentHubFolders": UPDATE_DOCUMENT_HUB_FOLDERS,
     "createTerms": CREATE_TERMS,
     "deleteTerms": DELETE_TERMS,
+    "listTerms": LIST_TERMS,
     "updateTerms": UPDATE_TERMS,
     "createBusinessPolicies": CREATE_BUSINESS_POLICIES,
     "deleteBusinessPolicies": DELETE_BUSINESS_POLICIES,
+    "listBusinessPolicies": LIST_BUSINESS_POLICIES,
     "updateBusinessPolicies": UPDATE_BUSINESS_POLICIES,
     "createCustomFields": CREATE_CUSTOM_FIELDS,
+    "listCustomFields": LIST_CUSTOM_FIELDS,
+    "listCustomTemplates": LIST_CUSTOM_TEMPLATES,
+    "listCustomFieldValues": LIST_CUSTOM_FIELD_VALUES,
     "updateCustomFieldValues": UPDATE_CUSTOM_FIELD_VALUES,
     "createColumns": CREATE_COLUMNS,
     "createSchemas": CREATE_SCHEMAS,
     "createTables": CREATE_TABLES,
     "listColumns": LIST_COLUMNS,
+    "listDataSources": LIST_DATA_SOURCES,
+    "listSchemas": LIST_SCHEMAS,
     "listTables": LIST_TABLES,
     "updateChildColumns": UPDATE_CHILD_COLUMNS,
     "updateColumns": UPDATE_COLUMNS,
@@ -1399,6 +2032,8 @@ OPERATIONS: dict[str, Operation] = {
     "postVirtualFileSystemMetadata": POST_VIRTUAL_FILE_SYSTEM_METADATA,
     "deleteDataQualityFields": DELETE_DATA_QUALITY_FIELDS,
     "deleteDataQualityValues": DELETE_DATA_QUALITY_VALUES,
+    "listDataQualityFields": LIST_DATA_QUALITY_FIELDS,
+    "listDataQualityValues": LIST_DATA_QUALITY_VALUES,
     "postDataQualityFields": POST_DATA_QUALITY_FIELDS,
     "postDataQualityValues": POST_DATA_QUALITY_VALUES,
     "createDataflows": CREATE_DATAFLOWS,
@@ -1409,10 +2044,19 @@ OPERATIONS: dict[str, Operation] = {
     "createBiReports": CREATE_BI_REPORTS,
     "createBiServers": CREATE_BI_SERVERS,
     "listBiFolders": LIST_BI_FOLDERS,
+    "listBiReports": LIST_BI_REPORTS,
+    "listBiServers": LIST_BI_SERVERS,
     "assignDomainMembership": ASSIGN_DOMAIN_MEMBERSHIP,
+    "deleteDomains": DELETE_DOMAINS,
+    "listDomainMembershipRules": LIST_DOMAIN_MEMBERSHIP_RULES,
+    "listDomains": LIST_DOMAINS,
+    "listUsers": LIST_USERS,
     "removeDuplicateUsers": REMOVE_DUPLICATE_USERS,
+    "createLineage": CREATE_LINEAGE,
+    "uploadDataDictionary": UPLOAD_DATA_DICTIONARY,
     "pushQueryLogs": PUSH_QUERY_LOGS,
     "createApiAccessToken": CREATE_API_ACCESS_TOKEN,
+    "createOAuthToken": CREATE_O_AUTH_TOKEN,
     "revokeApiAccessTokens": REVOKE_API_ACCESS_TOKENS,
     "validateApiAccessToken": VALIDATE_API_ACCESS_TOKEN,
     "validateRefreshToken": VALIDATE_REFRESH_TOKEN,
@@ -1420,4 +2064,5 @@ OPERATIONS: dict[str, Operation] = {
 
 POLLINGS: dict[str, JobPolling] = {
     "BulkMetadataJob": BULK_METADATA_JOB,
+    "DataDictionaryTask": DATA_DICTIONARY_TASK,
 }

@@ -13,27 +13,28 @@ it is kept out of every repr, log line and exception.
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
+import base64
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from ._runtime.exceptions import WorkflowsError
-from ._runtime.redact import log_request, log_response
-from ._runtime.retries import next_delay
+from ._runtime.config import CallOptions
+from ._runtime.exceptions import (
+    APIError,
+    InvalidTokenError,
+    NetworkError,
+    ProblemDetailsError,
+    WorkflowsError,
+)
+from ._runtime.operation import LazyType, Operation
+from ._runtime.tokens import Minted, RenewingToken, check_token
 
 if TYPE_CHECKING:
-    import asyncio
-
     from ._runtime.client import BaseClient
 
 TOKEN_PATH = "/integration/v1/createAPIAccessToken/"
-# Statuses that say the token request was not processed: safe to send again.
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+TOKEN_OPERATION = "createApiAccessToken"
+# The answer is read as plain JSON: its checks below give errors that name Alation's reason.
+_ANY_JSON = LazyType(lambda: dict[str, Any])
 
 
 class RefreshTokenError(WorkflowsError):
@@ -64,228 +65,105 @@ class _Secret:
         return "<redacted>"
 
 
-class RefreshTokenAuth:
+class RefreshTokenAuth(RenewingToken):
     """A `TokenProvider`: creates an API access token from a refresh token and keeps it fresh.
 
     The token is cached, renewed `renew_before` seconds (at most a tenth of its life) before
     `token_expires_at`, and renewed once after a 401 (the runtime then retries the request).
     Safe to share between threads and asyncio tasks: one renewal at a time, others reuse it.
+    The token request is an ordinary call of `createApiAccessToken` (its retry policy from the
+    spec), sent without following redirects and with the refresh token scrubbed from errors.
     """
 
     def __init__(self, refresh_token: str, user_id: int, *, renew_before: float = 300.0) -> None:
-        if not isinstance(refresh_token, str) or not refresh_token.strip():
-            raise ValueError("refresh_token must be a non-empty string")
+        try:
+            check_token(refresh_token, "refresh_token")
+        except InvalidTokenError as exc:
+            raise InvalidTokenError(f"{exc}; refresh_token must be a non-empty string") from None
         if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
             raise ValueError(f"user_id must be a positive integer, got {user_id!r}")
-        if renew_before < 0:
-            raise ValueError(f"renew_before must be >= 0 seconds, got {renew_before}")
+        super().__init__(renew_before=renew_before)
         self._refresh = _Secret(refresh_token)
         self.user_id = user_id
-        self.renew_before = renew_before
-        self._client: BaseClient | None = None
-        self._token: str | None = None
-        self._renew_at: float | None = None  # monotonic time after which the token is renewed
-        self.expires_at: datetime | None = None  # as the server said, for display
-        self.renewals = 0
-        self._lock = threading.Lock()
-        self._state = threading.Lock()
-        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
 
     def __repr__(self) -> str:
         state = "no access token yet" if self._token is None else f"access token until {self.expires_at}"
         return f"RefreshTokenAuth(user_id={self.user_id}, {state})"
 
-    # -- TokenProvider ---------------------------------------------------------------------------
-
-    def bind(self, client: BaseClient) -> None:
-        self._client = client
-
-    def get_token(self) -> str | None:
-        token = self._fresh()
-        if token is not None:
-            return token
-        with self._lock:
-            return self._fresh() or self._create()
-
-    async def get_token_async(self) -> str | None:
-        token = self._fresh()
-        if token is not None:
-            return token
-        async with self._async_lock():
-            return self._fresh() or await self._create_async()
-
-    def renew(self, rejected: str | None) -> bool:
-        with self._lock:
-            if not self._renewed_since(rejected):
-                self._create()
-        return True
-
-    async def renew_async(self, rejected: str | None) -> bool:
-        async with self._async_lock():
-            if not self._renewed_since(rejected):
-                await self._create_async()
-        return True
-
-    # -- state -----------------------------------------------------------------------------------
-
-    def _fresh(self) -> str | None:
-        """The cached token if it is not due for renewal."""
-        with self._state:
-            if self._token is None or (self._renew_at is not None and time.monotonic() >= self._renew_at):
-                return None
-            return self._token
-
-    def _renewed_since(self, rejected: str | None) -> bool:
-        """Another caller already replaced the rejected token with a fresh one."""
-        current = self._fresh()
-        return current is not None and current != rejected
-
-    def _async_lock(self) -> asyncio.Lock:
-        import asyncio  # only async callers get here: sync-only programs never import it
-
-        loop = asyncio.get_running_loop()
-        with self._state:
-            lock = self._async_locks.get(loop)
-            if lock is None:
-                lock = self._async_locks[loop] = asyncio.Lock()
-            return lock
-
-    def _bound(self) -> BaseClient:
-        if self._client is None:
-            raise RuntimeError("RefreshTokenAuth is not bound to a client: pass it as Workflows(token=...)")
-        return self._client
-
-    def _store(self, body: Any, received: float) -> str:
-        token, lifetime, expires = _parse(body, self.user_id)
-        with self._state:
-            self._token = token
-            self.expires_at = expires
-            self._renew_at = (
-                None if lifetime is None else received + lifetime - min(self.renew_before, lifetime / 10)
-            )
-            self.renewals += 1
-        return token
-
     # -- the token request -----------------------------------------------------------------------
 
-    def _request(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-        bound = self._bound()
-        return client.build_request(
-            "POST",
-            bound.server_url + TOKEN_PATH,
-            json={"refresh_token": self._refresh.value, "user_id": self.user_id},
-            headers={"Accept": "application/json", "User-Agent": bound.USER_AGENT},
-            # Bounded even on a user's client without a timeout; redirects are never followed
-            # (send below) so the refresh token in the body cannot be re-posted to another origin.
-            timeout=bound.timeout_ms / 1000,
+    def _call(self, client: BaseClient) -> tuple[Operation, dict[str, Any], CallOptions]:
+        op = client.operations.get(TOKEN_OPERATION)
+        if op is None:
+            raise RuntimeError(
+                f"{type(client).__name__} has no {TOKEN_OPERATION} operation for RefreshTokenAuth"
+            )
+        body = {"refresh_token": self._refresh.value, "user_id": self.user_id}
+        # Never follow a redirect: the refresh token in the body must not be re-posted elsewhere.
+        return op, body, CallOptions(follow_redirects=False, secrets=(self._refresh.value,))
+
+    def _mint(self, client: BaseClient) -> Minted:
+        op, body, opts = self._call(client)
+        try:
+            answer = client.invoke(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
+        except WorkflowsError as exc:
+            failure = self._failure(exc)
+        else:
+            return _parse(answer, self.user_id)
+        raise failure  # outside the except block: nothing holding the request is chained
+
+    async def _mint_async(self, client: BaseClient) -> Minted:
+        op, body, opts = self._call(client)
+        try:
+            answer = await client.invoke_async(op, "RefreshTokenAuth", {}, body, opts, _ANY_JSON)
+        except WorkflowsError as exc:
+            failure = self._failure(exc)
+        else:
+            return _parse(answer, self.user_id)
+        raise failure
+
+    def _failure(self, exc: WorkflowsError) -> WorkflowsError:
+        """A RefreshTokenError naming Alation's reason (or the network failure), never the refresh token."""
+        secret = self._refresh.value
+        if isinstance(exc, NetworkError):
+            return RefreshTokenError(
+                "could not reach the token endpoint to create an API access token for "
+                f"user_id={self.user_id}: {type(exc.cause).__name__}: {exc.cause}".replace(
+                    secret, "<redacted>"
+                ),
+                status_code=None,
+                code=None,
+                detail=None,
+            )
+        if not isinstance(exc, APIError):
+            return exc
+        data: Any = exc.data if isinstance(exc, ProblemDetailsError) else None
+        if hasattr(data, "to_wire"):
+            data = data.to_wire()
+        detail = data.get("detail") if isinstance(data, dict) else None
+        code = data.get("code") if isinstance(data, dict) else None
+        reason = detail if isinstance(detail, str) else (exc.body[:200] or "no reason given")
+        return RefreshTokenError(
+            f"Alation refused to create an API access token for user_id={self.user_id}: "
+            f"{reason.replace(secret, '<redacted>')} "
+            f"(HTTP {exc.status_code}{f', code {code}' if code else ''})",
+            status_code=exc.status_code,
+            code=str(code) if code is not None else None,
+            detail=detail.replace(secret, "<redacted>") if isinstance(detail, str) else None,
         )
 
-    def _create(self) -> str:
-        bound = self._bound()
-        client = bound.http_client
-        attempt = 0
-        while True:
-            attempt += 1
-            request = self._request(client)
-            log_request(request, attempt)
-            t0 = time.perf_counter()
-            failure: str | None = None
-            response: httpx.Response | None = None
-            try:
-                response = client.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
-                failure = f"{type(exc).__name__}: {exc}"
-                retry = isinstance(exc, _NOT_SENT)
-            else:
-                log_response(response, time.perf_counter() - t0)
-                retry = response.status_code in _RETRY_STATUSES
-            delay = _retry_delay(bound, attempt, retry, response)
-            if delay is not None:
-                time.sleep(delay)
-                continue
-            if response is None:
-                raise _network_error(failure or "no response", self.user_id)
-            return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
 
-    async def _create_async(self) -> str:
-        bound = self._bound()
-        client = bound.async_http_client
-        attempt = 0
-        while True:
-            attempt += 1
-            request = self._request(client)
-            log_request(request, attempt)
-            t0 = time.perf_counter()
-            failure: str | None = None
-            response: httpx.Response | None = None
-            try:
-                response = await client.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
-                failure = f"{type(exc).__name__}: {exc}"
-                retry = isinstance(exc, _NOT_SENT)
-            else:
-                log_response(response, time.perf_counter() - t0)
-                retry = response.status_code in _RETRY_STATUSES
-            delay = _retry_delay(bound, attempt, retry, response)
-            if delay is not None:
-                import asyncio  # as above: only on the async path
-
-                await asyncio.sleep(delay)
-                continue
-            if response is None:
-                raise _network_error(failure or "no response", self.user_id)
-            return self._store(_checked(response, self.user_id, self._refresh.value), time.monotonic())
-
-
-def _retry_delay(
-    client: BaseClient, attempt: int, retry: bool, response: httpx.Response | None
-) -> float | None:
-    config = client.retry_config
-    if not retry or config.strategy == "none" or attempt >= config.max_attempts:
-        return None
-    return next_delay(config, attempt, response)  # honours Retry-After when the server sent one
-
-
-def _network_error(reason: str, user_id: int) -> RefreshTokenError:
-    # Built outside the except block so no exception holding the request body is chained.
-    return RefreshTokenError(
-        f"could not reach the token endpoint to create an API access token for user_id={user_id}: {reason}",
-        status_code=None,
-        code=None,
-        detail=None,
-    )
-
-
-def _checked(response: httpx.Response, user_id: int, secret: str) -> Any:
-    """The JSON body of a successful token response, or a RefreshTokenError naming Alation's reason."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if response.status_code == 200 and isinstance(body, dict) and body.get("status") != "failed":
-        return body
-    detail = body.get("detail") if isinstance(body, dict) else None
-    code = body.get("code") if isinstance(body, dict) else None
-    if isinstance(detail, str):
-        detail = detail.replace(secret, "<redacted>")  # should the server echo the refresh token
-    reason = (
-        detail
-        if isinstance(detail, str)
-        else (response.text[:200].replace(secret, "<redacted>") or "no reason given")
-    )
-    raise RefreshTokenError(
-        f"Alation refused to create an API access token for user_id={user_id}: {reason} "
-        f"(HTTP {response.status_code}{f', code {code}' if code else ''})",
-        status_code=response.status_code,
-        code=str(code) if code is not None else None,
-        detail=detail if isinstance(detail, str) else None,
-    )
-
-
-def _parse(body: dict[str, Any], user_id: int) -> tuple[str, float | None, datetime | None]:
-    """(access token, lifetime in seconds or None when unknown, server's expiry time)."""
+def _parse(body: dict[str, Any], user_id: int) -> Minted:
+    """The access token, its lifetime in seconds (None when unknown) and the server's expiry time."""
+    if body.get("status") == "failed":
+        detail = body.get("detail")
+        raise RefreshTokenError(
+            f"Alation refused to create an API access token for user_id={user_id}: "
+            f"{detail if isinstance(detail, str) else 'no reason given'} (HTTP 200, status failed)",
+            status_code=200,
+            code=str(body["code"]) if body.get("code") is not None else None,
+            detail=detail if isinstance(detail, str) else None,
+        )
     token = body.get("api_access_token")
     if not isinstance(token, str) or not token:
         raise RefreshTokenError(
@@ -306,10 +184,10 @@ def _parse(body: dict[str, Any], user_id: int) -> tuple[str, float | None, datet
     expires = _when(body.get("token_expires_at"))
     created = _when(body.get("created_at"))
     if expires is None:
-        return token, None, None
+        return Minted(token, None, None)
     # Lifetime by the server's own clock, so a skewed local clock does not matter.
     start = created if created is not None else datetime.now(UTC)
-    return token, max(0.0, (expires - start).total_seconds()), expires
+    return Minted(token, (expires - start).total_seconds(), expires)
 
 
 def _when(value: Any) -> datetime | None:
@@ -320,3 +198,69 @@ def _when(value: Any) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+class ClientCredentialsAuth(RenewingToken):
+    """A `TokenProvider` for OAuth clients: a JWT from `POST /oauth/v2/token/` (client credentials).
+
+    The token is requested through the SDK's own `createOAuthToken` operation (the runtime's
+    retries, timeouts and error types apply; redirects are not followed and the secret is blanked
+    out of every error), cached, renewed `renew_before` seconds (at most a tenth of its life)
+    before `expires_in` runs out, and renewed once after a 401. With `basic=True` the id and
+    secret go as HTTP Basic auth instead of in the form body. The secret is kept out of every
+    repr. Safe to share between threads and asyncio tasks.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | None = None,
+        basic: bool = False,
+        renew_before: float = 60.0,
+    ) -> None:
+        for name, value in (("client_id", client_id), ("client_secret", client_secret)):
+            if not isinstance(value, str) or not value.strip():  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise ValueError(f"{name} must be a non-empty string")
+        super().__init__(renew_before=renew_before)
+        self.client_id = client_id
+        self._secret = _Secret(client_secret)
+        self.scope = scope
+        self.basic = basic
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(client_id={self.client_id!r}, renewals={self.renewals})"
+
+    def _arguments(self, client: BaseClient) -> tuple[Operation, Any, CallOptions]:
+        op = client.operations["createOAuthToken"]
+        assert op.body is not None
+        form: dict[str, str] = {"grant_type": "client_credentials"}
+        headers: dict[str, str] = {}
+        secrets = [self._secret.value]
+        if self.basic:
+            pair = base64.b64encode(f"{self.client_id}:{self._secret.value}".encode()).decode()
+            headers["Authorization"] = "Basic " + pair
+            secrets.append(pair)
+        else:
+            form |= {"client_id": self.client_id, "client_secret": self._secret.value}
+        if self.scope:
+            form["scope"] = self.scope
+        opts = CallOptions(http_headers=headers or None, follow_redirects=False, secrets=tuple(secrets))
+        return op, op.body.type.adapter.validate_python(form), opts
+
+    def _mint(self, client: BaseClient) -> Minted:
+        op, body, opts = self._arguments(client)
+        return self._minted(client.invoke(op, "create_o_auth_token", {}, body, opts))
+
+    async def _mint_async(self, client: BaseClient) -> Minted:
+        op, body, opts = self._arguments(client)
+        return self._minted(await client.invoke_async(op, "create_o_auth_token", {}, body, opts))
+
+    def _minted(self, answer: Any) -> Minted:
+        token, lifetime = getattr(answer, "access_token", None), getattr(answer, "expires_in", None)
+        if not isinstance(token, str) or not token:
+            raise WorkflowsError(
+                f"the OAuth token endpoint sent no access_token for client {self.client_id!r}"
+            )
+        return Minted(token, float(lifetime) if isinstance(lifetime, (int, float)) else None)

@@ -18,7 +18,7 @@ class Authentication(Group):
     def create_api_access_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -48,7 +48,7 @@ class Authentication(Group):
     async def create_api_access_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -74,11 +74,85 @@ class Authentication(Group):
         )
         return result
 
+    @operation(ops.CREATE_O_AUTH_TOKEN)
+    def create_o_auth_token(
+        self,
+        *,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> models.OAuthToken:
+        """Create an OAuth access token (client credentials grant)
+
+        Exchanges an OAuth client's id and secret for a JSON web token (client credentials
+        grant; Alation Cloud Service). The credentials go in the form body (as here) or as HTTP
+        Basic auth (then leave them out of the body). The token lasts `expires_in` seconds (set
+        per client, 5 min to 72 h). Needs no TOKEN header.
+        Evidence: developer reference "Create token" (`POST /oauth/v2/token/`, form body,
+        `{access_token, token_type: Bearer, expires_in, scope}`), allie-sdk `methods/oauth2.py`
+        (`/oauth/v2/token/`, `application/x-www-form-urlencoded`, optional Basic auth); error
+        bodies `{error, error_description}` (`invalid_client` 401, `unsupported_grant_type`
+        400) from allie-sdk's error examples (catalog "OAuth 2.0 client credentials"). Some
+        allie-sdk versions call `/oauth/v2/token` without the slash; the simulator answers both.
+
+        :param request: The request body.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send."""
+        result: models.OAuthToken = self._call(
+            ops.CREATE_O_AUTH_TOKEN,
+            "create_o_auth_token",
+            {},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.CREATE_O_AUTH_TOKEN)
+    async def create_o_auth_token_async(
+        self,
+        *,
+        request: models.OAuthTokenRequest | models.OAuthTokenRequestTypedDict,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> models.OAuthToken:
+        """Create an OAuth access token (client credentials grant)
+
+        Exchanges an OAuth client's id and secret for a JSON web token (client credentials
+        grant; Alation Cloud Service). The credentials go in the form body (as here) or as HTTP
+        Basic auth (then leave them out of the body). The token lasts `expires_in` seconds (set
+        per client, 5 min to 72 h). Needs no TOKEN header.
+        Evidence: developer reference "Create token" (`POST /oauth/v2/token/`, form body,
+        `{access_token, token_type: Bearer, expires_in, scope}`), allie-sdk `methods/oauth2.py`
+        (`/oauth/v2/token/`, `application/x-www-form-urlencoded`, optional Basic auth); error
+        bodies `{error, error_description}` (`invalid_client` 401, `unsupported_grant_type`
+        400) from allie-sdk's error examples (catalog "OAuth 2.0 client credentials"). Some
+        allie-sdk versions call `/oauth/v2/token` without the slash; the simulator answers both.
+
+        :param request: The request body.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send."""
+        result: models.OAuthToken = await self._call_async(
+            ops.CREATE_O_AUTH_TOKEN,
+            "create_o_auth_token_async",
+            {},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
     @operation(ops.REVOKE_API_ACCESS_TOKENS)
     def revoke_api_access_tokens(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -107,7 +181,7 @@ class Authentication(Group):
     async def revoke_api_access_tokens_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -136,7 +210,7 @@ class Authentication(Group):
     def validate_api_access_token(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -165,7 +239,7 @@ class Authentication(Group):
     async def validate_api_access_token_async(
         self,
         *,
-        request: models.AccessTokenRequest,
+        request: models.AccessTokenRequest | models.AccessTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -194,7 +268,7 @@ class Authentication(Group):
     def validate_refresh_token(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -224,7 +298,7 @@ class Authentication(Group):
     async def validate_refresh_token_async(
         self,
         *,
-        request: models.RefreshTokenRequest,
+        request: models.RefreshTokenRequest | models.RefreshTokenRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class BISources(Group):
     def create_bi_folders(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -53,7 +53,7 @@ class BISources(Group):
     async def create_bi_folders_async(
         self,
         *,
-        request: Sequence[models.BiFolderIn],
+        request: Sequence[models.BiFolderIn | models.BiFolderInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -86,7 +86,7 @@ class BISources(Group):
     def create_bi_report_columns(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -120,7 +120,7 @@ class BISources(Group):
     async def create_bi_report_columns_async(
         self,
         *,
-        request: Sequence[models.BiReportColumnIn],
+        request: Sequence[models.BiReportColumnIn | models.BiReportColumnInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -154,7 +154,7 @@ class BISources(Group):
     def create_bi_reports(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -187,7 +187,7 @@ class BISources(Group):
     async def create_bi_reports_async(
         self,
         *,
-        request: Sequence[models.BiReportIn],
+        request: Sequence[models.BiReportIn | models.BiReportInTypedDict],
         bi_server_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -220,7 +220,7 @@ class BISources(Group):
     def create_bi_servers(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -250,7 +250,7 @@ class BISources(Group):
     async def create_bi_servers_async(
         self,
         *,
-        request: Sequence[models.BiServerIn],
+        request: Sequence[models.BiServerIn | models.BiServerInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -324,8 +324,9 @@ class BISources(Group):
                 "limit": limit,
                 "offset": offset,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -377,7 +378,186 @@ class BISources(Group):
                 "limit": limit,
                 "offset": offset,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_BI_REPORTS)
+    def list_bi_reports(
+        self,
+        *,
+        bi_server_id: int,
+        key_field: models.ListBiReportsKeyField | None = None,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.BiReport]:
+        """List the reports of a BI server (paged by offset)
+
+        Lists the reports of a virtual BI server, optionally only those named in `oids` (ids or
+        external ids, as `keyField` says). Paged with `limit` / `offset` (GBM v2: no `X-Next-Page`; a short page is the last); the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2: `offset`, no `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and "VS BI Quick Start";
+        allie-sdk `allie_sdk/methods/bi_source.py` get_bi_reports, `allie_sdk/models/bi_source_model.py`
+        BIReportParams (keyField, oids) and BIReport.
+
+        :param bi_server_id: Id of the virtual BI server (from createBiServers).
+        :param key_field: What `oids` holds, `id` or `external_id`.
+        :param oids: Comma-separated ids (or external ids) of the reports to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.BiReport] = self._paginate(
+            ops.LIST_BI_REPORTS,
+            "list_bi_reports",
+            {
+                "bi_server_id": bi_server_id,
+                "key_field": key_field,
+                "oids": oids,
+                "limit": limit,
+                "offset": offset,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_BI_REPORTS)
+    def list_bi_reports_async(
+        self,
+        *,
+        bi_server_id: int,
+        key_field: models.ListBiReportsKeyField | None = None,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.BiReport]:
+        """List the reports of a BI server (paged by offset)
+
+        Lists the reports of a virtual BI server, optionally only those named in `oids` (ids or
+        external ids, as `keyField` says). Paged with `limit` / `offset` (GBM v2: no `X-Next-Page`; a short page is the last); the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2: `offset`, no `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and "VS BI Quick Start";
+        allie-sdk `allie_sdk/methods/bi_source.py` get_bi_reports, `allie_sdk/models/bi_source_model.py`
+        BIReportParams (keyField, oids) and BIReport.
+
+        :param bi_server_id: Id of the virtual BI server (from createBiServers).
+        :param key_field: What `oids` holds, `id` or `external_id`.
+        :param oids: Comma-separated ids (or external ids) of the reports to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.BiReport] = self._paginate_async(
+            ops.LIST_BI_REPORTS,
+            "list_bi_reports_async",
+            {
+                "bi_server_id": bi_server_id,
+                "key_field": key_field,
+                "oids": oids,
+                "limit": limit,
+                "offset": offset,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_BI_SERVERS)
+    def list_bi_servers(
+        self,
+        *,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.BiServer]:
+        """List BI servers (paged by offset)
+
+        Lists BI servers, optionally only those with the given ids (`oids`, comma-separated). Paged with `limit` / `offset` (GBM v2: no `X-Next-Page`; a short page is the last); the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2: `offset`, no `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and "VS BI Quick Start";
+        allie-sdk `allie_sdk/methods/bi_source.py` get_bi_servers, `allie_sdk/models/bi_source_model.py`
+        BIServerParams (oids) and BIServer.
+
+        :param oids: Comma-separated ids of the servers to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.BiServer] = self._paginate(
+            ops.LIST_BI_SERVERS,
+            "list_bi_servers",
+            {"oids": oids, "limit": limit, "offset": offset},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_BI_SERVERS)
+    def list_bi_servers_async(
+        self,
+        *,
+        oids: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.BiServer]:
+        """List BI servers (paged by offset)
+
+        Lists BI servers, optionally only those with the given ids (`oids`, comma-separated). Paged with `limit` / `offset` (GBM v2: no `X-Next-Page`; a short page is the last); the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Pagination" (GBM v2: `offset`, no `X-Next-Page`; https://developer.alation.com/dev/docs/pagination) and "VS BI Quick Start";
+        allie-sdk `allie_sdk/methods/bi_source.py` get_bi_servers, `allie_sdk/models/bi_source_model.py`
+        BIServerParams (oids) and BIServer.
+
+        :param oids: Comma-separated ids of the servers to list.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param offset: Objects to skip before the first one returned (GBM v2's name for `skip`).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.BiServer] = self._paginate_async(
+            ops.LIST_BI_SERVERS,
+            "list_bi_servers_async",
+            {"oids": oids, "limit": limit, "offset": offset},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -19,7 +20,7 @@ class BusinessPolicies(Group):
     def create_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -53,7 +54,7 @@ class BusinessPolicies(Group):
     async def create_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyIn],
+        request: Sequence[models.BusinessPolicyIn | models.BusinessPolicyInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -87,7 +88,7 @@ class BusinessPolicies(Group):
     def delete_business_policies(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -116,7 +117,7 @@ class BusinessPolicies(Group):
     async def delete_business_policies_async(
         self,
         *,
-        request: models.BusinessPolicyDeleteRequest,
+        request: models.BusinessPolicyDeleteRequest | models.BusinessPolicyDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -141,11 +142,97 @@ class BusinessPolicies(Group):
         )
         return result
 
+    @operation(ops.LIST_BUSINESS_POLICIES)
+    def list_business_policies(
+        self,
+        *,
+        id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.BusinessPolicy]:
+        """List business policies (paged)
+
+        Lists business policies, optionally matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Business Policies API" (GET /integration/v1/business_policies/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/business_policy.py` get_business_policies,
+        `allie_sdk/models/business_policy_model.py` BusinessPolicyParams (id, search, deleted) and BusinessPolicy.
+
+        :param id: Only the policy with this id.
+        :param search: Only policies whose title contains this text.
+        :param deleted: List deleted policies instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.BusinessPolicy] = self._paginate(
+            ops.LIST_BUSINESS_POLICIES,
+            "list_business_policies",
+            {"id": id, "search": search, "deleted": deleted, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_BUSINESS_POLICIES)
+    def list_business_policies_async(
+        self,
+        *,
+        id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.BusinessPolicy]:
+        """List business policies (paged)
+
+        Lists business policies, optionally matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Business Policies API" (GET /integration/v1/business_policies/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/business_policy.py` get_business_policies,
+        `allie_sdk/models/business_policy_model.py` BusinessPolicyParams (id, search, deleted) and BusinessPolicy.
+
+        :param id: Only the policy with this id.
+        :param search: Only policies whose title contains this text.
+        :param deleted: List deleted policies instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.BusinessPolicy] = self._paginate_async(
+            ops.LIST_BUSINESS_POLICIES,
+            "list_business_policies_async",
+            {"id": id, "search": search, "deleted": deleted, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.UPDATE_BUSINESS_POLICIES)
     def update_business_policies(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -177,7 +264,7 @@ class BusinessPolicies(Group):
     async def update_business_policies_async(
         self,
         *,
-        request: Sequence[models.BusinessPolicyUpdate],
+        request: Sequence[models.BusinessPolicyUpdate | models.BusinessPolicyUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

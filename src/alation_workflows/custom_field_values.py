@@ -9,17 +9,106 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class CustomFieldValues(Group):
     """Custom field values on catalog objects (bulk upsert runs as a background job)."""
 
+    @operation(ops.LIST_CUSTOM_FIELD_VALUES)
+    def list_custom_field_values(
+        self,
+        *,
+        otype: str | None = None,
+        oid: int | None = None,
+        field_id: int | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.CustomFieldValueRecord]:
+        """List custom field values (paged)
+
+        Lists the custom field values set on catalog objects, filtered by object type, object id
+        and field id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Field Values API" (GET /integration/v2/custom_field_value/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_field.py` get_custom_field_values,
+        `allie_sdk/models/custom_field_model.py` CustomFieldValueParams (otype, oid, field_id) and CustomFieldValue.
+
+        :param otype: Only values on objects of this type (table, attribute, article, glossary_term, ...).
+        :param oid: Only values on the object with this id.
+        :param field_id: Only values of this field.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.CustomFieldValueRecord] = self._paginate(
+            ops.LIST_CUSTOM_FIELD_VALUES,
+            "list_custom_field_values",
+            {"otype": otype, "oid": oid, "field_id": field_id, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_CUSTOM_FIELD_VALUES)
+    def list_custom_field_values_async(
+        self,
+        *,
+        otype: str | None = None,
+        oid: int | None = None,
+        field_id: int | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.CustomFieldValueRecord]:
+        """List custom field values (paged)
+
+        Lists the custom field values set on catalog objects, filtered by object type, object id
+        and field id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Field Values API" (GET /integration/v2/custom_field_value/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_field.py` get_custom_field_values,
+        `allie_sdk/models/custom_field_model.py` CustomFieldValueParams (otype, oid, field_id) and CustomFieldValue.
+
+        :param otype: Only values on objects of this type (table, attribute, article, glossary_term, ...).
+        :param oid: Only values on the object with this id.
+        :param field_id: Only values of this field.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.CustomFieldValueRecord] = self._paginate_async(
+            ops.LIST_CUSTOM_FIELD_VALUES,
+            "list_custom_field_values_async",
+            {"otype": otype, "oid": oid, "field_id": field_id, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.UPDATE_CUSTOM_FIELD_VALUES)
     def update_custom_field_values(
         self,
         *,
-        request: Sequence[models.CustomFieldValueUpdate],
+        request: Sequence[models.CustomFieldValueUpdate | models.CustomFieldValueUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -33,6 +122,12 @@ class CustomFieldValues(Group):
         multi-picker value; values over ~190 KB may be rejected. On cloud-native instances each
         message ends with "Legacy(Rosemeta) write job_id (can be tracked using jobs API): <id>":
         that second (legacy) job must be polled too; its id is only in the message text.
+        Values for fields the object type does not support are refused at submit, before any job:
+        400 `{"title": "Invalid Payload", "detail": "Please check the API documentation...",
+        "errors": [{"non_field_errors": ["No support for updating `description` field for
+        `data`."]}], "code": "400000"}` (allie-sdk issue #31, a body captured from a real
+        instance). The simulator answers values for objects that do not exist the same way (the
+        message text for that case is the simulator's own).
 
         :param request: The request body.
         :param retries: Override the client's retry configuration for this call.
@@ -53,7 +148,7 @@ class CustomFieldValues(Group):
     async def update_custom_field_values_async(
         self,
         *,
-        request: Sequence[models.CustomFieldValueUpdate],
+        request: Sequence[models.CustomFieldValueUpdate | models.CustomFieldValueUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -67,6 +162,12 @@ class CustomFieldValues(Group):
         multi-picker value; values over ~190 KB may be rejected. On cloud-native instances each
         message ends with "Legacy(Rosemeta) write job_id (can be tracked using jobs API): <id>":
         that second (legacy) job must be polled too; its id is only in the message text.
+        Values for fields the object type does not support are refused at submit, before any job:
+        400 `{"title": "Invalid Payload", "detail": "Please check the API documentation...",
+        "errors": [{"non_field_errors": ["No support for updating `description` field for
+        `data`."]}], "code": "400000"}` (allie-sdk issue #31, a body captured from a real
+        instance). The simulator answers values for objects that do not exist the same way (the
+        message text for that case is the simulator's own).
 
         :param request: The request body.
         :param retries: Override the client's retry configuration for this call.

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -19,7 +20,7 @@ class CustomFields(Group):
     def create_custom_fields(
         self,
         *,
-        request: Sequence[models.CustomFieldIn],
+        request: Sequence[models.CustomFieldIn | models.CustomFieldInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +52,7 @@ class CustomFields(Group):
     async def create_custom_fields_async(
         self,
         *,
-        request: Sequence[models.CustomFieldIn],
+        request: Sequence[models.CustomFieldIn | models.CustomFieldInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -76,5 +77,203 @@ class CustomFields(Group):
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.LIST_CUSTOM_FIELDS)
+    def list_custom_fields(
+        self,
+        *,
+        id: int | None = None,
+        field_type: str | None = None,
+        name_singular: str | None = None,
+        name_singular_icontains: str | None = None,
+        name_plural: str | None = None,
+        allow_multiple: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.CustomField]:
+        """List custom fields (paged; filter by name and type)
+
+        Lists custom field definitions (built-in ones included), filtered by name and type: the way
+        to find a field's id from its name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Fields API" (GET /integration/v2/custom_field/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_field.py` get_custom_fields, `allie_sdk/models/custom_field_model.py`
+        CustomFieldParams (id, field_type, name_singular, name_plural, *__icontains, allow_multiple) and CustomField.
+
+        :param id: Only the field with this id.
+        :param field_type: Only fields of this type (TEXT, RICH_TEXT, PICKER, MULTI_PICKER, DATE, OBJECT_SET).
+        :param name_singular: Only fields with exactly this (singular) name.
+        :param name_singular_icontains: Only fields whose singular name contains this text (case-insensitive).
+        :param name_plural: Only fields with exactly this plural name.
+        :param allow_multiple: Only fields that do (true) or do not (false) take several values.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.CustomField] = self._paginate(
+            ops.LIST_CUSTOM_FIELDS,
+            "list_custom_fields",
+            {
+                "id": id,
+                "field_type": field_type,
+                "name_singular": name_singular,
+                "name_singular_icontains": name_singular_icontains,
+                "name_plural": name_plural,
+                "allow_multiple": allow_multiple,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_CUSTOM_FIELDS)
+    def list_custom_fields_async(
+        self,
+        *,
+        id: int | None = None,
+        field_type: str | None = None,
+        name_singular: str | None = None,
+        name_singular_icontains: str | None = None,
+        name_plural: str | None = None,
+        allow_multiple: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.CustomField]:
+        """List custom fields (paged; filter by name and type)
+
+        Lists custom field definitions (built-in ones included), filtered by name and type: the way
+        to find a field's id from its name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Fields API" (GET /integration/v2/custom_field/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_field.py` get_custom_fields, `allie_sdk/models/custom_field_model.py`
+        CustomFieldParams (id, field_type, name_singular, name_plural, *__icontains, allow_multiple) and CustomField.
+
+        :param id: Only the field with this id.
+        :param field_type: Only fields of this type (TEXT, RICH_TEXT, PICKER, MULTI_PICKER, DATE, OBJECT_SET).
+        :param name_singular: Only fields with exactly this (singular) name.
+        :param name_singular_icontains: Only fields whose singular name contains this text (case-insensitive).
+        :param name_plural: Only fields with exactly this plural name.
+        :param allow_multiple: Only fields that do (true) or do not (false) take several values.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.CustomField] = self._paginate_async(
+            ops.LIST_CUSTOM_FIELDS,
+            "list_custom_fields_async",
+            {
+                "id": id,
+                "field_type": field_type,
+                "name_singular": name_singular,
+                "name_singular_icontains": name_singular_icontains,
+                "name_plural": name_plural,
+                "allow_multiple": allow_multiple,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_CUSTOM_TEMPLATES)
+    def list_custom_templates(
+        self,
+        *,
+        title: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.CustomTemplate]:
+        """List object templates (paged)
+
+        Lists the object templates (custom templates) and the fields on them, optionally by title:
+        the way to find a `template_id` from its name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Templates API" (GET /integration/v1/custom_template/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_template.py` get_custom_templates,
+        `allie_sdk/models/custom_template_model.py` CustomTemplateParams (title) and CustomTemplate.
+
+        :param title: Only the template with this title.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.CustomTemplate] = self._paginate(
+            ops.LIST_CUSTOM_TEMPLATES,
+            "list_custom_templates",
+            {"title": title, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_CUSTOM_TEMPLATES)
+    def list_custom_templates_async(
+        self,
+        *,
+        title: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.CustomTemplate]:
+        """List object templates (paged)
+
+        Lists the object templates (custom templates) and the fields on them, optionally by title:
+        the way to find a `template_id` from its name. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Custom Templates API" (GET /integration/v1/custom_template/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/custom_template.py` get_custom_templates,
+        `allie_sdk/models/custom_template_model.py` CustomTemplateParams (title) and CustomTemplate.
+
+        :param title: Only the template with this title.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.CustomTemplate] = self._paginate_async(
+            ops.LIST_CUSTOM_TEMPLATES,
+            "list_custom_templates_async",
+            {"title": title, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -19,7 +20,7 @@ class DataQuality(Group):
     def delete_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +51,7 @@ class DataQuality(Group):
     async def delete_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsDeleteRequest,
+        request: models.DataQualityFieldsDeleteRequest | models.DataQualityFieldsDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -81,7 +82,7 @@ class DataQuality(Group):
     def delete_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -113,7 +114,7 @@ class DataQuality(Group):
     async def delete_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesDeleteRequest,
+        request: models.DataQualityValuesDeleteRequest | models.DataQualityValuesDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -141,11 +142,195 @@ class DataQuality(Group):
         )
         return result
 
+    @operation(ops.LIST_DATA_QUALITY_FIELDS)
+    def list_data_quality_fields(
+        self,
+        *,
+        key: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.DataQualityField]:
+        """List data quality fields (paged)
+
+        Lists data quality fields, optionally by key. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Quality API" (GET /integration/v1/data_quality/fields/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/data_quality.py` get_data_quality_fields,
+        `allie_sdk/models/data_quality_model.py` DataQualityFieldParams (key) and DataQualityField.
+
+        :param key: Only the field with this key.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.DataQualityField] = self._paginate(
+            ops.LIST_DATA_QUALITY_FIELDS,
+            "list_data_quality_fields",
+            {"key": key, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DATA_QUALITY_FIELDS)
+    def list_data_quality_fields_async(
+        self,
+        *,
+        key: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.DataQualityField]:
+        """List data quality fields (paged)
+
+        Lists data quality fields, optionally by key. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Quality API" (GET /integration/v1/data_quality/fields/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/data_quality.py` get_data_quality_fields,
+        `allie_sdk/models/data_quality_model.py` DataQualityFieldParams (key) and DataQualityField.
+
+        :param key: Only the field with this key.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.DataQualityField] = self._paginate_async(
+            ops.LIST_DATA_QUALITY_FIELDS,
+            "list_data_quality_fields_async",
+            {"key": key, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DATA_QUALITY_VALUES)
+    def list_data_quality_values(
+        self,
+        *,
+        object_key: str | None = None,
+        source_object_key: str | None = None,
+        field_key: str | None = None,
+        value_quality: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.DataQualityValue]:
+        """List data quality values (paged)
+
+        Lists data quality values, by object key, source object key, field key or quality. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Quality API" (GET /integration/v1/data_quality/values/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/data_quality.py` get_data_quality_values,
+        `allie_sdk/models/data_quality_model.py` DataQualityValueParams (object_key, source_object_key,
+        field_key, value_quality) and DataQualityValue.
+
+        :param object_key: Only values on this object.
+        :param source_object_key: Only values from this source object.
+        :param field_key: Only values of this field.
+        :param value_quality: Only values of this quality (GOOD, WARNING, ALERT).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.DataQualityValue] = self._paginate(
+            ops.LIST_DATA_QUALITY_VALUES,
+            "list_data_quality_values",
+            {
+                "object_key": object_key,
+                "source_object_key": source_object_key,
+                "field_key": field_key,
+                "value_quality": value_quality,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DATA_QUALITY_VALUES)
+    def list_data_quality_values_async(
+        self,
+        *,
+        object_key: str | None = None,
+        source_object_key: str | None = None,
+        field_key: str | None = None,
+        value_quality: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.DataQualityValue]:
+        """List data quality values (paged)
+
+        Lists data quality values, by object key, source object key, field key or quality. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Quality API" (GET /integration/v1/data_quality/values/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/data_quality.py` get_data_quality_values,
+        `allie_sdk/models/data_quality_model.py` DataQualityValueParams (object_key, source_object_key,
+        field_key, value_quality) and DataQualityValue.
+
+        :param object_key: Only values on this object.
+        :param source_object_key: Only values from this source object.
+        :param field_key: Only values of this field.
+        :param value_quality: Only values of this quality (GOOD, WARNING, ALERT).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.DataQualityValue] = self._paginate_async(
+            ops.LIST_DATA_QUALITY_VALUES,
+            "list_data_quality_values_async",
+            {
+                "object_key": object_key,
+                "source_object_key": source_object_key,
+                "field_key": field_key,
+                "value_quality": value_quality,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.POST_DATA_QUALITY_FIELDS)
     def post_data_quality_fields(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -178,7 +363,7 @@ class DataQuality(Group):
     async def post_data_quality_fields_async(
         self,
         *,
-        request: models.DataQualityFieldsRequest,
+        request: models.DataQualityFieldsRequest | models.DataQualityFieldsRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -211,7 +396,7 @@ class DataQuality(Group):
     def post_data_quality_values(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -245,7 +430,7 @@ class DataQuality(Group):
     async def post_data_quality_values_async(
         self,
         *,
-        request: models.DataQualityValuesRequest,
+        request: models.DataQualityValuesRequest | models.DataQualityValuesRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class Dataflows(Group):
     def create_dataflows(
         self,
         *,
-        request: models.DataflowPayload,
+        request: models.DataflowPayload | models.DataflowPayloadTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -54,7 +54,7 @@ class Dataflows(Group):
     async def create_dataflows_async(
         self,
         *,
-        request: models.DataflowPayload,
+        request: models.DataflowPayload | models.DataflowPayloadTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -156,7 +156,7 @@ class Dataflows(Group):
     def update_dataflows(
         self,
         *,
-        request: Sequence[models.DataflowUpdate],
+        request: Sequence[models.DataflowUpdate | models.DataflowUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -187,7 +187,7 @@ class Dataflows(Group):
     async def update_dataflows_async(
         self,
         *,
-        request: Sequence[models.DataflowUpdate],
+        request: Sequence[models.DataflowUpdate | models.DataflowUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

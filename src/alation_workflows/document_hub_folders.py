@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -19,7 +20,7 @@ class DocumentHubFolders(Group):
     def create_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +51,7 @@ class DocumentHubFolders(Group):
     async def create_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderIn],
+        request: Sequence[models.DocumentHubFolderIn | models.DocumentHubFolderInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -81,7 +82,7 @@ class DocumentHubFolders(Group):
     def delete_document_hub_folders(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -110,7 +111,7 @@ class DocumentHubFolders(Group):
     async def delete_document_hub_folders_async(
         self,
         *,
-        request: models.DocumentHubFolderDeleteRequest,
+        request: models.DocumentHubFolderDeleteRequest | models.DocumentHubFolderDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -135,11 +136,117 @@ class DocumentHubFolders(Group):
         )
         return result
 
+    @operation(ops.LIST_DOCUMENT_HUB_FOLDERS)
+    def list_document_hub_folders(
+        self,
+        *,
+        id: int | None = None,
+        document_hub_id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.DocumentHubFolder]:
+        """List document hub folders (paged)
+
+        Lists the folders of document hubs, optionally of one hub or matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Document Hub Folders API" (GET /integration/v2/folder/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/document_hub_folder.py` get_document_hub_folders,
+        `allie_sdk/models/document_hub_folder_model.py` DocumentHubFolderParams (id, document_hub_id,
+        search, deleted) and DocumentHubFolder.
+
+        :param id: Only the folder with this id.
+        :param document_hub_id: Only folders of this document hub.
+        :param search: Only folders whose title contains this text.
+        :param deleted: List deleted folders instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.DocumentHubFolder] = self._paginate(
+            ops.LIST_DOCUMENT_HUB_FOLDERS,
+            "list_document_hub_folders",
+            {
+                "id": id,
+                "document_hub_id": document_hub_id,
+                "search": search,
+                "deleted": deleted,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DOCUMENT_HUB_FOLDERS)
+    def list_document_hub_folders_async(
+        self,
+        *,
+        id: int | None = None,
+        document_hub_id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.DocumentHubFolder]:
+        """List document hub folders (paged)
+
+        Lists the folders of document hubs, optionally of one hub or matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Document Hub Folders API" (GET /integration/v2/folder/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/document_hub_folder.py` get_document_hub_folders,
+        `allie_sdk/models/document_hub_folder_model.py` DocumentHubFolderParams (id, document_hub_id,
+        search, deleted) and DocumentHubFolder.
+
+        :param id: Only the folder with this id.
+        :param document_hub_id: Only folders of this document hub.
+        :param search: Only folders whose title contains this text.
+        :param deleted: List deleted folders instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.DocumentHubFolder] = self._paginate_async(
+            ops.LIST_DOCUMENT_HUB_FOLDERS,
+            "list_document_hub_folders_async",
+            {
+                "id": id,
+                "document_hub_id": document_hub_id,
+                "search": search,
+                "deleted": deleted,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.UPDATE_DOCUMENT_HUB_FOLDERS)
     def update_document_hub_folders(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -169,7 +276,7 @@ class DocumentHubFolders(Group):
     async def update_document_hub_folders_async(
         self,
         *,
-        request: Sequence[models.DocumentHubFolderUpdate],
+        request: Sequence[models.DocumentHubFolderUpdate | models.DocumentHubFolderUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -20,7 +20,7 @@ class Documents(Group):
     def create_documents(
         self,
         *,
-        request: Sequence[models.DocumentIn],
+        request: Sequence[models.DocumentIn | models.DocumentInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +52,7 @@ class Documents(Group):
     async def create_documents_async(
         self,
         *,
-        request: Sequence[models.DocumentIn],
+        request: Sequence[models.DocumentIn | models.DocumentInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -84,7 +84,7 @@ class Documents(Group):
     def delete_documents(
         self,
         *,
-        request: models.DocumentDeleteRequest,
+        request: models.DocumentDeleteRequest | models.DocumentDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -113,7 +113,7 @@ class Documents(Group):
     async def delete_documents_async(
         self,
         *,
-        request: models.DocumentDeleteRequest,
+        request: models.DocumentDeleteRequest | models.DocumentDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -201,8 +201,9 @@ class Documents(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -269,8 +270,9 @@ class Documents(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -278,7 +280,7 @@ class Documents(Group):
     def update_documents(
         self,
         *,
-        request: Sequence[models.DocumentUpdate],
+        request: Sequence[models.DocumentUpdate | models.DocumentUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -310,7 +312,7 @@ class Documents(Group):
     async def update_documents_async(
         self,
         *,
-        request: Sequence[models.DocumentUpdate],
+        request: Sequence[models.DocumentUpdate | models.DocumentUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

@@ -19,7 +19,7 @@ class QueryLogs(Group):
     def push_query_logs(
         self,
         *,
-        request: Sequence[models.QueryLogEntry],
+        request: Sequence[models.QueryLogEntry | models.QueryLogEntryTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -28,6 +28,8 @@ class QueryLogs(Group):
     ) -> JobHandle[models.JobDetailsQueryLogIngestion]:
         """Push query log entries for a data source (asynchronous)
 
+        Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
+        see postVirtualDataSourceMetadata).
         Ingests query log entries (one JSON object per line) for a data source. Asynchronous:
         Alation documents that it "returns a job id"; the exact body is not documented and is
         taken to be `{"job_id": <int>}`. The job's result is a plain string such as "Bulk Query
@@ -54,7 +56,7 @@ class QueryLogs(Group):
     async def push_query_logs_async(
         self,
         *,
-        request: Sequence[models.QueryLogEntry],
+        request: Sequence[models.QueryLogEntry | models.QueryLogEntryTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -63,6 +65,8 @@ class QueryLogs(Group):
     ) -> AsyncJobHandle[models.JobDetailsQueryLogIngestion]:
         """Push query log entries for a data source (asynchronous)
 
+        Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
+        see postVirtualDataSourceMetadata).
         Ingests query log entries (one JSON object per line) for a data source. Asynchronous:
         Alation documents that it "returns a job id"; the exact body is not documented and is
         taken to be `{"job_id": <int>}`. The job's result is a plain string such as "Bulk Query

@@ -20,7 +20,7 @@ class RDBMS(Group):
     def create_columns(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -54,7 +54,7 @@ class RDBMS(Group):
     async def create_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnIn],
+        request: Sequence[models.ColumnIn | models.ColumnInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -88,7 +88,7 @@ class RDBMS(Group):
     def create_schemas(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -122,7 +122,7 @@ class RDBMS(Group):
     async def create_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaIn],
+        request: Sequence[models.SchemaIn | models.SchemaInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -156,7 +156,7 @@ class RDBMS(Group):
     def create_tables(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -190,7 +190,7 @@ class RDBMS(Group):
     async def create_tables_async(
         self,
         *,
-        request: Sequence[models.TableIn],
+        request: Sequence[models.TableIn | models.TableInTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -276,8 +276,9 @@ class RDBMS(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -337,8 +338,185 @@ class RDBMS(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DATA_SOURCES)
+    def list_data_sources(
+        self,
+        *,
+        include_hidden: bool | None = None,
+        include_undeployed: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.DataSource]:
+        """List data sources (paged)
+
+        Lists the relational data sources (virtual ones included), optionally including hidden ones. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Sources API (native, v1)" (GET /integration/v1/datasource/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/datasource.py` get_native_datasources,
+        `allie_sdk/models/datasource_model.py` NativeDatasourceParams (include_hidden, include_undeployed) and NativeDatasource.
+
+        :param include_hidden: Also list hidden data sources.
+        :param include_undeployed: Also list data sources whose setup is not complete.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.DataSource] = self._paginate(
+            ops.LIST_DATA_SOURCES,
+            "list_data_sources",
+            {
+                "include_hidden": include_hidden,
+                "include_undeployed": include_undeployed,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_DATA_SOURCES)
+    def list_data_sources_async(
+        self,
+        *,
+        include_hidden: bool | None = None,
+        include_undeployed: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.DataSource]:
+        """List data sources (paged)
+
+        Lists the relational data sources (virtual ones included), optionally including hidden ones. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Data Sources API (native, v1)" (GET /integration/v1/datasource/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/datasource.py` get_native_datasources,
+        `allie_sdk/models/datasource_model.py` NativeDatasourceParams (include_hidden, include_undeployed) and NativeDatasource.
+
+        :param include_hidden: Also list hidden data sources.
+        :param include_undeployed: Also list data sources whose setup is not complete.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.DataSource] = self._paginate_async(
+            ops.LIST_DATA_SOURCES,
+            "list_data_sources_async",
+            {
+                "include_hidden": include_hidden,
+                "include_undeployed": include_undeployed,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_SCHEMAS)
+    def list_schemas(
+        self,
+        *,
+        ds_id: int | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.Schema]:
+        """List schemas (paged)
+
+        Lists schemas with their custom field values, filtered by data source, name or id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET /integration/v2/schema/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/rdbms.py` get_schemas, `allie_sdk/models/rdbms_model.py` SchemaParams and Schema.
+
+        :param ds_id: Only schemas of this data source.
+        :param id: Only the schema with this id.
+        :param name: Only schemas with exactly this name.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.Schema] = self._paginate(
+            ops.LIST_SCHEMAS,
+            "list_schemas",
+            {"ds_id": ds_id, "id": id, "name": name, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_SCHEMAS)
+    def list_schemas_async(
+        self,
+        *,
+        ds_id: int | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.Schema]:
+        """List schemas (paged)
+
+        Lists schemas with their custom field values, filtered by data source, name or id. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Relational Integration API v2" (GET /integration/v2/schema/) and "Pagination" (https://developer.alation.com/dev/docs/pagination);
+        allie-sdk `allie_sdk/methods/rdbms.py` get_schemas, `allie_sdk/models/rdbms_model.py` SchemaParams and Schema.
+
+        :param ds_id: Only schemas of this data source.
+        :param id: Only the schema with this id.
+        :param name: Only schemas with exactly this name.
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.Schema] = self._paginate_async(
+            ops.LIST_SCHEMAS,
+            "list_schemas_async",
+            {"ds_id": ds_id, "id": id, "name": name, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -399,8 +577,9 @@ class RDBMS(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -461,8 +640,9 @@ class RDBMS(Group):
                 "limit": limit,
                 "skip": skip,
             },
-            max_items,
+            None,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
         )
         return result
 
@@ -470,7 +650,7 @@ class RDBMS(Group):
     def update_child_columns(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -507,7 +687,7 @@ class RDBMS(Group):
     async def update_child_columns_async(
         self,
         *,
-        request: Sequence[models.ChildColumnUpdate],
+        request: Sequence[models.ChildColumnUpdate | models.ChildColumnUpdateTypedDict],
         column_id: int,
         ds_id: int,
         retries: RetryConfig | None = None,
@@ -544,7 +724,7 @@ class RDBMS(Group):
     def update_columns(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -578,7 +758,7 @@ class RDBMS(Group):
     async def update_columns_async(
         self,
         *,
-        request: Sequence[models.ColumnUpdate],
+        request: Sequence[models.ColumnUpdate | models.ColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -612,7 +792,7 @@ class RDBMS(Group):
     def update_root_child_columns(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -646,7 +826,7 @@ class RDBMS(Group):
     async def update_root_child_columns_async(
         self,
         *,
-        request: Sequence[models.RootChildColumnUpdate],
+        request: Sequence[models.RootChildColumnUpdate | models.RootChildColumnUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -680,7 +860,7 @@ class RDBMS(Group):
     def update_schemas(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -714,7 +894,7 @@ class RDBMS(Group):
     async def update_schemas_async(
         self,
         *,
-        request: Sequence[models.SchemaUpdate],
+        request: Sequence[models.SchemaUpdate | models.SchemaUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -748,7 +928,7 @@ class RDBMS(Group):
     def update_tables(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -782,7 +962,7 @@ class RDBMS(Group):
     async def update_tables_async(
         self,
         *,
-        request: Sequence[models.TableUpdate],
+        request: Sequence[models.TableUpdate | models.TableUpdateTypedDict],
         ds_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
     from .business_policies import BusinessPolicies
     from .custom_field_values import CustomFieldValues
     from .custom_fields import CustomFields
+    from .data_dictionary import DataDictionary
     from .data_quality import DataQuality
     from .dataflows import Dataflows
     from .document_hub_folders import DocumentHubFolders
     from .documents import Documents
     from .domains import Domains
     from .job_status import JobStatus
+    from .lineage import Lineage
     from .query_logs import QueryLogs
     from .rdbms import RDBMS
     from .terms import Terms
@@ -61,6 +63,7 @@ class Workflows(BaseClient):
         requests_per_second=20.0,
     )
     USER_AGENT = "alation-workflows-python/0.1.0"
+    SERVER_EXAMPLE = "https://yourcompany.alationcloud.com"
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -173,6 +176,20 @@ class Workflows(BaseClient):
         from .users import Users
 
         return Users(self)
+
+    @cached_property
+    def lineage(self) -> Lineage:
+        """Lineage V2 (dataflow objects and paths in one request; a background job polled by id or name)."""
+        from .lineage import Lineage
+
+        return Lineage(self)
+
+    @cached_property
+    def data_dictionary(self) -> DataDictionary:
+        """Data dictionary CSV uploads (a background task with its own status and errors API, polled by UUID)."""
+        from .data_dictionary import DataDictionary
+
+        return DataDictionary(self)
 
     @cached_property
     def query_logs(self) -> QueryLogs:

@@ -9,6 +9,7 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 from .jobs.handle import AsyncJobHandle, JobHandle
 
 
@@ -19,7 +20,7 @@ class Terms(Group):
     def create_terms(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +52,7 @@ class Terms(Group):
     async def create_terms_async(
         self,
         *,
-        request: Sequence[models.TermIn],
+        request: Sequence[models.TermIn | models.TermInTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +84,7 @@ class Terms(Group):
     def delete_terms(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -112,7 +113,7 @@ class Terms(Group):
     async def delete_terms_async(
         self,
         *,
-        request: models.TermDeleteRequest,
+        request: models.TermDeleteRequest | models.TermDeleteRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -137,11 +138,97 @@ class Terms(Group):
         )
         return result
 
+    @operation(ops.LIST_TERMS)
+    def list_terms(
+        self,
+        *,
+        id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.Term]:
+        """List glossary terms (paged)
+
+        Lists glossary terms, optionally matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Glossary Terms API" (GET /integration/v2/term/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/glossary_term.py` get_glossary_terms, `allie_sdk/models/glossary_term_model.py`
+        GlossaryTermParams (id, search, deleted) and GlossaryTerm.
+
+        :param id: Only the term with this id.
+        :param search: Only terms whose title contains this text.
+        :param deleted: List deleted terms instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.Term] = self._paginate(
+            ops.LIST_TERMS,
+            "list_terms",
+            {"id": id, "search": search, "deleted": deleted, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_TERMS)
+    def list_terms_async(
+        self,
+        *,
+        id: int | None = None,
+        search: str | None = None,
+        deleted: bool | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.Term]:
+        """List glossary terms (paged)
+
+        Lists glossary terms, optionally matching a search string. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Glossary Terms API" (GET /integration/v2/term/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/glossary_term.py` get_glossary_terms, `allie_sdk/models/glossary_term_model.py`
+        GlossaryTermParams (id, search, deleted) and GlossaryTerm.
+
+        :param id: Only the term with this id.
+        :param search: Only terms whose title contains this text.
+        :param deleted: List deleted terms instead of live ones (default false).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.Term] = self._paginate_async(
+            ops.LIST_TERMS,
+            "list_terms_async",
+            {"id": id, "search": search, "deleted": deleted, "limit": limit, "skip": skip},
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.UPDATE_TERMS)
     def update_terms(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -171,7 +258,7 @@ class Terms(Group):
     async def update_terms_async(
         self,
         *,
-        request: Sequence[models.TermUpdate],
+        request: Sequence[models.TermUpdate | models.TermUpdateTypedDict],
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

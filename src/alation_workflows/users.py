@@ -9,16 +9,129 @@ from . import _operations as ops
 from . import models  # noqa: F401  (annotations name models.X)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
+from ._runtime.paging import AsyncPageIterator, PageIterator
 
 
 class Users(Group):
     """User account maintenance (synchronous)."""
 
+    @operation(ops.LIST_USERS)
+    def list_users(
+        self,
+        *,
+        id: int | None = None,
+        email: str | None = None,
+        email_icontains: str | None = None,
+        display_name: str | None = None,
+        display_name_icontains: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PageIterator[models.User]:
+        """List users (paged)
+
+        Lists users, filtered by id, email or display name: the way to find a user's id for an
+        object-set value such as Steward. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Users API v2" (GET /integration/v2/user/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/user.py` get_users, `allie_sdk/models/user_model.py` UserParams (id, profile_id,
+        display_name, email and their __contains / __icontains) and User.
+
+        :param id: Only the user with this id.
+        :param email: Only the user with exactly this email.
+        :param email_icontains: Only users whose email contains this text (case-insensitive).
+        :param display_name: Only users with exactly this display name.
+        :param display_name_icontains: Only users whose display name contains this text (case-insensitive).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: PageIterator[models.User] = self._paginate(
+            ops.LIST_USERS,
+            "list_users",
+            {
+                "id": id,
+                "email": email,
+                "email_icontains": email_icontains,
+                "display_name": display_name,
+                "display_name_icontains": display_name_icontains,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
+    @operation(ops.LIST_USERS)
+    def list_users_async(
+        self,
+        *,
+        id: int | None = None,
+        email: str | None = None,
+        email_icontains: str | None = None,
+        display_name: str | None = None,
+        display_name_icontains: str | None = None,
+        limit: int | None = None,
+        skip: int | None = None,
+        max_items: int | None = None,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPageIterator[models.User]:
+        """List users (paged)
+
+        Lists users, filtered by id, email or display name: the way to find a user's id for an
+        object-set value such as Steward. Paged with `limit` / `skip` and the `X-Next-Page` header; the SDK method is an iterator that fetches the pages as it goes.
+        Evidence: developer reference "Users API v2" (GET /integration/v2/user/) and "Pagination" (https://developer.alation.com/dev/docs/pagination); allie-sdk
+        `allie_sdk/methods/user.py` get_users, `allie_sdk/models/user_model.py` UserParams (id, profile_id,
+        display_name, email and their __contains / __icontains) and User.
+
+        :param id: Only the user with this id.
+        :param email: Only the user with exactly this email.
+        :param email_icontains: Only users whose email contains this text (case-insensitive).
+        :param display_name: Only users with exactly this display name.
+        :param display_name_icontains: Only users whose display name contains this text (case-insensitive).
+        :param limit: Objects per page (Alation's default 100; at most 1 000 per call, alation.api.catalog.limit).
+        :param skip: Objects to skip before the first one returned (where the listing starts).
+        :param max_items: Stop after this many items (None: list everything).
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send.
+        :returns: A lazy iterator over the items, fetching one page per request as iteration reaches it (`.pages()` yields whole pages)."""
+        result: AsyncPageIterator[models.User] = self._paginate_async(
+            ops.LIST_USERS,
+            "list_users_async",
+            {
+                "id": id,
+                "email": email,
+                "email_icontains": email_icontains,
+                "display_name": display_name,
+                "display_name_icontains": display_name_icontains,
+                "limit": limit,
+                "skip": skip,
+            },
+            None,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            max_items,
+        )
+        return result
+
     @operation(ops.REMOVE_DUPLICATE_USERS)
     def remove_duplicate_users(
         self,
         *,
-        request: models.RemoveDuplicateUsersRequest,
+        request: models.RemoveDuplicateUsersRequest | models.RemoveDuplicateUsersRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +163,7 @@ class Users(Group):
     async def remove_duplicate_users_async(
         self,
         *,
-        request: models.RemoveDuplicateUsersRequest,
+        request: models.RemoveDuplicateUsersRequest | models.RemoveDuplicateUsersRequestTypedDict,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
         server_url: str | None = None,

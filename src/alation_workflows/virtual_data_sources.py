@@ -43,9 +43,17 @@ class VirtualDataSources(Group):
         transfer encoding is not supported. Asynchronous: answers 200 with a job **name**
         (poll by name). The job's result is a JSON-encoded string of `{number_received,
         updated_objects, error_objects, error}`; the job ends `successful` even when lines were
-        rejected (`"error": "1 errors were ignored"`), so check `error_objects`. (allie-sdk sends
-        this body with `Content-Type: application/json`; this SDK sends
-        `application/x-ndjson`.)
+        rejected (`"error": "1 errors were ignored"`), so check `error_objects`.
+        Content-Type: the body is JSON lines but is sent labelled `application/json`
+        (`x-content-type`): allie-sdk 2.2.3, the only client known to work against real
+        instances, sends every body, this one included, with `Content-Type: application/json;
+        charset=utf-8` (`core/request_handler.py` headers, `methods/virtual_datasource.py`
+        post_metadata); the developer reference ("Virtual Data Source", "Upload Virtual File
+        System", "Query log ingestion") shows JSON-lines bodies but names no Content-Type, and
+        no evidence was found that Alation accepts `application/x-ndjson`.
+        Removing everything: an empty body with `remove_not_seen=true` removes every object of
+        the data source (the documented way to empty it); the SDK sends an empty list as an
+        empty body.
 
         :param request: The objects to upload, sent one JSON object per line.
         :param ds_id: Id of the virtual data source.
@@ -91,9 +99,17 @@ class VirtualDataSources(Group):
         transfer encoding is not supported. Asynchronous: answers 200 with a job **name**
         (poll by name). The job's result is a JSON-encoded string of `{number_received,
         updated_objects, error_objects, error}`; the job ends `successful` even when lines were
-        rejected (`"error": "1 errors were ignored"`), so check `error_objects`. (allie-sdk sends
-        this body with `Content-Type: application/json`; this SDK sends
-        `application/x-ndjson`.)
+        rejected (`"error": "1 errors were ignored"`), so check `error_objects`.
+        Content-Type: the body is JSON lines but is sent labelled `application/json`
+        (`x-content-type`): allie-sdk 2.2.3, the only client known to work against real
+        instances, sends every body, this one included, with `Content-Type: application/json;
+        charset=utf-8` (`core/request_handler.py` headers, `methods/virtual_datasource.py`
+        post_metadata); the developer reference ("Virtual Data Source", "Upload Virtual File
+        System", "Query log ingestion") shows JSON-lines bodies but names no Content-Type, and
+        no evidence was found that Alation accepts `application/x-ndjson`.
+        Removing everything: an empty body with `remove_not_seen=true` removes every object of
+        the data source (the documented way to empty it); the SDK sends an empty list as an
+        empty body.
 
         :param request: The objects to upload, sent one JSON object per line.
         :param ds_id: Id of the virtual data source.

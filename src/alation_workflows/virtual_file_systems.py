@@ -19,7 +19,7 @@ class VirtualFileSystems(Group):
     def post_virtual_file_system_metadata(
         self,
         *,
-        request: Sequence[models.VirtualFileSystemItem],
+        request: Sequence[models.VirtualFileSystemItem | models.VirtualFileSystemItemTypedDict],
         fs_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -28,6 +28,8 @@ class VirtualFileSystems(Group):
     ) -> JobHandle[models.JobDetailsVirtualFileSystemPost]:
         """Upload directories and files of a virtual file system (asynchronous)
 
+        Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
+        see postVirtualDataSourceMetadata).
         Replaces the directories and files of a virtual file system with the uploaded ones,
         sent as newline-delimited JSON (one object per line). No batching. Asynchronous:
         answers 200 with a job object (`{"job": {"id": ...}}`, poll `job.id`); the job's result
@@ -54,7 +56,7 @@ class VirtualFileSystems(Group):
     async def post_virtual_file_system_metadata_async(
         self,
         *,
-        request: Sequence[models.VirtualFileSystemItem],
+        request: Sequence[models.VirtualFileSystemItem | models.VirtualFileSystemItemTypedDict],
         fs_id: int,
         retries: RetryConfig | None = None,
         timeout_ms: int | None = None,
@@ -63,6 +65,8 @@ class VirtualFileSystems(Group):
     ) -> AsyncJobHandle[models.JobDetailsVirtualFileSystemPost]:
         """Upload directories and files of a virtual file system (asynchronous)
 
+        Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
+        see postVirtualDataSourceMetadata).
         Replaces the directories and files of a virtual file system with the uploaded ones,
         sent as newline-delimited JSON (one object per line). No batching. Asynchronous:
         answers 200 with a job object (`{"job": {"id": ...}}`, poll `job.id`); the job's result

@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
+def _finite(name: str, value: object, *, integer: bool = False) -> None:
+    """Refuse NaN, infinities, booleans and non-numbers: they would mean "never" or "at once"."""
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an integer" if integer else "a number"
+        raise TypeError(f"{name} must be {kind}, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+
+
 @dataclass(frozen=True)
 class BackoffStrategy:
     """Exponential backoff: intervals in milliseconds, elapsed-time cap across all attempts."""
@@ -18,6 +28,8 @@ class BackoffStrategy:
     max_elapsed_time: int = 60_000
 
     def __post_init__(self) -> None:
+        for name in ("initial_interval", "max_interval", "max_elapsed_time", "exponent"):
+            _finite(f"BackoffStrategy.{name}", getattr(self, name))
         if self.initial_interval < 0 or self.max_interval < 0 or self.max_elapsed_time < 0:
             raise ValueError("BackoffStrategy intervals must be >= 0 milliseconds")
         if self.exponent < 1:
@@ -42,6 +54,12 @@ class RetryConfig:
     max_retry_after_ms: int = 60_000
 
     def __post_init__(self) -> None:
+        if not isinstance(self.backoff, BackoffStrategy):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(
+                f"RetryConfig.backoff must be a BackoffStrategy, got {type(self.backoff).__name__}"
+            )
+        _finite("RetryConfig.max_attempts", self.max_attempts, integer=True)
+        _finite("RetryConfig.max_retry_after_ms", self.max_retry_after_ms)
         if self.strategy not in ("backoff", "none"):
             raise ValueError(f"RetryConfig.strategy must be 'backoff' or 'none', got {self.strategy!r}")
         if self.max_attempts < 1:
@@ -55,12 +73,21 @@ NO_RETRIES = RetryConfig(strategy="none", max_attempts=1)
 
 @dataclass(frozen=True, slots=True)
 class CallOptions:
-    """Per-call overrides of the client defaults; None means "use the client's"."""
+    """Per-call overrides of the client defaults; None means "use the client's".
+
+    The last three are for the SDK's own callers (job waits, token providers): `deadline`
+    (a `time.monotonic()` instant) bounds the whole call, retries and each request's timeout
+    included; `follow_redirects=False` answers a redirect with an `APIError` instead of sending
+    the body on; `secrets` are blanked out of every error the call raises.
+    """
 
     retries: RetryConfig | None = None
     timeout_ms: int | None = None
     server_url: str | None = None
     http_headers: Mapping[str, str] | None = None
+    deadline: float | None = None
+    follow_redirects: bool = True
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,8 +120,7 @@ class PollConfig:
     def __post_init__(self) -> None:
         names = ("initial_interval", "multiplier", "max_interval", "timeout", "jitter", "lag_ratio")
         for name in (*names, "requests_per_second"):
-            if not math.isfinite(getattr(self, name)):
-                raise ValueError(f"PollConfig.{name} must be a finite number, got {getattr(self, name)}")
+            _finite(f"PollConfig.{name}", getattr(self, name))
         if self.initial_interval <= 0 or self.max_interval <= 0:
             raise ValueError("PollConfig intervals must be > 0 seconds")
         if self.multiplier < 1:

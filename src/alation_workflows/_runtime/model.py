@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 import pydantic
 from pydantic import ConfigDict
+
+# Kept in the instance dict, outside the fields: never serialized, compared or validated.
+_RETRIED_DELETE = "_retried_delete"
+
+
+@dataclass(frozen=True, slots=True)
+class RetriedDelete:
+    """A delete that was retried after an attempt whose outcome is unknown (its answer was lost).
+
+    An earlier attempt probably deleted the objects, so the final answer may report fewer (often
+    0) deletions; every object the request named is gone all the same.
+    """
+
+    attempts: int
+    lost: tuple[str, ...]  # what happened to each attempt whose answer was lost
+
+    def __str__(self) -> str:
+        return (
+            f"sent {self.attempts} times after {'; '.join(self.lost)}: the counts cover the last attempt "
+            "only; every object the request named is gone"
+        )
+
+
+def note_retried_delete(result: object, note: RetriedDelete) -> None:
+    """Attach `note` to a delete's typed result (read back through `result.retried_delete`)."""
+    if isinstance(result, pydantic.BaseModel):
+        object.__setattr__(result, _RETRIED_DELETE, note)
 
 
 class BaseModel(pydantic.BaseModel):
@@ -22,6 +50,13 @@ class BaseModel(pydantic.BaseModel):
     def to_wire(self) -> dict[str, object]:
         """The model as Alation's JSON: aliases, only the fields that were set, unknown fields kept."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    @property
+    def retried_delete(self) -> RetriedDelete | None:
+        """Set on a DELETE's result when the call was sent again after an answer was lost: the
+        counts then cover only the last attempt, and the objects asked for are gone either way."""
+        note = self.__dict__.get(_RETRIED_DELETE)
+        return note if isinstance(note, RetriedDelete) else None
 
 
 class RequestModel(BaseModel):
@@ -43,8 +78,10 @@ class ReadOnlyFields(pydantic.BaseModel):
     def _drop_read_only(
         self, handler: pydantic.SerializerFunctionWrapHandler, info: pydantic.SerializationInfo
     ) -> Any:
-        data = handler(self)
+        data: Any = handler(self)
         if info.context is SENDING and isinstance(data, dict):
+            wire_data = cast("dict[str, Any]", data)
             for wire in self.__read_only__:
-                data.pop(wire, None)
+                wire_data.pop(wire, None)
+            return wire_data
         return data

@@ -65,6 +65,8 @@ class Body:
     item_type: LazyType | None = None
     # multipart: (part, content type, filename) of each file part, from the spec's `encoding`.
     encoding: tuple[tuple[str, str, str], ...] = ()
+    # The Content-Type header when it is not `media` (JSONL bodies Alation reads as application/json).
+    content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

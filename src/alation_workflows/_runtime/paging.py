@@ -17,7 +17,7 @@ import httpx
 
 from .config import CallOptions
 from .exceptions import PaginationError
-from .request import check_arguments
+from .request import check_arguments, encode_body
 
 if TYPE_CHECKING:
     from .client import BaseClient
@@ -78,7 +78,7 @@ class _Cursor:
     pages: int = 0
     next_url: str | None = None
     done: bool = False
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set[str])
 
     def next_request(self) -> tuple[dict[str, Any], PageRequest] | None:
         """Arguments and page request for the next fetch, or None when the listing is complete."""
@@ -142,14 +142,18 @@ class _Listing:
         op: Operation,
         method: str,
         args: Mapping[str, Any],
+        body: Any,
         opts: CallOptions,
         max_items: int | None,
     ) -> None:
         paging = op.paging
         assert paging is not None, f"{op.id} does not page"
         check_arguments(op, method, args)
+        # A listing sent as POST (domain membership rules) repeats its body on every page.
+        encode_body(op, body)
         if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+            # Checked at run time for untyped callers, which the static checker cannot see.
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0  # pyright: ignore[reportUnnecessaryIsInstance]
         ):
             raise ValueError(f"{method}() max_items must be an integer >= 0, got {max_items!r}")
         limit = args.get(paging.limit)
@@ -166,6 +170,7 @@ class _Listing:
         self._op = op
         self._method = method
         self._args = {k: v for k, v in args.items() if v is not None}
+        self._body = body
         self._opts = opts
         self._max_items = max_items
         self._limit = limit
@@ -195,7 +200,7 @@ class PageIterator(_Listing, Generic[T]):
         cursor = self._cursor()
         while (step := cursor.next_request()) is not None:
             args, request = step
-            items = self._sdk.invoke(self._op, self._method, args, None, self._opts, page=request)
+            items = self._sdk.invoke(self._op, self._method, args, self._body, self._opts, page=request)
             yield cursor.accept(items, request)
 
 
@@ -211,5 +216,7 @@ class AsyncPageIterator(_Listing, Generic[T]):
         cursor = self._cursor()
         while (step := cursor.next_request()) is not None:
             args, request = step
-            items = await self._sdk.invoke_async(self._op, self._method, args, None, self._opts, page=request)
+            items = await self._sdk.invoke_async(
+                self._op, self._method, args, self._body, self._opts, page=request
+            )
             yield cursor.accept(items, request)

@@ -60,6 +60,8 @@ def next_request(client: httpx.Client | httpx.AsyncClient, response: httpx.Respo
         return None
     if response.status_code in (301, 302, 303) and request.method not in ("GET", "HEAD"):
         return None
+    if request.url.scheme == "https" and url.scheme == "http":
+        return None  # a downgrade would send the body (and the query) in clear: the caller gets an APIError
     headers = request.headers.copy()
     headers.pop("host", None)
     if not keeps_credentials(request.url, url):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -16,6 +16,7 @@ from .operation import Operation, Param
 _JSON = "application/json"
 _NDJSON = "application/x-ndjson"
 _MULTIPART = "multipart/form-data"
+_FORM = "application/x-www-form-urlencoded"
 
 
 def check_arguments(op: Operation, method_name: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,8 +76,13 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
         }, _JSON
     if spec.media == _NDJSON:
         item = spec.item_type.adapter if spec.item_type is not None else adapter
-        lines = [item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING) for v in value]
-        return {"content": b"\n".join(lines)}, _NDJSON
+        lines = [
+            _line_safe(item.dump_json(v, by_alias=True, exclude_unset=True, context=SENDING)) for v in value
+        ]
+        return {"content": b"\n".join(lines)}, spec.content_type or _NDJSON
+    if spec.media == _FORM:
+        fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True, context=SENDING)
+        return {"data": {k: _joined(v, ",") for k, v in fields.items() if v is not None}}, _FORM
     if spec.media == _MULTIPART:
         data: dict[str, Any] = {}
         files: dict[str, Any] = {}
@@ -95,6 +101,18 @@ def encode_body(op: Operation, body: Any) -> tuple[dict[str, Any], str | None]:
         # httpx sets the multipart boundary in Content-Type itself.
         return {"data": data, "files": files}, None
     raise ValueError(f"operation {op.id}: unsupported request media type {spec.media}")
+
+
+# Valid raw in JSON strings, but line breaks to str.splitlines() and JavaScript: escaped, so that
+# no reader splits one NDJSON record in two. These UTF-8 sequences only occur inside strings.
+_LINE_BREAKS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"\xc2\x85", b"\\u0085"))
+
+
+def _line_safe(line: bytes) -> bytes:
+    for raw, escaped in _LINE_BREAKS:
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line
 
 
 def build_url(
@@ -116,15 +134,17 @@ def build_url(
 def query_pairs(p: Param, value: Any) -> list[tuple[str, str | int | float | bool | None]]:
     """One query parameter as (name, value) pairs, serialized by its OpenAPI style and explode."""
     if isinstance(value, dict):
+        pairs = cast("Mapping[Any, Any]", value).items()
         if p.style == "deepObject":
-            return [(f"{p.wire}[{k}]", _scalar(v)) for k, v in value.items()]
+            return [(f"{p.wire}[{k}]", _scalar(v)) for k, v in pairs]
         if p.explode:
-            return [(str(k), _scalar(v)) for k, v in value.items()]
-        return [(p.wire, _joined([x for kv in value.items() for x in kv], ","))]
+            return [(str(k), _scalar(v)) for k, v in pairs]
+        return [(p.wire, _joined([x for kv in pairs for x in kv], ","))]
     if isinstance(value, list):
+        items = cast("Sequence[Any]", value)
         if p.explode and p.style == "form":
-            return [(p.wire, _scalar(v)) for v in value]
-        return [(p.wire, _joined(value, _DELIMITERS[p.style]))]
+            return [(p.wire, _scalar(v)) for v in items]
+        return [(p.wire, _joined(items, _DELIMITERS[p.style]))]
     return [(p.wire, _scalar(value))]
 
 
@@ -136,15 +156,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, tuple):
-        return list(value)
+        return list(cast("Sequence[Any]", value))
     return value
 
 
 def _joined(value: Any, sep: str) -> str:
     if isinstance(value, dict):
-        value = [x for kv in value.items() for x in kv]
+        value = [x for kv in cast("Mapping[Any, Any]", value).items() for x in kv]
     if isinstance(value, list):
-        return sep.join(_scalar(v) for v in value)
+        return sep.join(_scalar(v) for v in cast("Sequence[Any]", value))
     return _scalar(value)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pydantic
 
 from .exceptions import APIError, ProblemDetailsError, ResponseValidationError
 from .operation import LazyType, Operation, Response
+from .rejection import summary
 
 
 def _lookup(table: dict[str, Response], status: int) -> Response | None:
@@ -76,17 +77,7 @@ def error_for(op: Operation, response: httpx.Response, attempts: int) -> APIErro
     except pydantic.ValidationError:
         # A shape the spec does not know yet: keep it raw rather than drop it.
         data = raw
-    return ProblemDetailsError(f"{op.id}: {_summary(raw)}", response, data, attempts=attempts)
-
-
-def _summary(raw: Any) -> str:
-    if isinstance(raw, dict):
-        body = cast("dict[str, Any]", raw)
-        for key in ("detail", "title", "error", "Message", "message"):
-            value = body.get(key)
-            if isinstance(value, str):
-                return value
-    return "request rejected"
+    return ProblemDetailsError(f"{op.id}: {summary(raw)}", response, data, attempts=attempts)
 
 
 def _first_error(exc: Exception) -> str:

@@ -14,8 +14,9 @@ from .config import RetryConfig
 
 # Idempotent calls: any of these statuses may be a passing fault.
 _IDEMPOTENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-# Job-submitting calls: only statuses that say the request was not processed.
-_SUBMIT_STATUSES = frozenset({429, 503})
+# Job-submitting calls: only statuses that say the request was not processed. 503 is not one:
+# a proxy or a worker may answer it after the job was created.
+_SUBMIT_STATUSES = frozenset({429})
 # Transport errors raised before the request could reach the server: safe for every operation.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Transport errors after the body may have been sent: retried only when the call is idempotent.
@@ -29,8 +30,15 @@ _MAYBE_SENT = (
 
 
 def never_sent(exc: BaseException) -> bool:
-    """True when the request provably did not reach the server (the connection never opened)."""
-    return isinstance(exc, _NOT_SENT)
+    """True when the request provably did not reach the server (the connection never opened, or
+    httpx refused to write it)."""
+    return isinstance(exc, (*_NOT_SENT, httpx.LocalProtocolError, httpx.UnsupportedProtocol))
+
+
+def uncertain_status(status: int) -> bool:
+    """A submit answered with this status may still have been carried out (2XX with an unreadable
+    body, 408 from a proxy, 5XX); 3XX and other 4XX say it was not."""
+    return 200 <= status < 300 or status == 408 or status >= 500
 
 
 def retryable_status(policy: str, status: int) -> bool:
@@ -88,8 +96,9 @@ def next_delay(config: RetryConfig, attempt: int, response: httpx.Response | Non
     `Retry-After` header) instead.
     """
     hinted = retry_after_seconds(response)
-    if hinted is not None:
+    if hinted is not None and hinted > 0:
         return hinted if hinted * 1000 <= config.max_retry_after_ms else None
+    # No hint, or "0", a negative delay or a date in the past: the normal backoff, never a zero-delay loop.
     return backoff_seconds(config, attempt)
 
 

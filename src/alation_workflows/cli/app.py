@@ -87,6 +87,11 @@ def _client() -> Iterator[Workflows]:
         if not user.isdigit():
             _fail("ALATION_REFRESH_TOKEN needs ALATION_USER_ID (the refresh token's user id, an integer)")
         token = RefreshTokenAuth(refresh, int(user))
+    if token is None and os.environ.get("ALATION_CLIENT_ID", "").strip():
+        _fail(
+            "OAuth client credentials (ALATION_CLIENT_ID) are not supported by this SDK yet: "
+            "set ALATION_TOKEN, or ALATION_REFRESH_TOKEN + ALATION_USER_ID"
+        )
     if token is None:
         _fail("set ALATION_TOKEN (an API access token) or ALATION_REFRESH_TOKEN + ALATION_USER_ID")
     try:
@@ -216,7 +221,7 @@ def job_wait(
 
 @app.command("operations")
 def operations() -> None:
-    """List the operations `submit` can run, with their parameters."""
+    """List the batch operations `submit` runs from a .jsonl or .csv file, with their parameters."""
     rows = {k: e for k, e in OPERATIONS.items() if e.kind == "batches"}
     data = {
         k: {"operation": e.operation, "summary": e.summary, "params": [p._asdict() for p in e.params]}
@@ -233,7 +238,12 @@ def operations() -> None:
 @app.command("submit")
 def submit(
     operation: Annotated[str, typer.Argument(help="<group>.<operation>, e.g. documents.create_documents")],
-    input: Annotated[Path, typer.Option("--input", "-i", help="a .jsonl or .csv file of items")],
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", "-i", help="a .jsonl or .csv file of items (a .json body for other operations)"
+        ),
+    ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value (repeatable)")] = None,
     journal: Annotated[
         Path | None, typer.Option(help="journal file (default: <input>.journal); rerun to resume")
@@ -250,11 +260,14 @@ def submit(
     timeout: Annotated[float | None, typer.Option(help="seconds to wait for each batch's job")] = None,
 ) -> None:
     """Validate every item of the input file, then submit them in journaled batches; prints a
-    summary and the failed items."""
+    summary and the failed items. Other operations send the input file's JSON as their body once
+    (no journal) and print the answer, waiting for the job when there is one."""
     entry = _entry(operation)
-    if entry.kind != "batches":
-        _fail(f"{operation} does not take a list of items; submit runs batch operations only")
     params = _params(entry, param or [])
+    if entry.kind != "batches":
+        _single(entry, input, params, timeout)
+    if input is None:
+        _fail(f"{operation} needs --input FILE (.jsonl or .csv)")
     if not input.is_file():
         _fail(f"no such input file: {input}")
     try:
@@ -284,6 +297,31 @@ def submit(
         except (ValueError, TypeError) as exc:
             _fail(str(exc))
     _report(result)
+
+
+def _single(entry: Entry, input: Path | None, params: dict[str, Any], timeout: float | None) -> NoReturn:
+    """One call of a non-batch operation: the body from a .json file, the job waited on if any."""
+    body: Any = None
+    if input is not None:
+        if input.suffix.lower() != ".json" or not input.is_file():
+            _fail(f"{entry.group}.{entry.method} takes one JSON body: --input FILE.json (an existing file)")
+        try:
+            body = json.loads(input.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            _fail(f"{input} is not valid JSON: {exc}")
+    with _client() as client:
+        method = _method(client, entry)
+        try:
+            answer = method(**params) if body is None else method(request=body, **params)
+            if isinstance(answer, JobHandle):
+                answer = answer.wait(timeout=timeout)
+        except JobError as exc:
+            _fail(str(exc), FAILED)
+        except (WorkflowsError, ValueError, TypeError) as exc:
+            _fail(str(exc), FAILED if isinstance(exc, WorkflowsError) else USAGE)
+    data = plain(answer)
+    _print(data, json.dumps(data, indent=2, default=str))
+    raise typer.Exit(OK)
 
 
 @app.command("resume")

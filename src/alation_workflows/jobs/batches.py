@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import inspect
+import json
 import os
 import queue
 import threading
@@ -27,8 +28,9 @@ import pydantic
 import pydantic_core
 
 from .._runtime.config import PollConfig
-from .._runtime.exceptions import APIError, NetworkError
+from .._runtime.exceptions import APIError, NetworkError, SubmitUncertainError
 from .._runtime.operation import Operation, operation_of
+from .._runtime.rejection import messages as error_messages
 from .._runtime.request import check_arguments
 from .exceptions import (
     AmbiguousSubmitError,
@@ -39,7 +41,6 @@ from .exceptions import (
 )
 from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
-from .item_errors import messages as error_messages
 from .journal import BatchRow, Journal, State
 from .outcomes import partial_failures
 from .progress import Clock, EventKind, ProgressArg, Reporter, reporter
@@ -281,8 +282,14 @@ def _client_of(method: Callable[..., Any]) -> Any:
 
 
 def _rejected(exc: BaseException) -> bool:
-    """True when the answer proves nothing was created: Alation refused the submit (4XX), except a
-    408 (the server gave up reading: it may have acted) and a 429 (throttled: nothing done, resend)."""
+    """True when nothing was created: the SDK refused the body before sending it (a validation
+    error), or Alation refused the submit (4XX), except a 408 (the server gave up reading: it may
+    have acted) and a 429 (throttled: nothing done, resend). A `SubmitUncertainError` is never
+    proof, whatever its status."""
+    if isinstance(exc, SubmitUncertainError):
+        return False
+    if isinstance(exc, pydantic.ValidationError):
+        return True
     return isinstance(exc, APIError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429)
 
 
@@ -510,10 +517,10 @@ class _Run(Generic[T]):
 
 
 def _rejection_messages(exc: BaseException) -> list[str]:
+    if isinstance(exc, pydantic.ValidationError):
+        return ["refused before sending: " + "; ".join(_validation_messages(exc))]
     body = getattr(exc, "body", None)
     try:
-        import json
-
         found = error_messages(json.loads(body)) if isinstance(body, str) and body else []
     except ValueError:
         found = []

@@ -60,6 +60,9 @@ class JobRef:
                 f"a JobRef needs exactly one of id, name or another status parameter (got {given})"
             )
         ((param, value),) = given.items()
+        # A boolean is an int to Python: `true` from a server must not become job 1.
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+            raise TypeError(f"a job {param} must be an integer or a non-empty string, got {value!r}")
         object.__setattr__(self, "param", param)
         object.__setattr__(self, "value", value)
 

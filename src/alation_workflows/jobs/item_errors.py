@@ -17,24 +17,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._runtime.rejection import messages
+
 _ITEM_PREFIX = re.compile(r"^\s*Item\s+(\d+)\s*:\s*(.*)$", re.DOTALL)
-
-
-def messages(errors: Any, prefix: str = "") -> list[str]:
-    """Flatten DRF-style error structures ({field: [msg]}, nested lists) into "field: msg" lines."""
-    if errors is None or errors == {} or errors == []:
-        return []
-    if isinstance(errors, str):
-        return [f"{prefix}: {errors}" if prefix else errors]
-    if isinstance(errors, Mapping):
-        out: list[str] = []
-        for key, value in errors.items():
-            name = "" if key == "non_field_errors" else str(key)
-            out += messages(value, f"{prefix}.{name}" if prefix and name else (name or prefix))
-        return out
-    if isinstance(errors, (list, tuple)):
-        return [m for e in errors for m in messages(e, prefix)]
-    return [f"{prefix}: {errors}" if prefix else str(errors)]
 
 
 def _aligned(entries: list[Any], size: int) -> list[tuple[int, list[str]]] | None:

@@ -90,6 +90,7 @@ class Journal:
             # WAL + FULL: every commit is on disk before the run goes on (kill -9 keeps it).
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL" if not _temporary else "PRAGMA synchronous=OFF")
+            self._db.execute("PRAGMA cache_size=-512")  # KiB: rows are written once and read once
             self._db.executescript(_SCHEMA)
             fmt = self.meta("format")
         except sqlite3.DatabaseError as exc:

@@ -110,7 +110,7 @@ class Scheduler:
     async def _poll(self, track: _Track, group: _Group) -> None:
         try:
             try:
-                details = await track.handle.status()  # type: ignore[attr-defined]
+                details = await track.handle.status(opts=track.status_options(self.timer))  # type: ignore[attr-defined]
             except Exception as exc:  # kept on the job's outcome, never lost
                 track.fail(exc)
                 again: list[_Track] = []

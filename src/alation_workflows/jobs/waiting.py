@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .._runtime.config import PollConfig
-from .._runtime.exceptions import WorkflowsError
+from .._runtime.config import CallOptions, PollConfig
+from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
 from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
 from .handle import AsyncJobHandle, JobHandle, _HandleBase
 from .outcomes import partial_failures
@@ -24,6 +25,8 @@ from .pacing import REAL_TIME, Timer, budget_of
 from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
 
 T = TypeVar("T")
+# A status request made at the deadline may take this long: the wait's "small slack".
+_FINAL_POLL_S = 0.5
 
 
 class Schedule:
@@ -133,29 +136,35 @@ class _Track:
             self.parent.child_done()
         return []
 
+    def status_options(self, timer: Timer) -> CallOptions:
+        """Each status request (its retries and timeouts included) ends by the wait's deadline."""
+        return CallOptions(deadline=time.monotonic() + (self.deadline - timer.now()) + _FINAL_POLL_S)
+
     def fail(self, error: BaseException) -> None:
         """A status request itself failed (HTTP error, network error after the runtime's retries)."""
+        if isinstance(error, DeadlineExceededError):
+            self.expire(error)
+            return
         if isinstance(error, WorkflowsError) and error.handle is None:
             # The caller of wait() may only hold the error: it must still name the job to resume.
             error.handle = self.handle
         self.finish(None, error)
 
-    def expire(self) -> None:
+    def expire(self, cause: BaseException | None = None) -> None:
         root = self.root
         what = (
             f"follow-up job {self.handle.ref} of job {root.handle.ref}"
             if self.parent
             else f"job {root.handle.ref}"
         )
-        self.finish(
-            None,
-            JobTimeoutError(
-                f"{what} still {self.handle.status_text() or 'not polled'!s} after "
-                f"{self.handle.polls} status checks; call wait() again to resume",
-                root.handle,
-                root.handle.details,
-            ),
+        error = JobTimeoutError(
+            f"{what} still {self.handle.status_text() or 'not polled'!s} after "
+            f"{self.handle.polls} status checks; call wait() again to resume",
+            root.handle,
+            root.handle.details,
         )
+        error.__cause__ = cause  # e.g. the status request that was cut off at the deadline
+        self.finish(None, error)
 
     def child_done(self) -> None:
         if self.done or not all(c.done for c in self.children):
@@ -191,9 +200,18 @@ class JobOutcome(Generic[T]):
 # -- shared by the drivers --------------------------------------------------------------------
 
 
-def _deadline(config: PollConfig, timeout: float | None, timer: Timer = REAL_TIME) -> float:
-    if timeout is not None and not (0 <= timeout < math.inf):
+def check_wait_timeout(timeout: float | None) -> None:
+    """Refuse NaN, infinities, negatives and booleans before anything is submitted or polled."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
+    if not (0 <= timeout < math.inf):
         raise ValueError(f"timeout must be a finite number of seconds >= 0, got {timeout}")
+
+
+def _deadline(config: PollConfig, timeout: float | None, timer: Timer = REAL_TIME) -> float:
+    check_wait_timeout(timeout)
     return timer.now() + (config.timeout if timeout is None else timeout)
 
 
@@ -259,7 +277,7 @@ class _Poller:
             # The client's budget is shared with every other wait on it: take a slot, then send.
             slot = budget_of(track.handle.client).reserve(self.timer.now())
             self.timer.sleep(slot - self.timer.now())
-            return track, track.handle.status(), None  # type: ignore[attr-defined]
+            return track, track.handle.status(opts=track.status_options(self.timer)), None  # type: ignore[attr-defined]
         except Exception as exc:  # kept on the job's outcome, never lost
             return track, None, exc
 

@@ -6,70 +6,114 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._runtime.exceptions import APIError, ProblemDetailsError
-    from .access_token_request import AccessTokenRequest
+    from .access_token_request import AccessTokenRequest, AccessTokenRequestTypedDict
     from .api_access_token import ApiAccessToken
     from .bi_folder import BiFolder
-    from .bi_folder_in import BiFolderIn
-    from .bi_name_configuration import BiNameConfiguration
-    from .bi_report_column_in import BiReportColumnIn
-    from .bi_report_in import BiReportIn
-    from .bi_server_in import BiServerIn
+    from .bi_folder_in import BiFolderIn, BiFolderInTypedDict
+    from .bi_name_configuration import BiNameConfiguration, BiNameConfigurationTypedDict
+    from .bi_report import BiReport
+    from .bi_report_column_in import BiReportColumnIn, BiReportColumnInTypedDict
+    from .bi_report_in import BiReportIn, BiReportInTypedDict
+    from .bi_server import BiServer
+    from .bi_server_in import BiServerIn, BiServerInTypedDict
     from .bi_server_post_result import BiServerPostResult
-    from .business_policy_delete_request import BusinessPolicyDeleteRequest
-    from .business_policy_in import BusinessPolicyIn
-    from .business_policy_update import BusinessPolicyUpdate
-    from .child_column_update import ChildColumnUpdate
+    from .business_policy import BusinessPolicy
+    from .business_policy_delete_request import (
+        BusinessPolicyDeleteRequest,
+        BusinessPolicyDeleteRequestTypedDict,
+    )
+    from .business_policy_in import BusinessPolicyIn, BusinessPolicyInTypedDict
+    from .business_policy_update import BusinessPolicyUpdate, BusinessPolicyUpdateTypedDict
+    from .child_column_update import ChildColumnUpdate, ChildColumnUpdateTypedDict
     from .column import Column
-    from .column_in import ColumnIn
-    from .column_index import ColumnIndex
+    from .column_in import ColumnIn, ColumnInTypedDict
+    from .column_index import ColumnIndex, ColumnIndexTypedDict
     from .column_index_info import ColumnIndexInfo
-    from .column_update import ColumnUpdate
+    from .column_update import ColumnUpdate, ColumnUpdateTypedDict
     from .created_item import CreatedItem
-    from .custom_field_in import CustomFieldIn
+    from .custom_field import CustomField
+    from .custom_field_in import CustomFieldIn, CustomFieldInTypedDict
     from .custom_field_job_data import CustomFieldJobData
     from .custom_field_job_message import CustomFieldJobMessage
     from .custom_field_type import CustomFieldType
-    from .custom_field_value import CustomFieldValue
-    from .custom_field_value_ref import CustomFieldValueRef
-    from .custom_field_value_update import CustomFieldValueUpdate
+    from .custom_field_value import CustomFieldValue, CustomFieldValueTypedDict
+    from .custom_field_value_record import CustomFieldValueRecord
+    from .custom_field_value_ref import CustomFieldValueRef, CustomFieldValueRefTypedDict
+    from .custom_field_value_update import CustomFieldValueUpdate, CustomFieldValueUpdateTypedDict
+    from .custom_template import CustomTemplate
+    from .data_dictionary_error_items import DataDictionaryErrorItems
+    from .data_dictionary_error_range import DataDictionaryErrorRange
+    from .data_dictionary_object_type import DataDictionaryObjectType
+    from .data_dictionary_records import DataDictionaryRecords
+    from .data_dictionary_resource import DataDictionaryResource
+    from .data_dictionary_row import DataDictionaryRow
+    from .data_dictionary_task import DataDictionaryTask
+    from .data_dictionary_task_error import DataDictionaryTaskError
+    from .data_dictionary_task_error_details import DataDictionaryTaskErrorDetails
+    from .data_dictionary_task_handle import DataDictionaryTaskHandle
+    from .data_dictionary_task_progress import DataDictionaryTaskProgress
+    from .data_dictionary_task_ref import DataDictionaryTaskRef
+    from .data_dictionary_task_result import DataDictionaryTaskResult
+    from .data_dictionary_upload import DataDictionaryUpload, DataDictionaryUploadTypedDict
     from .data_quality_attribution import DataQualityAttribution
     from .data_quality_counts import DataQualityCounts
     from .data_quality_error import DataQualityError
-    from .data_quality_field_in import DataQualityFieldIn
+    from .data_quality_field import DataQualityField
+    from .data_quality_field_in import DataQualityFieldIn, DataQualityFieldInTypedDict
     from .data_quality_field_type import DataQualityFieldType
-    from .data_quality_fields_delete_request import DataQualityFieldsDeleteRequest
-    from .data_quality_fields_request import DataQualityFieldsRequest
+    from .data_quality_fields_delete_request import (
+        DataQualityFieldsDeleteRequest,
+        DataQualityFieldsDeleteRequestTypedDict,
+    )
+    from .data_quality_fields_request import DataQualityFieldsRequest, DataQualityFieldsRequestTypedDict
     from .data_quality_flag_counts import DataQualityFlagCounts
     from .data_quality_object_type import DataQualityObjectType
     from .data_quality_result import DataQualityResult
     from .data_quality_sample import DataQualitySample
     from .data_quality_stats import DataQualityStats
     from .data_quality_status import DataQualityStatus
-    from .data_quality_value_in import DataQualityValueIn
-    from .data_quality_value_key import DataQualityValueKey
-    from .data_quality_values_delete_request import DataQualityValuesDeleteRequest
-    from .data_quality_values_request import DataQualityValuesRequest
+    from .data_quality_value import DataQualityValue
+    from .data_quality_value_in import DataQualityValueIn, DataQualityValueInTypedDict
+    from .data_quality_value_key import DataQualityValueKey, DataQualityValueKeyTypedDict
+    from .data_quality_values_delete_request import (
+        DataQualityValuesDeleteRequest,
+        DataQualityValuesDeleteRequestTypedDict,
+    )
+    from .data_quality_values_request import DataQualityValuesRequest, DataQualityValuesRequestTypedDict
+    from .data_source import DataSource
     from .dataflow_job_result import DataflowJobResult
     from .dataflow_key_field import DataflowKeyField
     from .dataflow_mapping import DataflowMapping
-    from .dataflow_object import DataflowObject
-    from .dataflow_payload import DataflowPayload
-    from .dataflow_update import DataflowUpdate
+    from .dataflow_object import DataflowObject, DataflowObjectTypedDict
+    from .dataflow_payload import DataflowPayload, DataflowPayloadTypedDict
+    from .dataflow_update import DataflowUpdate, DataflowUpdateTypedDict
+    from .delete_domains_request import DeleteDomainsRequest, DeleteDomainsRequestTypedDict
+    from .delete_domains_result import DeleteDomainsResult
     from .document import Document
-    from .document_delete_request import DocumentDeleteRequest
+    from .document_delete_request import DocumentDeleteRequest, DocumentDeleteRequestTypedDict
     from .document_delete_result import DocumentDeleteResult
-    from .document_hub_folder_delete_request import DocumentHubFolderDeleteRequest
+    from .document_hub_folder import DocumentHubFolder
+    from .document_hub_folder_delete_request import (
+        DocumentHubFolderDeleteRequest,
+        DocumentHubFolderDeleteRequestTypedDict,
+    )
     from .document_hub_folder_delete_result import DocumentHubFolderDeleteResult
-    from .document_hub_folder_in import DocumentHubFolderIn
+    from .document_hub_folder_in import DocumentHubFolderIn, DocumentHubFolderInTypedDict
     from .document_hub_folder_post_result import DocumentHubFolderPostResult
     from .document_hub_folder_put_result import DocumentHubFolderPutResult
-    from .document_hub_folder_update import DocumentHubFolderUpdate
-    from .document_in import DocumentIn
+    from .document_hub_folder_update import DocumentHubFolderUpdate, DocumentHubFolderUpdateTypedDict
+    from .document_in import DocumentIn, DocumentInTypedDict
     from .document_post_result import DocumentPostResult
     from .document_put_result import DocumentPutResult
-    from .document_update import DocumentUpdate
+    from .document_update import DocumentUpdate, DocumentUpdateTypedDict
+    from .domain import Domain
     from .domain_membership import DomainMembership
-    from .domain_membership_request import DomainMembershipRequest
+    from .domain_membership_request import DomainMembershipRequest, DomainMembershipRequestTypedDict
+    from .domain_membership_rule import DomainMembershipRule
+    from .domain_membership_rules_request import (
+        DomainMembershipRulesRequest,
+        DomainMembershipRulesRequestTypedDict,
+    )
     from .error_message import ErrorMessage
     from .invalid_documents_error import InvalidDocumentsError
     from .invalid_folders_error import InvalidFoldersError
@@ -87,7 +131,9 @@ if TYPE_CHECKING:
     from .job_details_document_hub_folder_put import JobDetailsDocumentHubFolderPut
     from .job_details_document_post import JobDetailsDocumentPost
     from .job_details_document_put import JobDetailsDocumentPut
+    from .job_details_domain_delete import JobDetailsDomainDelete
     from .job_details_domain_membership import JobDetailsDomainMembership
+    from .job_details_lineage import JobDetailsLineage
     from .job_details_query_log_ingestion import JobDetailsQueryLogIngestion
     from .job_details_rdbms import JobDetailsRdbms
     from .job_details_virtual_datasource_post import JobDetailsVirtualDatasourcePost
@@ -99,110 +145,188 @@ if TYPE_CHECKING:
     from .job_object_handle import JobObjectHandle
     from .job_state import JobState
     from .job_task import JobTask
-    from .lineage_object_ref import LineageObjectRef
+    from .lineage_job_handle import LineageJobHandle
+    from .lineage_object_ref import LineageObjectRef, LineageObjectRefTypedDict
     from .list_bi_folders_key_field import ListBiFoldersKeyField
+    from .list_bi_reports_key_field import ListBiReportsKeyField
+    from .o_auth_error import OAuthError
+    from .o_auth_token import OAuthToken
+    from .o_auth_token_request import OAuthTokenRequest, OAuthTokenRequestTypedDict
+    from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
     from .object_field_ref import ObjectFieldRef
     from .object_field_value import ObjectFieldValue
-    from .policy_group_ids_change import PolicyGroupIdsChange
+    from .policy_group_ids_change import PolicyGroupIdsChange, PolicyGroupIdsChangeTypedDict
     from .problem_details import ProblemDetails
-    from .query_log_entry import QueryLogEntry
+    from .query_log_entry import QueryLogEntry, QueryLogEntryTypedDict
     from .rdbms_job_result import RdbmsJobResult
     from .rdbms_mapping import RdbmsMapping
     from .refresh_token_info import RefreshTokenInfo
-    from .refresh_token_request import RefreshTokenRequest
-    from .remove_duplicate_users_request import RemoveDuplicateUsersRequest
+    from .refresh_token_request import RefreshTokenRequest, RefreshTokenRequestTypedDict
+    from .remove_duplicate_users_request import (
+        RemoveDuplicateUsersRequest,
+        RemoveDuplicateUsersRequestTypedDict,
+    )
     from .remove_duplicate_users_result import RemoveDuplicateUsersResult
     from .revoke_result import RevokeResult
-    from .root_child_column_update import RootChildColumnUpdate
-    from .schema_in import SchemaIn
-    from .schema_update import SchemaUpdate
+    from .root_child_column_update import RootChildColumnUpdate, RootChildColumnUpdateTypedDict
+    from .schema import Schema
+    from .schema_in import SchemaIn, SchemaInTypedDict
+    from .schema_update import SchemaUpdate, SchemaUpdateTypedDict
     from .table import Table
-    from .table_in import TableIn
-    from .table_update import TableUpdate
+    from .table_in import TableIn, TableInTypedDict
+    from .table_update import TableUpdate, TableUpdateTypedDict
     from .task_handle import TaskHandle
     from .task_link import TaskLink
-    from .term_delete_request import TermDeleteRequest
+    from .term import Term
+    from .term_delete_request import TermDeleteRequest, TermDeleteRequestTypedDict
     from .term_delete_result import TermDeleteResult
-    from .term_in import TermIn
-    from .term_update import TermUpdate
+    from .term_in import TermIn, TermInTypedDict
+    from .term_update import TermUpdate, TermUpdateTypedDict
     from .token_status import TokenStatus
-    from .vds_column import VdsColumn
-    from .vds_index import VdsIndex
-    from .vds_schema import VdsSchema
-    from .vds_table import VdsTable
-    from .vds_table_base import VdsTableBase
-    from .vds_view import VdsView
+    from .user import User
+    from .vds_column import VdsColumn, VdsColumnTypedDict
+    from .vds_index import VdsIndex, VdsIndexTypedDict
+    from .vds_schema import VdsSchema, VdsSchemaTypedDict
+    from .vds_table import VdsTable, VdsTableTypedDict
+    from .vds_table_base import VdsTableBase, VdsTableBaseTypedDict
+    from .vds_view import VdsView, VdsViewTypedDict
     from .virtual_datasource_result import VirtualDatasourceResult
-    from .virtual_file_system_item import VirtualFileSystemItem
+    from .virtual_file_system_item import VirtualFileSystemItem, VirtualFileSystemItemTypedDict
 
 _RUNTIME = "alation_workflows._runtime.exceptions"
 _LAZY: dict[str, str] = {
     "APIError": _RUNTIME,
     "ProblemDetailsError": _RUNTIME,
     "AccessTokenRequest": ".access_token_request",
+    "AccessTokenRequestTypedDict": ".access_token_request",
     "ApiAccessToken": ".api_access_token",
     "BiFolder": ".bi_folder",
     "BiFolderIn": ".bi_folder_in",
+    "BiFolderInTypedDict": ".bi_folder_in",
     "BiNameConfiguration": ".bi_name_configuration",
+    "BiNameConfigurationTypedDict": ".bi_name_configuration",
+    "BiReport": ".bi_report",
     "BiReportColumnIn": ".bi_report_column_in",
+    "BiReportColumnInTypedDict": ".bi_report_column_in",
     "BiReportIn": ".bi_report_in",
+    "BiReportInTypedDict": ".bi_report_in",
+    "BiServer": ".bi_server",
     "BiServerIn": ".bi_server_in",
+    "BiServerInTypedDict": ".bi_server_in",
     "BiServerPostResult": ".bi_server_post_result",
+    "BusinessPolicy": ".business_policy",
     "BusinessPolicyDeleteRequest": ".business_policy_delete_request",
+    "BusinessPolicyDeleteRequestTypedDict": ".business_policy_delete_request",
     "BusinessPolicyIn": ".business_policy_in",
+    "BusinessPolicyInTypedDict": ".business_policy_in",
     "BusinessPolicyUpdate": ".business_policy_update",
+    "BusinessPolicyUpdateTypedDict": ".business_policy_update",
     "ChildColumnUpdate": ".child_column_update",
+    "ChildColumnUpdateTypedDict": ".child_column_update",
     "Column": ".column",
     "ColumnIn": ".column_in",
+    "ColumnInTypedDict": ".column_in",
     "ColumnIndex": ".column_index",
     "ColumnIndexInfo": ".column_index_info",
+    "ColumnIndexTypedDict": ".column_index",
     "ColumnUpdate": ".column_update",
+    "ColumnUpdateTypedDict": ".column_update",
     "CreatedItem": ".created_item",
+    "CustomField": ".custom_field",
     "CustomFieldIn": ".custom_field_in",
+    "CustomFieldInTypedDict": ".custom_field_in",
     "CustomFieldJobData": ".custom_field_job_data",
     "CustomFieldJobMessage": ".custom_field_job_message",
     "CustomFieldType": ".custom_field_type",
     "CustomFieldValue": ".custom_field_value",
+    "CustomFieldValueRecord": ".custom_field_value_record",
     "CustomFieldValueRef": ".custom_field_value_ref",
+    "CustomFieldValueRefTypedDict": ".custom_field_value_ref",
+    "CustomFieldValueTypedDict": ".custom_field_value",
     "CustomFieldValueUpdate": ".custom_field_value_update",
+    "CustomFieldValueUpdateTypedDict": ".custom_field_value_update",
+    "CustomTemplate": ".custom_template",
+    "DataDictionaryErrorItems": ".data_dictionary_error_items",
+    "DataDictionaryErrorRange": ".data_dictionary_error_range",
+    "DataDictionaryObjectType": ".data_dictionary_object_type",
+    "DataDictionaryRecords": ".data_dictionary_records",
+    "DataDictionaryResource": ".data_dictionary_resource",
+    "DataDictionaryRow": ".data_dictionary_row",
+    "DataDictionaryTask": ".data_dictionary_task",
+    "DataDictionaryTaskError": ".data_dictionary_task_error",
+    "DataDictionaryTaskErrorDetails": ".data_dictionary_task_error_details",
+    "DataDictionaryTaskHandle": ".data_dictionary_task_handle",
+    "DataDictionaryTaskProgress": ".data_dictionary_task_progress",
+    "DataDictionaryTaskRef": ".data_dictionary_task_ref",
+    "DataDictionaryTaskResult": ".data_dictionary_task_result",
+    "DataDictionaryUpload": ".data_dictionary_upload",
+    "DataDictionaryUploadTypedDict": ".data_dictionary_upload",
     "DataQualityAttribution": ".data_quality_attribution",
     "DataQualityCounts": ".data_quality_counts",
     "DataQualityError": ".data_quality_error",
+    "DataQualityField": ".data_quality_field",
     "DataQualityFieldIn": ".data_quality_field_in",
+    "DataQualityFieldInTypedDict": ".data_quality_field_in",
     "DataQualityFieldType": ".data_quality_field_type",
     "DataQualityFieldsDeleteRequest": ".data_quality_fields_delete_request",
+    "DataQualityFieldsDeleteRequestTypedDict": ".data_quality_fields_delete_request",
     "DataQualityFieldsRequest": ".data_quality_fields_request",
+    "DataQualityFieldsRequestTypedDict": ".data_quality_fields_request",
     "DataQualityFlagCounts": ".data_quality_flag_counts",
     "DataQualityObjectType": ".data_quality_object_type",
     "DataQualityResult": ".data_quality_result",
     "DataQualitySample": ".data_quality_sample",
     "DataQualityStats": ".data_quality_stats",
     "DataQualityStatus": ".data_quality_status",
+    "DataQualityValue": ".data_quality_value",
     "DataQualityValueIn": ".data_quality_value_in",
+    "DataQualityValueInTypedDict": ".data_quality_value_in",
     "DataQualityValueKey": ".data_quality_value_key",
+    "DataQualityValueKeyTypedDict": ".data_quality_value_key",
     "DataQualityValuesDeleteRequest": ".data_quality_values_delete_request",
+    "DataQualityValuesDeleteRequestTypedDict": ".data_quality_values_delete_request",
     "DataQualityValuesRequest": ".data_quality_values_request",
+    "DataQualityValuesRequestTypedDict": ".data_quality_values_request",
+    "DataSource": ".data_source",
     "DataflowJobResult": ".dataflow_job_result",
     "DataflowKeyField": ".dataflow_key_field",
     "DataflowMapping": ".dataflow_mapping",
     "DataflowObject": ".dataflow_object",
+    "DataflowObjectTypedDict": ".dataflow_object",
     "DataflowPayload": ".dataflow_payload",
+    "DataflowPayloadTypedDict": ".dataflow_payload",
     "DataflowUpdate": ".dataflow_update",
+    "DataflowUpdateTypedDict": ".dataflow_update",
+    "DeleteDomainsRequest": ".delete_domains_request",
+    "DeleteDomainsRequestTypedDict": ".delete_domains_request",
+    "DeleteDomainsResult": ".delete_domains_result",
     "Document": ".document",
     "DocumentDeleteRequest": ".document_delete_request",
+    "DocumentDeleteRequestTypedDict": ".document_delete_request",
     "DocumentDeleteResult": ".document_delete_result",
+    "DocumentHubFolder": ".document_hub_folder",
     "DocumentHubFolderDeleteRequest": ".document_hub_folder_delete_request",
+    "DocumentHubFolderDeleteRequestTypedDict": ".document_hub_folder_delete_request",
     "DocumentHubFolderDeleteResult": ".document_hub_folder_delete_result",
     "DocumentHubFolderIn": ".document_hub_folder_in",
+    "DocumentHubFolderInTypedDict": ".document_hub_folder_in",
     "DocumentHubFolderPostResult": ".document_hub_folder_post_result",
     "DocumentHubFolderPutResult": ".document_hub_folder_put_result",
     "DocumentHubFolderUpdate": ".document_hub_folder_update",
+    "DocumentHubFolderUpdateTypedDict": ".document_hub_folder_update",
     "DocumentIn": ".document_in",
+    "DocumentInTypedDict": ".document_in",
     "DocumentPostResult": ".document_post_result",
     "DocumentPutResult": ".document_put_result",
     "DocumentUpdate": ".document_update",
+    "DocumentUpdateTypedDict": ".document_update",
+    "Domain": ".domain",
     "DomainMembership": ".domain_membership",
     "DomainMembershipRequest": ".domain_membership_request",
+    "DomainMembershipRequestTypedDict": ".domain_membership_request",
+    "DomainMembershipRule": ".domain_membership_rule",
+    "DomainMembershipRulesRequest": ".domain_membership_rules_request",
+    "DomainMembershipRulesRequestTypedDict": ".domain_membership_rules_request",
     "ErrorMessage": ".error_message",
     "InvalidDocumentsError": ".invalid_documents_error",
     "InvalidFoldersError": ".invalid_folders_error",
@@ -220,7 +344,9 @@ _LAZY: dict[str, str] = {
     "JobDetailsDocumentHubFolderPut": ".job_details_document_hub_folder_put",
     "JobDetailsDocumentPost": ".job_details_document_post",
     "JobDetailsDocumentPut": ".job_details_document_put",
+    "JobDetailsDomainDelete": ".job_details_domain_delete",
     "JobDetailsDomainMembership": ".job_details_domain_membership",
+    "JobDetailsLineage": ".job_details_lineage",
     "JobDetailsQueryLogIngestion": ".job_details_query_log_ingestion",
     "JobDetailsRdbms": ".job_details_rdbms",
     "JobDetailsVirtualDatasourcePost": ".job_details_virtual_datasource_post",
@@ -232,110 +358,206 @@ _LAZY: dict[str, str] = {
     "JobObjectHandle": ".job_object_handle",
     "JobState": ".job_state",
     "JobTask": ".job_task",
+    "LineageJobHandle": ".lineage_job_handle",
     "LineageObjectRef": ".lineage_object_ref",
+    "LineageObjectRefTypedDict": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
+    "ListBiReportsKeyField": ".list_bi_reports_key_field",
+    "OAuthError": ".o_auth_error",
+    "OAuthToken": ".o_auth_token",
+    "OAuthTokenRequest": ".o_auth_token_request",
+    "OAuthTokenRequestGrantType": ".o_auth_token_request_grant_type",
+    "OAuthTokenRequestTypedDict": ".o_auth_token_request",
     "ObjectFieldRef": ".object_field_ref",
     "ObjectFieldValue": ".object_field_value",
     "PolicyGroupIdsChange": ".policy_group_ids_change",
+    "PolicyGroupIdsChangeTypedDict": ".policy_group_ids_change",
     "ProblemDetails": ".problem_details",
     "QueryLogEntry": ".query_log_entry",
+    "QueryLogEntryTypedDict": ".query_log_entry",
     "RdbmsJobResult": ".rdbms_job_result",
     "RdbmsMapping": ".rdbms_mapping",
     "RefreshTokenInfo": ".refresh_token_info",
     "RefreshTokenRequest": ".refresh_token_request",
+    "RefreshTokenRequestTypedDict": ".refresh_token_request",
     "RemoveDuplicateUsersRequest": ".remove_duplicate_users_request",
+    "RemoveDuplicateUsersRequestTypedDict": ".remove_duplicate_users_request",
     "RemoveDuplicateUsersResult": ".remove_duplicate_users_result",
     "RevokeResult": ".revoke_result",
     "RootChildColumnUpdate": ".root_child_column_update",
+    "RootChildColumnUpdateTypedDict": ".root_child_column_update",
+    "Schema": ".schema",
     "SchemaIn": ".schema_in",
+    "SchemaInTypedDict": ".schema_in",
     "SchemaUpdate": ".schema_update",
+    "SchemaUpdateTypedDict": ".schema_update",
     "Table": ".table",
     "TableIn": ".table_in",
+    "TableInTypedDict": ".table_in",
     "TableUpdate": ".table_update",
+    "TableUpdateTypedDict": ".table_update",
     "TaskHandle": ".task_handle",
     "TaskLink": ".task_link",
+    "Term": ".term",
     "TermDeleteRequest": ".term_delete_request",
+    "TermDeleteRequestTypedDict": ".term_delete_request",
     "TermDeleteResult": ".term_delete_result",
     "TermIn": ".term_in",
+    "TermInTypedDict": ".term_in",
     "TermUpdate": ".term_update",
+    "TermUpdateTypedDict": ".term_update",
     "TokenStatus": ".token_status",
+    "User": ".user",
     "VdsColumn": ".vds_column",
+    "VdsColumnTypedDict": ".vds_column",
     "VdsIndex": ".vds_index",
+    "VdsIndexTypedDict": ".vds_index",
     "VdsSchema": ".vds_schema",
+    "VdsSchemaTypedDict": ".vds_schema",
     "VdsTable": ".vds_table",
     "VdsTableBase": ".vds_table_base",
+    "VdsTableBaseTypedDict": ".vds_table_base",
+    "VdsTableTypedDict": ".vds_table",
     "VdsView": ".vds_view",
+    "VdsViewTypedDict": ".vds_view",
     "VirtualDatasourceResult": ".virtual_datasource_result",
     "VirtualFileSystemItem": ".virtual_file_system_item",
+    "VirtualFileSystemItemTypedDict": ".virtual_file_system_item",
 }
 
 __all__ = [
     "APIError",
     "ProblemDetailsError",
     "AccessTokenRequest",
+    "AccessTokenRequestTypedDict",
     "ApiAccessToken",
     "BiFolder",
     "BiFolderIn",
+    "BiFolderInTypedDict",
     "BiNameConfiguration",
+    "BiNameConfigurationTypedDict",
+    "BiReport",
     "BiReportColumnIn",
+    "BiReportColumnInTypedDict",
     "BiReportIn",
+    "BiReportInTypedDict",
+    "BiServer",
     "BiServerIn",
+    "BiServerInTypedDict",
     "BiServerPostResult",
+    "BusinessPolicy",
     "BusinessPolicyDeleteRequest",
+    "BusinessPolicyDeleteRequestTypedDict",
     "BusinessPolicyIn",
+    "BusinessPolicyInTypedDict",
     "BusinessPolicyUpdate",
+    "BusinessPolicyUpdateTypedDict",
     "ChildColumnUpdate",
+    "ChildColumnUpdateTypedDict",
     "Column",
     "ColumnIn",
+    "ColumnInTypedDict",
     "ColumnIndex",
     "ColumnIndexInfo",
+    "ColumnIndexTypedDict",
     "ColumnUpdate",
+    "ColumnUpdateTypedDict",
     "CreatedItem",
+    "CustomField",
     "CustomFieldIn",
+    "CustomFieldInTypedDict",
     "CustomFieldJobData",
     "CustomFieldJobMessage",
     "CustomFieldType",
     "CustomFieldValue",
+    "CustomFieldValueRecord",
     "CustomFieldValueRef",
+    "CustomFieldValueRefTypedDict",
+    "CustomFieldValueTypedDict",
     "CustomFieldValueUpdate",
+    "CustomFieldValueUpdateTypedDict",
+    "CustomTemplate",
+    "DataDictionaryErrorItems",
+    "DataDictionaryErrorRange",
+    "DataDictionaryObjectType",
+    "DataDictionaryRecords",
+    "DataDictionaryResource",
+    "DataDictionaryRow",
+    "DataDictionaryTask",
+    "DataDictionaryTaskError",
+    "DataDictionaryTaskErrorDetails",
+    "DataDictionaryTaskHandle",
+    "DataDictionaryTaskProgress",
+    "DataDictionaryTaskRef",
+    "DataDictionaryTaskResult",
+    "DataDictionaryUpload",
+    "DataDictionaryUploadTypedDict",
     "DataQualityAttribution",
     "DataQualityCounts",
     "DataQualityError",
+    "DataQualityField",
     "DataQualityFieldIn",
+    "DataQualityFieldInTypedDict",
     "DataQualityFieldType",
     "DataQualityFieldsDeleteRequest",
+    "DataQualityFieldsDeleteRequestTypedDict",
     "DataQualityFieldsRequest",
+    "DataQualityFieldsRequestTypedDict",
     "DataQualityFlagCounts",
     "DataQualityObjectType",
     "DataQualityResult",
     "DataQualitySample",
     "DataQualityStats",
     "DataQualityStatus",
+    "DataQualityValue",
     "DataQualityValueIn",
+    "DataQualityValueInTypedDict",
     "DataQualityValueKey",
+    "DataQualityValueKeyTypedDict",
     "DataQualityValuesDeleteRequest",
+    "DataQualityValuesDeleteRequestTypedDict",
     "DataQualityValuesRequest",
+    "DataQualityValuesRequestTypedDict",
+    "DataSource",
     "DataflowJobResult",
     "DataflowKeyField",
     "DataflowMapping",
     "DataflowObject",
+    "DataflowObjectTypedDict",
     "DataflowPayload",
+    "DataflowPayloadTypedDict",
     "DataflowUpdate",
+    "DataflowUpdateTypedDict",
+    "DeleteDomainsRequest",
+    "DeleteDomainsRequestTypedDict",
+    "DeleteDomainsResult",
     "Document",
     "DocumentDeleteRequest",
+    "DocumentDeleteRequestTypedDict",
     "DocumentDeleteResult",
+    "DocumentHubFolder",
     "DocumentHubFolderDeleteRequest",
+    "DocumentHubFolderDeleteRequestTypedDict",
     "DocumentHubFolderDeleteResult",
     "DocumentHubFolderIn",
+    "DocumentHubFolderInTypedDict",
     "DocumentHubFolderPostResult",
     "DocumentHubFolderPutResult",
     "DocumentHubFolderUpdate",
+    "DocumentHubFolderUpdateTypedDict",
     "DocumentIn",
+    "DocumentInTypedDict",
     "DocumentPostResult",
     "DocumentPutResult",
     "DocumentUpdate",
+    "DocumentUpdateTypedDict",
+    "Domain",
     "DomainMembership",
     "DomainMembershipRequest",
+    "DomainMembershipRequestTypedDict",
+    "DomainMembershipRule",
+    "DomainMembershipRulesRequest",
+    "DomainMembershipRulesRequestTypedDict",
     "ErrorMessage",
     "InvalidDocumentsError",
     "InvalidFoldersError",
@@ -353,7 +575,9 @@ __all__ = [
     "JobDetailsDocumentHubFolderPut",
     "JobDetailsDocumentPost",
     "JobDetailsDocumentPut",
+    "JobDetailsDomainDelete",
     "JobDetailsDomainMembership",
+    "JobDetailsLineage",
     "JobDetailsQueryLogIngestion",
     "JobDetailsRdbms",
     "JobDetailsVirtualDatasourcePost",
@@ -365,41 +589,71 @@ __all__ = [
     "JobObjectHandle",
     "JobState",
     "JobTask",
+    "LineageJobHandle",
     "LineageObjectRef",
+    "LineageObjectRefTypedDict",
     "ListBiFoldersKeyField",
+    "ListBiReportsKeyField",
+    "OAuthError",
+    "OAuthToken",
+    "OAuthTokenRequest",
+    "OAuthTokenRequestGrantType",
+    "OAuthTokenRequestTypedDict",
     "ObjectFieldRef",
     "ObjectFieldValue",
     "PolicyGroupIdsChange",
+    "PolicyGroupIdsChangeTypedDict",
     "ProblemDetails",
     "QueryLogEntry",
+    "QueryLogEntryTypedDict",
     "RdbmsJobResult",
     "RdbmsMapping",
     "RefreshTokenInfo",
     "RefreshTokenRequest",
+    "RefreshTokenRequestTypedDict",
     "RemoveDuplicateUsersRequest",
+    "RemoveDuplicateUsersRequestTypedDict",
     "RemoveDuplicateUsersResult",
     "RevokeResult",
     "RootChildColumnUpdate",
+    "RootChildColumnUpdateTypedDict",
+    "Schema",
     "SchemaIn",
+    "SchemaInTypedDict",
     "SchemaUpdate",
+    "SchemaUpdateTypedDict",
     "Table",
     "TableIn",
+    "TableInTypedDict",
     "TableUpdate",
+    "TableUpdateTypedDict",
     "TaskHandle",
     "TaskLink",
+    "Term",
     "TermDeleteRequest",
+    "TermDeleteRequestTypedDict",
     "TermDeleteResult",
     "TermIn",
+    "TermInTypedDict",
     "TermUpdate",
+    "TermUpdateTypedDict",
     "TokenStatus",
+    "User",
     "VdsColumn",
+    "VdsColumnTypedDict",
     "VdsIndex",
+    "VdsIndexTypedDict",
     "VdsSchema",
+    "VdsSchemaTypedDict",
     "VdsTable",
     "VdsTableBase",
+    "VdsTableBaseTypedDict",
+    "VdsTableTypedDict",
     "VdsView",
+    "VdsViewTypedDict",
     "VirtualDatasourceResult",
     "VirtualFileSystemItem",
+    "VirtualFileSystemItemTypedDict",
 ]
 
 

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # The work a job does when it finishes; returns the job's `result` exactly as Alation sends it.
@@ -37,6 +37,7 @@ class Job:
     status: str = "running"
     result: Any = None
     msg: str = ""
+    submitted_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # wall clock, for `msg`
     then: list[Callable[[Job], None]] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
@@ -91,11 +92,11 @@ class JobRegistry:
             now = self._clock()
             for job in list(self.by_id.values()):
                 if job.status == "running" and not job.never_finish and now - job.created >= job.duration:
-                    self._finish(job, now)
+                    self._finish(job)
         finally:
             self._settling = False
 
-    def _finish(self, job: Job, now: float) -> None:
+    def _finish(self, job: Job) -> None:
         started = time.perf_counter()
         crash: str | None = None
         if job.fail_with is not None:
@@ -109,8 +110,10 @@ class JobRegistry:
             except Exception as exc:  # a crashing work function ends its own job, never the simulator
                 crash = f"Job failed: internal error {type(exc).__name__}: {exc}"
                 job.status, job.result = "failed", crash
-        took = max(now - job.created, 0.0) + (time.perf_counter() - started)
-        job.msg = crash or f"Job finished in {took:.6f} seconds at {datetime.now(UTC).isoformat(' ')}"
+        # The job's own run time (its duration plus the work), not how late a poll came to see it.
+        took = job.duration + (time.perf_counter() - started)
+        finished_at = job.submitted_at + timedelta(seconds=took)
+        job.msg = crash or f"Job finished in {took:.6f} seconds at {finished_at.isoformat(' ')}"
         for callback in job.then:
             callback(job)
 

@@ -116,14 +116,30 @@ def unknown_handlers() -> list[str]:
     return sorted(op for op in load_handlers() if op not in spec_ops and op not in EXTRAS)
 
 
+def stale_unserved() -> list[str]:
+    """`x-alation-also-serves` entries naming a method the spec now describes on that path."""
+    served = {(e["path"], e["method"]) for e in operation_table()["operations"].values()}
+    return sorted(
+        f"{method} {path}"
+        for path, methods in operation_table().get("unserved", {}).items()
+        for method in methods
+        if (path, method) in served
+    )
+
+
 def shadowed_extras() -> list[str]:
     """Operations declared simulator-only that the spec now describes (the declaration is stale)."""
     return sorted(op for op in EXTRAS if op in operation_table()["operations"])
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, Any]] | SimResponse:
-    """The route and path parameters for a request, or Alation's 404 / 405 answer."""
+    """The route and path parameters for a request, or Alation's 404 / 405 answer.
+
+    405 (DRF's, with `Allow`) is for methods Alation lacks on a known path; a method the spec
+    marks `x-alation-also-serves` (Alation has it, the spec does not yet) gets a 501 instead.
+    """
     allowed: list[str] = []
+    unserved: set[str] = set()
     for route in routes():
         params = route.params(path)
         if params is None:
@@ -131,6 +147,11 @@ def match(method: str, path: str) -> tuple[Route, dict[str, Any]] | SimResponse:
         if route.method == method:
             return route, params
         allowed.append(route.method)
+        unserved.update(operation_table().get("unserved", {}).get((route.spec or {}).get("path"), ()))
+    if method in unserved:  # Alation has it (the spec says so): "not allowed" would be untrue
+        return SimResponse.json(
+            501, {"detail": f"{method} {path} exists on Alation, but the simulator does not serve it yet."}
+        )
     if allowed:
         return SimResponse.json(
             405, {"detail": f'Method "{method}" not allowed.'}, {"allow": ", ".join(sorted(set(allowed)))}

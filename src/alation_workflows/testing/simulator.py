@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .auth import TokenStore
+from . import examples_seed
 from .faults import JOB_KINDS, RESPONSE_KINDS, FaultInjector
 from .jobs import Job, JobRegistry, Work
 from .routes import Route, match, resolve_operation
 from .state import CatalogState
+from .token_store import TokenStore
 from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
 from .wire import MAX_BODY_BYTES, BadBody, Reject, SimRequest, SimResponse, too_large
 
@@ -111,6 +112,10 @@ class Simulator:
         with self.lock:
             self.jobs.settle()
             return self.catalog
+
+    def seed_examples(self) -> None:
+        """Add the objects the docs' examples use (ids listed in `testing/examples_seed.py`); again restores them."""
+        examples_seed.seed(self)
 
     def set_job_duration(self, seconds: float, operation_id: str | None = None) -> None:
         """How long new jobs stay "running": for every operation, or for one operation id."""

@@ -71,6 +71,8 @@ class CatalogState:
             "field_type": "RICH_TEXT",
             "name_singular": "Description",
             "builtin": True,
+            # Alation: "No support for updating `description` field for `data`." (allie-sdk issue #31)
+            "unsupported_otypes": ["data"],
         }
         self.custom_fields[8] = {
             "id": 8,
@@ -102,6 +104,12 @@ class CatalogState:
         self.domains[domain_id] = {"id": domain_id, "title": title}
         return domain_id
 
+    def add_table(self, key: str, *, id: int | None = None) -> int:
+        """Register a table by its key ("<ds_id>.<schema>.<table>"), e.g. to set custom field values on it."""
+        table_id = id if id is not None else self.new_id()
+        self.tables[key] = {"id": table_id, "key": key, "ds_id": int(key.split(".", 1)[0]), "otype": "table"}
+        return table_id
+
     def add_document_hub(self, title: str = "Hub", *, id: int | None = None) -> int:
         hub_id = id if id is not None else self.new_id()
         self.document_hubs[hub_id] = {"id": hub_id, "title": title}
@@ -111,6 +119,31 @@ class CatalogState:
         user_id = id if id is not None else self.new_id()
         self.users[user_id] = {"id": user_id, "username": username, "email": email, "suspended": False}
         return user_id
+
+    def find_object(self, otype: str, oid: Any) -> bool | None:
+        """Whether the object `otype`/`oid` exists: True/False for the object types this catalog
+        keeps, None for those it does not model (then nothing can be said)."""
+        by_kind: dict[str, list[dict[Any, Obj]]] = {
+            "data": [self.datasources],
+            "schema": [self.schemas],
+            "table": [self.tables],
+            "attribute": [self.columns],
+            "glossary_term": [self.documents, self.terms],  # Document Hub documents are glossary_terms
+            "glossary_v3": [self.glossaries],
+            "business_policy": [self.policies],
+            "user": [self.users],
+            "domain": [self.domains],
+            "bi_server": [self.bi_servers],
+        }
+        stores = by_kind.get(otype.lower())
+        if stores is None:
+            return None
+        for store in stores:
+            if oid in store or str(oid) in store:  # RDBMS objects are also named by key
+                return True
+            if any(str(obj.get("id")) == str(oid) for obj in store.values()):
+                return True
+        return False
 
     def object_exists(self, otype: str, key: str) -> bool:
         """Whether an RDBMS object with this key exists (data quality object keys)."""

@@ -1,4 +1,4 @@
-"""Reads of BI server objects (GBM v2), paged by `offset` with no `X-Next-Page` header."""
+"""Reads of BI servers, folders and reports (GBM v2), paged by `offset` with no `X-Next-Page` header."""
 
 from __future__ import annotations
 
@@ -47,4 +47,27 @@ def list_folders(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimR
         key=lambda o: o["id"],
     )
     shaped = [{"id": o["id"], **{name: o.get(name) for name in _FOLDER}} for o in _selected(request, objects)]
+    return paged(request, shaped, start_param="offset", next_header=False)
+
+
+@handles("listBiServers")
+def list_servers(sim: Simulator, request: SimRequest) -> SimResponse:
+    servers = sorted(sim.catalog.bi_servers.values(), key=lambda o: o["id"])
+    shaped = [
+        {"id": o["id"], "uri": o.get("uri"), "title": o.get("title"), "description": o.get("description", "")}
+        for o in _selected(request, servers)
+    ]
+    return paged(request, shaped, start_param="offset", next_header=False)
+
+
+@handles("listBiReports")
+def list_reports(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
+    if bi_server_id not in sim.catalog.bi_servers:
+        raise Reject(404, {"detail": "Not found.", "code": "404000"})
+    objects = sorted(
+        (o for (server, _), o in sim.catalog.bi_reports.items() if server == bi_server_id),
+        key=lambda o: o["id"],
+    )
+    fields = (*_FOLDER[:8], "report_type", "parent_folder")
+    shaped = [{"id": o["id"], **{name: o.get(name) for name in fields}} for o in _selected(request, objects)]
     return paged(request, shaped, start_param="offset", next_header=False)

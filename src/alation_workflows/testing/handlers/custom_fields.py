@@ -102,6 +102,11 @@ def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
     definition = sim.catalog.custom_fields.get(item["field_id"])
     if definition is None:
         return f"Item {index}: custom field with id {item['field_id']} does not exist."
+    otype = str(item["otype"]).lower()
+    if otype in (definition.get("unsupported_otypes") or ()):
+        return f"No support for updating `{str(definition.get('name_singular', '')).lower()}` field for `{otype}`."
+    if sim.catalog.find_object(otype, item["oid"]) is False:
+        return f"Item {index}: {otype} object with id {item['oid']!r} does not exist."
     value, kind = item["value"], definition.get("field_type")
     if kind == "OBJECT_SET":
         refs = value if isinstance(value, list) else None

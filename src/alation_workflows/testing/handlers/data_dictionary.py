@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..registry import simulator_only
+from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .users import multipart_parts
 
@@ -33,9 +33,7 @@ def _known(sim: Simulator, key: str) -> bool:
     return key in cat.schemas or key in cat.tables or key in cat.columns
 
 
-@simulator_only(
-    "uploadDataDictionary", "PUT", "/integration/v1/data_dictionary/{object_type}/{object_id:int}/upload/"
-)
+@handles("uploadDataDictionary")
 def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int) -> SimResponse:
     if object_type not in OBJECT_TYPES:
         raise Reject(404, {"detail": f"Unsupported object type {object_type}.", "code": "404000"})
@@ -79,13 +77,21 @@ def _task(sim: Simulator, task_id: str) -> dict[str, Any]:
     return task
 
 
-@simulator_only("getDataDictionaryTaskSlash", "GET", "/integration/v1/data_dictionary/tasks/{task_id}/")
-@simulator_only("getDataDictionaryTask", "GET", "/integration/v1/data_dictionary/tasks/{task_id}")
+@simulator_only(
+    "getDataDictionaryTaskSlash",
+    "GET",
+    "/integration/v1/data_dictionary/tasks/{task_id}/",
+    like="getDataDictionaryTask",
+)
+@handles("getDataDictionaryTask")
 def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
-    done = sim.clock() - task["created"] >= task["duration"]
+    elapsed = sim.clock() - task["created"]
+    done = elapsed >= task["duration"]
     total, failed = task["total"], len(task["failures"])
     batches = max((total + BATCH - 1) // BATCH, 1)
+    # Batches complete evenly over the task's run time, so a poller sees progress move.
+    completed = batches if done else min(batches - 1, int(batches * elapsed / max(task["duration"], 1e-9)))
     status = None
     if done:
         status = "SUCCEEDED" if not failed else "FAILED" if failed == total else "PARTIALLY_SUCCEEDED"
@@ -95,7 +101,7 @@ def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
         "type": "COMMIT_TO_CATALOG",
         "state": "COMPLETED" if done else "PROCESSING",
         "status": status,
-        "progress": {"total_batches": batches, "batches_completed": batches if done else 0},
+        "progress": {"total_batches": batches, "batches_completed": completed},
         "result": {"records": {"total": total, "succeeded": total - failed, "failed": failed}}
         if done
         else None,
@@ -108,9 +114,7 @@ def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     return SimResponse.json(200, body)
 
 
-@simulator_only(
-    "getDataDictionaryTaskErrors", "GET", "/integration/v1/data_dictionary/tasks/{task_id}/errors/"
-)
+@handles("getDataDictionaryTaskErrors")
 def get_task_errors(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
     errors = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..registry import handles, simulator_only
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields, dict_body, int_list, job_id_handle
 
@@ -74,7 +74,7 @@ def assign_membership(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
-@simulator_only("deleteDomains", "DELETE", "/integration/v2/domain/")
+@handles("deleteDomains")
 def delete_domains(sim: Simulator, request: SimRequest) -> SimResponse:
     ids = int_list(dict_body(request), "id")
     deleted = []

@@ -1,4 +1,4 @@
-"""Reads of documents (and, later, folders and terms) from the simulated catalog, paged."""
+"""Reads of documents, document hub folders, glossary terms and business policies, paged."""
 
 from __future__ import annotations
 
@@ -64,3 +64,74 @@ def list_documents(sim: Simulator, request: SimRequest) -> SimResponse:
         },
     )
     return paged(request, [_document(sim, o) for o in found])
+
+
+def _live(request: SimRequest, objects: Any) -> Any:
+    # Deleted objects are removed from the simulated catalog, so `deleted=true` lists none.
+    return [] if bool_arg(request, "deleted") else objects
+
+
+@handles("listDocumentHubFolders")
+def list_folders(sim: Simulator, request: SimRequest) -> SimResponse:
+    found = matching(
+        request,
+        _live(request, sim.catalog.folders.values()),
+        {
+            "id": equals("id", int),
+            "document_hub_id": equals("document_hub_id", int),
+            "search": contains("title"),
+        },
+    )
+    docs = list(sim.catalog.documents.values())
+    folders = list(sim.catalog.folders.values())
+    shaped = []
+    for o in found:
+        out = {
+            k: o.get(k)
+            for k in ("id", "title", "description", "document_hub_id", "parent_folder_id", "template_id")
+        }
+        out["custom_fields"] = field_values(sim, o.get("custom_fields"))
+        out["child_documents_count"] = sum(1 for d in docs if d.get("parent_folder_id") == o["id"])
+        out["child_folders_count"] = sum(1 for f in folders if f.get("parent_folder_id") == o["id"])
+        out["deleted"] = False
+        shaped.append(out)
+    return paged(request, shaped)
+
+
+@handles("listTerms")
+def list_terms(sim: Simulator, request: SimRequest) -> SimResponse:
+    found = matching(
+        request,
+        _live(request, sim.catalog.terms.values()),
+        {"id": equals("id", int), "search": contains("title")},
+    )
+    shaped = [
+        {
+            **{k: o.get(k) for k in ("id", "title", "description", "template_id")},
+            "glossary_ids": o.get("glossary_ids") or [],
+            "custom_fields": field_values(sim, o.get("custom_fields")),
+            "deleted": False,
+        }
+        for o in found
+    ]
+    return paged(request, shaped)
+
+
+@handles("listBusinessPolicies")
+def list_policies(sim: Simulator, request: SimRequest) -> SimResponse:
+    found = matching(
+        request,
+        _live(request, sim.catalog.policies.values()),
+        {"id": equals("id", int), "search": contains("title")},
+    )
+    shaped = [
+        {
+            "id": o["id"],
+            "title": o.get("title"),
+            "description": o.get("description"),
+            "otype": "business_policy",
+            "url": f"/policy/{o['id']}/",
+        }
+        for o in found
+    ]
+    return paged(request, shaped)

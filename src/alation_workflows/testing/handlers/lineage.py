@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..registry import handles, simulator_only
+from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import Spec, check_fields, dict_body, job_id_handle, list_body
 
@@ -76,7 +76,7 @@ def post_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
 
 
-@simulator_only("createLineage", "POST", "/integration/v2/lineage/")
+@handles("createLineage")
 def post_lineage(sim: Simulator, request: SimRequest) -> SimResponse:
     # The lineage V2 result shape was never captured; it mirrors the dataflow POST result.
     objects, paths = _check_graph(dict_body(request))

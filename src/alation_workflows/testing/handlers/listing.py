@@ -87,3 +87,8 @@ def paged(
         query |= {"limit": [str(limit)], start_param: [str(start + limit)]}
         headers[NEXT_PAGE] = f"{request.path}?{urlencode(query, doseq=True)}"
     return SimResponse.json(200, page, headers)
+
+
+def key_filter(field: str) -> Callable[[Obj, str], bool]:
+    """Filter: the object's `field` equals the value (keys compared as given)."""
+    return lambda obj, raw: obj.get(field) == raw

@@ -33,6 +33,13 @@ def _common(sim: Simulator, key: str, obj: dict[str, Any], kind: str) -> dict[st
     return out
 
 
+def _schema(sim: Simulator, key: str, obj: dict[str, Any]) -> dict[str, Any]:
+    out = _common(sim, key, obj, "schema")
+    out["name"] = key.split(".", 1)[1]
+    out["db_comment"] = obj.get("db_comment")
+    return out
+
+
 def _table(sim: Simulator, key: str, obj: dict[str, Any]) -> dict[str, Any]:
     out = _common(sim, key, obj, "table")
     schema_key = key.rsplit(".", 1)[0]
@@ -53,6 +60,16 @@ def _column(sim: Simulator, key: str, obj: dict[str, Any]) -> dict[str, Any]:
     out["table_name"] = table_key.rsplit(".", 1)[1]
     out["schema_id"] = schema.get("id")
     return out
+
+
+@handles("listSchemas")
+def list_schemas(sim: Simulator, request: SimRequest) -> SimResponse:
+    _data_source(sim, request)
+    shaped = [_schema(sim, key, obj) for key, obj in sim.catalog.schemas.items()]
+    found = matching(
+        request, shaped, {"ds_id": equals("ds_id", int), "id": equals("id", int), "name": equals("name")}
+    )
+    return paged(request, found)
 
 
 @handles("listTables")

@@ -41,8 +41,8 @@ def revoke(sim: Simulator, request: SimRequest) -> SimResponse:
     return sim.tokens.revoke(_body(request))
 
 
-@simulator_only("createOAuthTokenNoSlash", "POST", "/oauth/v2/token", public=True)
-@simulator_only("createOAuthToken", "POST", "/oauth/v2/token/", public=True)
+@simulator_only("createOAuthTokenNoSlash", "POST", "/oauth/v2/token", public=True, like="createOAuthToken")
+@handles("createOAuthToken")
 def oauth_token(sim: Simulator, request: SimRequest) -> SimResponse:
     """Client-credentials grant; credentials in the form body or as HTTP Basic auth."""
     form = {k: v[0] for k, v in parse_qs(request.text()).items()}

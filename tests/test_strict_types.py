@@ -1,0 +1,29 @@
+"""pyright (strict where pyproject's [tool.pyright] says) reports nothing on src/alation_workflows.
+
+mypy --strict runs in every landing's checklist; pyright does not, so this test is where a change
+that breaks it shows up before CI.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_pyright_is_clean() -> None:
+    exe = shutil.which("pyright", path=str(Path(sys.executable).parent))
+    assert exe, "pyright is a dev dependency: pip install -e '.[dev]'"
+    proc = subprocess.run([exe, "--outputjson"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    report = json.loads(proc.stdout)
+    errors = [
+        f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']} ({d.get('rule')})"
+        for d in report["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert report["summary"]["filesAnalyzed"] > 100
+    assert not errors, "\n".join(errors)
