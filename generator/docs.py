@@ -195,11 +195,10 @@ class _Docs:
         lines: list[str] = []
         if op.job and op.job.hybrid:
             lines.append(_fmt(self.call(op, "res = "), 4))
-            lines.append(
-                f"    if isinstance(res, JobHandle):  # {self.service} chose to run this request as a job"
-            )
-            lines.append("        res = res.wait(timeout=60)")
-            lines.append("    print(res)")
+            # A new name for the waited result: `res` is typed handle-or-result, the wait's details are not.
+            lines.append(f"    # {self.service} may run the request as a job: then wait for its details")
+            lines.append("    result = res.wait(timeout=60) if isinstance(res, JobHandle) else res")
+            lines.append("    print(result)")
         elif op.job:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")

@@ -123,21 +123,18 @@ def test_there_are_snippets_for_readme_and_every_operation() -> None:
 
 # Snippets (by the hash of their code, so edits elsewhere do not move them) that do not type-check
 # yet, each for a reason the SDK must fix, not the snippet: a result that stays Optional after a
-# successful wait() or `.ok`, `job.id` typed `int | str | None`, a hybrid operation's handle-or-result
-# reassigned. xfail(strict): once one passes, drop it from here; a new or edited snippet must pass.
+# successful wait() or `.ok`, `job.id` typed `int | str | None`. xfail(strict): once one passes,
+# drop it from here; a new or edited snippet must pass.
 NOT_YET_TYPED = {
     "99f64416d527": "README quickstart: details.result is Optional after wait()",
     "726da8e911eb": "README usage: job.id is int | str | None",
     "d03e1f430fb5": "README wait_all: outcome.details is Optional after .ok",
     "a8c1531ffcb1": "README batching: outcome.details is Optional after .ok",
-    "8fe782302df4": "README names workflow: hybrid handle-or-result reassigned",
     "4b12d27719de": "README errors: job.id is int | str | None",
     "e1e8807d5e20": "README custom client: job.id is int | str | None",
     "f51b76f8fdff": "README simulator: details.result is Optional after wait()",
     "85ba6207b90e": "data_dictionary docs: job.id is int | str | None for task_id",
     "d83e9d295e41": "data_dictionary docs: job.id is int | str | None for task_id",
-    "7e6ab718aa6d": "domains docs: hybrid handle-or-result reassigned",
-    "172ffe51c89e": "domains docs: hybrid handle-or-result reassigned",
     "9569e03df8b5": "job_status docs: job.id is int | str | None",
 }
 

@@ -166,3 +166,25 @@ def test_users_and_templates(workflows: Workflows, alation_server: ServedSimulat
     assert [t.title for t in wf.custom_fields.list_custom_templates(title="Document template")] == [
         "Document template"
     ]
+
+
+def test_dataflows_read_back_with_their_paths(workflows: Workflows) -> None:
+    wf = workflows
+    payload = models.DataflowPayload(
+        dataflow_objects=[models.DataflowObject(external_id="api/df1", title="Load")],
+        paths=[
+            [
+                [models.LineageObjectRef(otype="table", key="1.s.a")],
+                [models.LineageObjectRef(otype="dataflow", key="api/df1")],
+                [models.LineageObjectRef(otype="table", key="1.s.b")],
+            ]
+        ],
+    )
+    wf.dataflows.create_dataflows(request=payload).wait(timeout=30)
+    got = wf.dataflows.get_dataflows(key_field="external_id", request=["api/df1"])
+    assert [(d.external_id, d.title) for d in got.dataflow_objects] == [("api/df1", "Load")]
+    assert [[n.key for seg in path for n in seg] for path in got.paths or []] == [
+        ["1.s.a", "api/df1", "1.s.b"]
+    ]
+    by_id = wf.dataflows.get_dataflows(key_field="id", request=[got.dataflow_objects[0].id])
+    assert [d.external_id for d in by_id.dataflow_objects] == ["api/df1"]

@@ -52,6 +52,7 @@ _JOB_ID_HREF_HANDLE = Response(LazyType(lambda: models.JobIdHrefHandle), "applic
 _DATA_QUALITY_ERROR = Response(LazyType(lambda: models.DataQualityError), "application/json")
 _RESPONSE_16 = Response(LazyType(lambda: list[models.DataQualityField]), "application/json")
 _RESPONSE_17 = Response(LazyType(lambda: list[models.DataQualityValue]), "application/json")
+_DATAFLOW_LISTING = Response(LazyType(lambda: models.DataflowListing), "application/json")
 _BI_SERVER_POST_RESULT = Response(LazyType(lambda: models.BiServerPostResult), "application/json")
 _RESPONSE_18 = Response(LazyType(lambda: list[models.BiFolder]), "application/json")
 _RESPONSE_19 = Response(LazyType(lambda: list[models.BiReport]), "application/json")
@@ -1410,6 +1411,28 @@ DELETE_DATAFLOWS = Operation(
     security=_SECURITY_API_KEY,
 )
 
+GET_DATAFLOWS = Operation(
+    id="getDataflows",
+    method="GET",
+    path="/integration/v2/dataflow/",
+    retry="idempotent",
+    params=(Param("key_field", "keyField", "query", LazyType(lambda: models.DataflowKeyField), True),),
+    body=Body(
+        LazyType(lambda: Annotated[list[Union[int, str]], Field(max_length=1000, min_length=1)]),
+        "application/json",
+        True,
+    ),
+    responses={
+        "200": _DATAFLOW_LISTING,
+    },
+    errors={
+        "400": _PROBLEM_DETAILS,
+        "401": _PROBLEM_DETAILS,
+        "403": _PROBLEM_DETAILS,
+    },
+    security=_SECURITY_API_KEY,
+)
+
 UPDATE_DATAFLOWS = Operation(
     id="updateDataflows",
     method="PATCH",
@@ -2038,6 +2061,7 @@ OPERATIONS: dict[str, Operation] = {
     "postDataQualityValues": POST_DATA_QUALITY_VALUES,
     "createDataflows": CREATE_DATAFLOWS,
     "deleteDataflows": DELETE_DATAFLOWS,
+    "getDataflows": GET_DATAFLOWS,
     "updateDataflows": UPDATE_DATAFLOWS,
     "createBiFolders": CREATE_BI_FOLDERS,
     "createBiReportColumns": CREATE_BI_REPORT_COLUMNS,

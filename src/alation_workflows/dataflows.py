@@ -152,6 +152,80 @@ class Dataflows(Group):
         )
         return result
 
+    @operation(ops.GET_DATAFLOWS)
+    def get_dataflows(
+        self,
+        *,
+        request: Sequence[Union[int, str]],
+        key_field: models.DataflowKeyField,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> models.DataflowListing:
+        """Get dataflow objects and their lineage paths
+
+        Returns the dataflow objects named in the body (ids or external ids, as `keyField`
+        says) together with the lineage paths that run through them. Not paged: the answer holds
+        every object asked for. Alation takes the ids as a JSON body on this GET.
+        Evidence: allie-sdk `allie_sdk/methods/dataflow.py` get_dataflows (GET
+        /integration/v2/dataflow/ with the ids as body, `pagination=False`),
+        `allie_sdk/models/dataflow_model.py` DataflowParams (keyField), DataflowPayload and
+        Dataflow (id, external_id, title, description, content, group_name); developer
+        reference "Lineage V2 / Dataflow API" (dataflow objects and paths).
+
+        :param request: The request body.
+        :param key_field: Whether the body lists dataflow ids or external ids.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send."""
+        result: models.DataflowListing = self._call(
+            ops.GET_DATAFLOWS,
+            "get_dataflows",
+            {"key_field": key_field},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
+    @operation(ops.GET_DATAFLOWS)
+    async def get_dataflows_async(
+        self,
+        *,
+        request: Sequence[Union[int, str]],
+        key_field: models.DataflowKeyField,
+        retries: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> models.DataflowListing:
+        """Get dataflow objects and their lineage paths
+
+        Returns the dataflow objects named in the body (ids or external ids, as `keyField`
+        says) together with the lineage paths that run through them. Not paged: the answer holds
+        every object asked for. Alation takes the ids as a JSON body on this GET.
+        Evidence: allie-sdk `allie_sdk/methods/dataflow.py` get_dataflows (GET
+        /integration/v2/dataflow/ with the ids as body, `pagination=False`),
+        `allie_sdk/models/dataflow_model.py` DataflowParams (keyField), DataflowPayload and
+        Dataflow (id, external_id, title, description, content, group_name); developer
+        reference "Lineage V2 / Dataflow API" (dataflow objects and paths).
+
+        :param request: The request body.
+        :param key_field: Whether the body lists dataflow ids or external ids.
+        :param retries: Override the client's retry configuration for this call.
+        :param timeout_ms: Override the client's request timeout (milliseconds).
+        :param server_url: Override the client's server URL.
+        :param http_headers: Extra HTTP headers to send."""
+        result: models.DataflowListing = await self._call_async(
+            ops.GET_DATAFLOWS,
+            "get_dataflows_async",
+            {"key_field": key_field},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+        )
+        return result
+
     @operation(ops.UPDATE_DATAFLOWS)
     def update_dataflows(
         self,

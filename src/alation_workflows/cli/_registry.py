@@ -468,6 +468,18 @@ OPERATIONS: dict[str, Entry] = {
             ),
         ),
     ),
+    "dataflows.get_dataflows": Entry(
+        "dataflows",
+        "get_dataflows",
+        "getDataflows",
+        "call",
+        "Get dataflow objects and their lineage paths",
+        (
+            Param(
+                "key_field", "DataflowKeyField", True, "Whether the body lists dataflow ids or external ids."
+            ),
+        ),
+    ),
     "dataflows.update_dataflows": Entry(
         "dataflows",
         "update_dataflows",

@@ -83,9 +83,11 @@ if TYPE_CHECKING:
     from .data_source import DataSource
     from .dataflow_job_result import DataflowJobResult
     from .dataflow_key_field import DataflowKeyField
+    from .dataflow_listing import DataflowListing
     from .dataflow_mapping import DataflowMapping
     from .dataflow_object import DataflowObject, DataflowObjectTypedDict
     from .dataflow_payload import DataflowPayload, DataflowPayloadTypedDict
+    from .dataflow_record import DataflowRecord
     from .dataflow_update import DataflowUpdate, DataflowUpdateTypedDict
     from .delete_domains_request import DeleteDomainsRequest, DeleteDomainsRequestTypedDict
     from .delete_domains_result import DeleteDomainsResult
@@ -146,6 +148,7 @@ if TYPE_CHECKING:
     from .job_state import JobState
     from .job_task import JobTask
     from .lineage_job_handle import LineageJobHandle
+    from .lineage_node import LineageNode
     from .lineage_object_ref import LineageObjectRef, LineageObjectRefTypedDict
     from .list_bi_folders_key_field import ListBiFoldersKeyField
     from .list_bi_reports_key_field import ListBiReportsKeyField
@@ -290,11 +293,13 @@ _LAZY: dict[str, str] = {
     "DataSource": ".data_source",
     "DataflowJobResult": ".dataflow_job_result",
     "DataflowKeyField": ".dataflow_key_field",
+    "DataflowListing": ".dataflow_listing",
     "DataflowMapping": ".dataflow_mapping",
     "DataflowObject": ".dataflow_object",
     "DataflowObjectTypedDict": ".dataflow_object",
     "DataflowPayload": ".dataflow_payload",
     "DataflowPayloadTypedDict": ".dataflow_payload",
+    "DataflowRecord": ".dataflow_record",
     "DataflowUpdate": ".dataflow_update",
     "DataflowUpdateTypedDict": ".dataflow_update",
     "DeleteDomainsRequest": ".delete_domains_request",
@@ -359,6 +364,7 @@ _LAZY: dict[str, str] = {
     "JobState": ".job_state",
     "JobTask": ".job_task",
     "LineageJobHandle": ".lineage_job_handle",
+    "LineageNode": ".lineage_node",
     "LineageObjectRef": ".lineage_object_ref",
     "LineageObjectRefTypedDict": ".lineage_object_ref",
     "ListBiFoldersKeyField": ".list_bi_folders_key_field",
@@ -521,11 +527,13 @@ __all__ = [
     "DataSource",
     "DataflowJobResult",
     "DataflowKeyField",
+    "DataflowListing",
     "DataflowMapping",
     "DataflowObject",
     "DataflowObjectTypedDict",
     "DataflowPayload",
     "DataflowPayloadTypedDict",
+    "DataflowRecord",
     "DataflowUpdate",
     "DataflowUpdateTypedDict",
     "DeleteDomainsRequest",
@@ -590,6 +598,7 @@ __all__ = [
     "JobState",
     "JobTask",
     "LineageJobHandle",
+    "LineageNode",
     "LineageObjectRef",
     "LineageObjectRefTypedDict",
     "ListBiFoldersKeyField",

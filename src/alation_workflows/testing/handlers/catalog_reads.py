@@ -154,3 +154,30 @@ def list_users(sim: Simulator, request: SimRequest) -> SimResponse:
         },
     )
     return paged(request, found)
+
+
+@handles("getDataflows")
+def get_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
+    key = request.arg("keyField") or "id"
+    wanted = {str(v) for v in request.json() or []}
+    found = [
+        o for o in sorted(sim.catalog.dataflows.values(), key=lambda o: o["id"]) if str(o.get(key)) in wanted
+    ]
+    names = {o["external_id"] for o in found}
+    paths = [
+        path
+        for path in sim.catalog.lineage_paths
+        if any(
+            node.get("otype") == "dataflow" and node.get("key") in names
+            for segment in path
+            for node in segment
+        )
+    ]
+    objects = [
+        {
+            "id": o["id"],
+            **{k: o.get(k) for k in ("external_id", "title", "description", "content", "group_name")},
+        }
+        for o in found
+    ]
+    return SimResponse.json(200, {"dataflow_objects": objects, "paths": paths})
