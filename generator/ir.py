@@ -318,6 +318,12 @@ class Api:
     spec_path: str
 
     @property
+    def default_server(self) -> str | None:
+        """The spec's first server when it is one fixed absolute URL (no variables), else None."""
+        url = self.server_template
+        return url if url.startswith(("http://", "https://")) and "{" not in url else None
+
+    @property
     def service(self) -> str:
         """How docs name the server side (gen.yaml `service`)."""
         return str(self.settings.get("service") or "the API")

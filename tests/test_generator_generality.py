@@ -76,6 +76,24 @@ def call_once(root: Path, package: str, api: ir.Api, docs: _Docs, op: ir.Operati
         assert result is not None, op.id
 
 
+def test_a_fixed_server_in_the_spec_is_the_default_server_url(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path, (SPECS / "petstore-expanded.yaml").read_text(encoding="utf-8"), "sample_servers"
+    )
+    assert run_generator(root).returncode == 0
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with imported(root, "sample_servers") as module:
+        with module.Client(client=http) as c:  # no server_url: the spec's https://petstore.swagger.io/v2
+            c.default.delete_pet(id=7)
+    assert str(seen[0].url) == "https://petstore.swagger.io/v2/pets/7"
+
+
 @pytest.mark.parametrize("name", REFUSED)
 def test_sample_spec_is_refused_only_for_constructs_listed_as_refused(tmp_path: Path, name: str) -> None:
     root = make_project(tmp_path, (SPECS / name).read_text(encoding="utf-8"), "sample_refused")

@@ -292,11 +292,12 @@ class BaseClient:
     USER_AGENT: str = "sdk-python"
     # An example server URL for error messages (the generated subclass sets its service's).
     SERVER_EXAMPLE: str = "https://api.example.com"
+    DEFAULT_SERVER_URL: str | None = None
 
     def __init__(
         self,
         *,
-        server_url: str,
+        server_url: str | None = None,
         token: str | Any = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
@@ -306,6 +307,8 @@ class BaseClient:
         debug_logger: logging.Logger | None = None,
         max_response_bytes: int | None = None,
     ) -> None:
+        # The spec's server when it names one fixed URL (generated DEFAULT_SERVER_URL), else required.
+        server_url = server_url or self.DEFAULT_SERVER_URL
         self.server_url = check_server_url(server_url, example=self.SERVER_EXAMPLE)
         for name, value, kind in (
             ("retry_config", retry_config, RetryConfig),
