@@ -30,6 +30,7 @@ from .servers import TOKEN
 from .stats import Summary
 
 SyncFn = Callable[[], Any]
+BIG_SCALE = 0.25  # the 10 000-item variants take ~10-40 ms a call: a quarter of the calls each round
 AsyncFn = Callable[[], Awaitable[Any]]
 
 
@@ -38,27 +39,45 @@ class RawSocketGet:
 
     def __init__(self, base_url: str, path_qs: str, headers: dict[str, str]) -> None:
         host, port = base_url.removeprefix("http://").split(":")
-        self.sock = socket.create_connection((host, int(port)))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.address = (host, int(port))
         lines = [
             f"GET {path_qs} HTTP/1.1",
             f"Host: {host}:{port}",
             *(f"{k}: {v}" for k, v in headers.items()),
         ]
         self.request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        self._connect()
+
+    def _connect(self) -> None:
+        self.sock = socket.create_connection(self.address)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
 
+    def _recv(self) -> bytes:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("server closed the keep-alive connection")
+        return chunk
+
     def get(self) -> Any:
+        try:
+            return self._get()
+        except OSError:  # the server closed an idle keep-alive connection: reconnect, as clients do
+            self.sock.close()
+            self._connect()
+            return self._get()
+
+    def _get(self) -> Any:
         self.sock.sendall(self.request)
         buf = self.buf
         while b"\r\n\r\n" not in buf:
-            buf += self.sock.recv(65536)
+            buf += self._recv()
         head, _, rest = buf.partition(b"\r\n\r\n")
         found = re.search(rb"(?i)content-length: *(\d+)", head)
         assert found is not None and head.startswith(b"HTTP/1.1 200"), head[:200]
         size = int(found.group(1))
         while len(rest) < size:
-            rest += self.sock.recv(65536)
+            rest += self._recv()
         self.buf = rest[size:]
         return json.loads(rest[:size])
 
@@ -75,8 +94,13 @@ class StdlibGet:
         self.path_qs, self.headers = path_qs, headers
 
     def get(self) -> Any:
-        self.conn.request("GET", self.path_qs, headers=self.headers)
-        return json.loads(self.conn.getresponse().read())
+        try:
+            self.conn.request("GET", self.path_qs, headers=self.headers)
+            return json.loads(self.conn.getresponse().read())
+        except (http.client.HTTPException, OSError):  # idle keep-alive closed by the server: reconnect
+            self.conn.close()
+            self.conn.request("GET", self.path_qs, headers=self.headers)
+            return json.loads(self.conn.getresponse().read())
 
     def close(self) -> None:
         self.conn.close()
@@ -108,6 +132,7 @@ class Variant:
     baseline: str | None  # name of the raw-httpx variant this one is compared with
     sync: SyncFn | None = None
     async_: AsyncFn | None = None
+    scale: float = 1.0  # fraction of each block this variant runs (slow variants: fewer calls)
     samples: list[float] = field(default_factory=list)  # wall seconds per call
     cpu: list[float] = field(default_factory=list)  # client CPU seconds per call (this thread)
     round_medians: list[float] = field(default_factory=list)
@@ -135,13 +160,13 @@ async def _measure(variants: list[Variant], rounds: int, block: int, warmup: int
             v.round_medians.append(statistics.median(out))
 
     for v in variants:
-        await run(v, warmup, record=False)
+        await run(v, max(1, int(warmup * v.scale)), record=False)
     for r in range(rounds):
         shift = r % len(variants)
         order = variants[shift:] + variants[:shift]
         gc.collect()
         for v in order:
-            await run(v, block, record=True)
+            await run(v, max(1, int(block * v.scale)), record=True)
 
 
 def _ratio_row(v: Variant, base: Variant) -> dict[str, Any]:
@@ -206,7 +231,10 @@ def run(sim_url: str, stub_url: str, job_id: int, *, rounds: int, block: int, wa
         Variant("raw socket sync (simulator, physical limit)", "raw httpx sync (simulator)", sync=sock.get),
         Variant("stdlib http.client sync (simulator)", "raw httpx sync (simulator)", sync=stdlib.get),
         Variant(
-            "raw httpx sync (stub, 10 000-item result)", None, sync=raw_get(stub_status_url, {"id": 10_000})
+            "raw httpx sync (stub, 10 000-item result)",
+            None,
+            sync=raw_get(stub_status_url, {"id": 10_000}),
+            scale=BIG_SCALE,
         ),
         Variant(
             "raw httpx + plain pydantic sync (stub, 10 000-item result)",
@@ -214,11 +242,13 @@ def run(sim_url: str, stub_url: str, job_id: int, *, rounds: int, block: int, wa
             sync=lambda: plain.validate_json(
                 raw.get(big_url, params={"id": 10_000}, headers=headers).content
             ),
+            scale=BIG_SCALE,
         ),
         Variant(
             "alation-workflows sync (stub, typed 10 000-item result)",
             "raw httpx sync (stub, 10 000-item result)",
             sync=big.status,
+            scale=BIG_SCALE,
         ),
         Variant(
             "alation-workflows sync (simulator)",

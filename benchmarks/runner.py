@@ -14,12 +14,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import asyncpath, bulk, bulk_memory, completion, generation, overhead, servers, startup
+from . import asyncpath, bulk, bulk_memory, completion, generation, manywaits, overhead, servers, startup
 from ._paths import ROOT, ensure_src_on_path
 from .report import write_report
 from .sections import Context, extra_sections
 
-BUILT_IN = ("overhead", "asyncpath", "completion", "bulk", "memory", "startup", "generator")
+BUILT_IN = ("overhead", "asyncpath", "completion", "manywaits", "bulk", "memory", "startup", "generator")
 
 
 def all_sections() -> tuple[str, ...]:
@@ -83,6 +83,7 @@ class Plan:
             self.overhead = {"rounds": 2, "block": 5, "warmup": 3}
             self.asyncpath = {"runs": 1, "calls": 5}
             self.completion = [(0.0, 1)]
+            self.manywaits = {"jobs": 5, "duration": 0.0, "reps": 1}
             self.bulk_n, self.bulk_durations, self.bulk_reps = 50, (0.0,), 1
             self.bulk_subjects: tuple[str, ...] | None = ("ours-sync", "allie")
             self.memory_sizes = bulk_memory.QUICK_SIZES
@@ -94,6 +95,7 @@ class Plan:
             self.overhead = {"rounds": 30, "block": 40, "warmup": 100}
             self.asyncpath = {"runs": 4, "calls": 400}
             self.completion = [(0.0, 3), (0.2, 3), (1.0, 3), (5.0, 3), (30.0, 1)]
+            self.manywaits = {"jobs": 200, "duration": 1.0, "reps": 3}
             self.bulk_n, self.bulk_durations, self.bulk_reps = 10_000, (0.0, 1.0), 3
             self.bulk_subjects = None
             self.memory_sizes = bulk_memory.SIZES
@@ -157,6 +159,8 @@ def run(out_dir: Path, *, quick: bool = False, only: tuple[str, ...] | None = No
             _section(results, "asyncpath", lambda: asyncpath.run(sim.url, probe_job(), **plan.asyncpath))
         if "completion" in only:
             _section(results, "completion", lambda: completion.run(sim, plan.completion))
+        if "manywaits" in only:
+            _section(results, "manywaits", lambda: manywaits.run(sim, **plan.manywaits))
         if "bulk" in only:
             _section(
                 results,

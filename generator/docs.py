@@ -38,7 +38,7 @@ CONFIG_FIELDS = {
     "PollConfig.max_interval": "Longest wait between two status requests (seconds).",
     "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
     "PollConfig.jitter": "Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter).",
-    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least `initial_interval`), so a finished job is seen within max(0.1 s, a third) of its duration at 0.33; 0 disables.",
+    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least `initial_interval`), so a finished job is seen within max(0.1 s, a third) of its duration at 0.33, for at most 14 / 20 / 33 status requests over a 5 s / 30 s / 10 min job with the other defaults; 0 disables.",
     "PollConfig.requests_per_second": "Status requests per second for the whole client, shared by every wait on it, first come first served; 0 lifts the limit.",
 }
 CALL_OPTIONS = (

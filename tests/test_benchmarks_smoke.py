@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("overhead", "asyncpath", "completion", "bulk", "memory", "startup", "generator")
+SECTIONS = ("overhead", "asyncpath", "completion", "manywaits", "bulk", "memory", "startup", "generator")
 
 
 def test_quick_run_writes_a_complete_report(tmp_path: Path) -> None:
