@@ -20,8 +20,8 @@ from ..jobs.batches import BulkResult, resume_batches, submit_batches
 from ..jobs.exceptions import InvalidItemsError, JobError
 from ..jobs.handle import JobHandle, JobRef
 from ..jobs.journal import Journal
-from ..jobs.outcomes import plain
 from ..jobs.readers import read_items
+from ..jobs.results import plain
 from ..jobs.summary import ItemFailure
 from ..sdk import Workflows
 from ._registry import OPERATIONS, Entry

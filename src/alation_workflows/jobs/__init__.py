@@ -1,7 +1,7 @@
 """Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
 
 from .._runtime.operation import JobPolling
-from .batches import BatchOutcome, BulkResult, resume_batches, submit_batches, submit_batches_async
+from .batches import BulkResult, resume_batches, submit_batches, submit_batches_async
 from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
@@ -14,7 +14,10 @@ from .exceptions import (
 from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
 from .journal import Journal
-from .outcomes import (
+from .outcomes import BatchOutcome, JobOutcome
+from .progress import JobProgress, ProgressEvent
+from .readers import Unreadable, read_csv, read_items, read_jsonl
+from .results import (
     BatchCounts,
     DataQualityShortfall,
     batch_counts,
@@ -24,10 +27,8 @@ from .outcomes import (
     followup_job_ids,
     partial_failures,
 )
-from .progress import JobProgress, ProgressEvent
-from .readers import Unreadable, read_csv, read_items, read_jsonl
 from .summary import ItemFailure, object_ids
-from .waiting import JobOutcome, wait_all, wait_all_async
+from .waiting import wait_all, wait_all_async
 
 __all__ = [
     "AmbiguousSubmitError",

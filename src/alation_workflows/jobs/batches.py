@@ -21,7 +21,6 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 import pydantic
@@ -42,58 +41,14 @@ from .exceptions import (
 from .handle import AsyncJobHandle, JobHandle, JobRef
 from .item_errors import item_errors
 from .journal import BatchRow, Journal, State
-from .outcomes import partial_failures
+from .outcomes import BatchOutcome
 from .progress import Clock, EventKind, ProgressArg, Reporter, reporter
 from .readers import Unreadable
+from .results import partial_failures
 from .summary import ItemFailure, object_ids, result_item_problems
 
 T = TypeVar("T")
 JournalArg = Union[str, "os.PathLike[str]", Journal, None]
-
-
-@dataclass(slots=True)
-class BatchOutcome(Generic[T]):
-    """One batch: the input items `indices` became `handle` (None if never submitted) and ended
-    with typed `details` or an `error` (neither when `wait=False`, in a dry run, or in summary mode).
-
-    `start`/`stop` bound the input indices (a batch split after a rejection may skip some);
-    `state` is its journal state; `ids` the ids of the objects its job created or updated.
-    """
-
-    index: int
-    start: int
-    stop: int
-    handle: JobHandle[T] | AsyncJobHandle[T] | None = None
-    details: T | None = None
-    error: BaseException | None = None
-    indices: Sequence[int] = ()
-    state: str = "planned"
-    ids: array[int] = field(default_factory=lambda: array("q"))
-    job: JobRef | None = None
-    _problems: list[str] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def problems(self) -> list[str]:
-        """Partial failures reported inside the batch's successful job."""
-        if self._problems is not None:
-            return self._problems
-        return [] if self.details is None else partial_failures(self.details)
-
-    def unwrap(self) -> T:
-        """The details, or raise the error (or a RuntimeError when there are no details to give)."""
-        if self.error is not None:
-            raise self.error
-        if self.details is None:
-            why = {
-                "planned": "it was not submitted (dry run)",
-                "submitted": "it was submitted with wait=False",
-            }.get(self.state, "the run kept a summary only (summary=True)")
-            raise RuntimeError(f"batch {self.index} has no details: {why}")
-        return self.details
 
 
 class BulkResult(list[BatchOutcome[T]]):

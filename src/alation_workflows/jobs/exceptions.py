@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._runtime.exceptions import WorkflowsError
-from .outcomes import plain, result_of
+from .results import plain, result_of
 
 if TYPE_CHECKING:
     from .summary import ItemFailure

@@ -22,14 +22,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 import pydantic
 
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.operation import JobLink, JobPolling, LazyType, Operation, Verdict
-from .outcomes import followup_job_ids, partial_failures
 from .progress import JobProgress, ProgressArg
+from .results import followup_job_ids, partial_failures
 
 if TYPE_CHECKING:
     from .._runtime.client import BaseClient
@@ -165,6 +165,9 @@ def _errors_operation(link: JobLink) -> Operation:
 
 
 class _HandleBase(Generic[T]):
+    # Which waiting functions take this kind of handle (the waiting engine checks it, not the class).
+    is_async: ClassVar[bool] = False
+
     def __init__(
         self,
         client: BaseClient,
@@ -237,7 +240,7 @@ class _HandleBase(Generic[T]):
 
     @property
     def problems(self) -> list[str]:
-        """Partial failures reported inside the (successful) job's result; see `jobs.outcomes`."""
+        """Partial failures reported inside the (successful) job's result; see `jobs.results`."""
         return [] if self.details is None else partial_failures(self.details)
 
     def __repr__(self) -> str:
@@ -411,6 +414,8 @@ class JobHandle(_HandleBase[T]):
 
 class AsyncJobHandle(_HandleBase[T]):
     """The asyncio twin of `JobHandle`."""
+
+    is_async: ClassVar[bool] = True
 
     @property
     def followups(self) -> list[AsyncJobHandle[JobDetails]]:

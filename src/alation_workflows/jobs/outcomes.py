@@ -1,189 +1,92 @@
-"""Read what a *successful* job says went wrong inside it, and which follow-up jobs it started.
+"""How a waited job or a submitted batch ended: `JobOutcome` (wait_all) and `BatchOutcome` (batching).
 
-Alation reports partial failure as `status: "successful"` with the problems inside `result`
-(catalog §1.1): data quality `not_found` / `failure_count`, virtual data source `error_objects`,
-business policy "[Succeeded: x, Failed: y, Total: z]", custom field values "Error count: N",
-relational integration / dataflow `errors` / `failed` lists. Every helper here accepts job
-details (typed model or raw dict) or just their `result`, typed or raw (JSON-in-string too).
+Both hold typed `details` or the `error` that ended them, and share `ok`, `problems` and `unwrap`.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-_BATCH_COUNTS = re.compile(r"\[\s*Succeeded:\s*(\d+),\s*Failed:\s*(\d+),\s*Total:\s*(\d+)\s*\]")
-_ERROR_COUNT = re.compile(r"Error count:\s*(\d+)")
-# Cloud-native custom field value writes name a second (legacy) job at the end of a result line.
-_FOLLOWUP = re.compile(r"\(can be tracked using jobs API\):\s*([0-9]+)\s*$")
+from .results import partial_failures
 
+if TYPE_CHECKING:
+    from .handle import AsyncJobHandle, JobHandle, JobRef
 
-def plain(value: Any) -> Any:
-    """The value as plain JSON data: models dumped by alias, JSON-in-string objects/lists decoded."""
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        value = dump(mode="json", by_alias=True)
-    if isinstance(value, str):
-        text = value.strip()
-        if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
-            try:
-                return plain(json.loads(text))
-            except ValueError:
-                return value
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
+T = TypeVar("T")
 
 
-def result_of(details_or_result: Any) -> Any:
-    """The `result` of job details (model or dict), or the argument itself if it is a result."""
-    if hasattr(details_or_result, "status") and hasattr(details_or_result, "result"):
-        return details_or_result.result
-    if isinstance(details_or_result, Mapping) and "status" in details_or_result:
-        return details_or_result.get("result")
-    return details_or_result
+class _Ended(Generic[T]):
+    """What every outcome answers; subclasses are dataclasses holding `details` and `error`."""
 
-
-def _lines(result: Any) -> list[str]:
-    if isinstance(result, str):
-        return [result]
-    if isinstance(result, list):
-        return [x for x in result if isinstance(x, str)]
-    return []
-
-
-def _raw_lines(details_or_result: Any) -> list[str]:
-    """Strings of the result before JSON decoding (list-of-strings and plain-string results)."""
-    result = result_of(details_or_result)
-    dump = getattr(result, "model_dump", None)
-    if callable(dump):
-        result = dump(mode="json", by_alias=True)
-    return _lines(result)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchCounts:
-    """Business policy create/update: "[Succeeded: x, Failed: y, Total: z]" parsed."""
-
-    succeeded: int
-    failed: int
-    total: int
-
-
-def batch_counts(details_or_result: Any) -> BatchCounts | None:
-    """The last "[Succeeded: x, Failed: y, Total: z]" of a business policy job, or None if absent."""
-    found: BatchCounts | None = None
-    for line in _raw_lines(details_or_result):
-        m = _BATCH_COUNTS.search(line)
-        if m:
-            found = BatchCounts(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    return found
-
-
-def error_count(details_or_result: Any) -> int | None:
-    """Sum of "Error count: N" in a custom field value job's result lines, or None if absent."""
-    counts = [int(m.group(1)) for line in _raw_lines(details_or_result) for m in _ERROR_COUNT.finditer(line)]
-    return sum(counts) if counts else None
-
-
-def followup_job_ids(details_or_result: Any) -> list[int]:
-    """Job ids named by "... (can be tracked using jobs API): N" lines, in order, without repeats."""
-    ids: list[int] = []
-    for line in _raw_lines(details_or_result):
-        m = _FOLLOWUP.search(line)
-        if m and int(m.group(1)) not in ids:
-            ids.append(int(m.group(1)))
-    return ids
-
-
-@dataclass(frozen=True, slots=True)
-class DataQualityShortfall:
-    """Data quality job: keys that were not found and values whose object could not be attributed."""
-
-    fields_not_found: int = 0
-    values_not_found: int = 0
-    attribution_failures: int = 0
-    failure_sample: list[Any] = field(default_factory=list)
+    __slots__ = ()
+    details: T | None
+    error: BaseException | None
 
     @property
-    def total(self) -> int:
-        return self.fields_not_found + self.values_not_found + self.attribution_failures
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def problems(self) -> list[str]:
+        """Partial failures reported inside the successful job's result."""
+        return [] if self.details is None else partial_failures(self.details)
+
+    def unwrap(self) -> T:
+        """The details, or raise the error (or a RuntimeError when there are no details to give)."""
+        if self.error is not None:
+            raise self.error
+        if self.details is None:
+            raise RuntimeError(self._no_details())
+        return self.details
+
+    def _no_details(self) -> str:
+        return "the job ended without details"
 
 
-def data_quality_shortfall(details_or_result: Any) -> DataQualityShortfall | None:
-    """What a data quality job did not apply, or None when the result is not a data quality one."""
-    result = plain(result_of(details_or_result))
-    if not isinstance(result, dict) or not (
-        {"fields", "values", "created_object_attribution"} & result.keys()
-    ):
-        return None
+@dataclass(slots=True)
+class JobOutcome(_Ended[T]):
+    """How one job of `wait_all` ended: `details` (typed) or `error`, never neither."""
 
-    def not_found(section: str) -> int:
-        part = result.get(section)
-        stats = part.get("not_found") if isinstance(part, dict) else None
-        count = stats.get("count") if isinstance(stats, dict) else None
-        return count if isinstance(count, int) else 0
-
-    attribution = result.get("created_object_attribution")
-    failures = attribution.get("failure_count") if isinstance(attribution, dict) else None
-    sample = attribution.get("failure_sample") if isinstance(attribution, dict) else None
-    return DataQualityShortfall(
-        fields_not_found=not_found("fields"),
-        values_not_found=not_found("values"),
-        attribution_failures=failures if isinstance(failures, int) else 0,
-        failure_sample=list(sample) if isinstance(sample, list) else [],
-    )
+    handle: JobHandle[T] | AsyncJobHandle[T]
+    details: T | None
+    error: BaseException | None
 
 
-def error_objects(details_or_result: Any) -> list[Any] | None:
-    """Virtual data source: the lines the server ignored (`error_objects`), or None if not that shape."""
-    result = plain(result_of(details_or_result))
-    if isinstance(result, dict) and "error_objects" in result:
-        objs = result.get("error_objects")
-        return list(objs) if isinstance(objs, list) else ([objs] if objs else [])
-    return None
+@dataclass(slots=True)
+class BatchOutcome(_Ended[T]):
+    """One batch: the input items `indices` became `handle` (None if never submitted) and ended
+    with typed `details` or an `error` (neither when `wait=False`, in a dry run, or in summary mode).
 
-
-def partial_failures(details_or_result: Any) -> list[str]:
-    """Human-readable problems reported inside a job's result; empty when it reports none.
-
-    Covers every shape in catalog §1.1/§3 that can carry errors; other shapes give [].
+    `start`/`stop` bound the input indices (a batch split after a rejection may skip some);
+    `state` is its journal state; `ids` the ids of the objects its job created or updated.
     """
-    problems: list[str] = []
-    dq = data_quality_shortfall(details_or_result)
-    if dq is not None:
-        if dq.fields_not_found:
-            problems.append(f"{dq.fields_not_found} data quality field(s) not found")
-        if dq.values_not_found:
-            problems.append(f"{dq.values_not_found} data quality value(s) not found")
-        if dq.attribution_failures:
-            problems.append(
-                f"{dq.attribution_failures} data quality value(s) not attributed to an object: {dq.failure_sample}"
-            )
-    errs = error_objects(details_or_result)
-    if errs:
-        problems.append(f"{len(errs)} virtual data source line(s) rejected: {errs}")
-    result = plain(result_of(details_or_result))
-    if isinstance(result, dict) and isinstance(result.get("error"), str) and result["error"]:
-        problems.append(f"server error note: {result['error']}")
-    counts = batch_counts(details_or_result)
-    if counts is not None and counts.failed:
-        problems.append(f"{counts.failed} of {counts.total} item(s) failed")
-    n = error_count(details_or_result)
-    if n:
-        problems.append(f"{n} custom field value error(s)")
-    # Relational integration and dataflow results: lists of objects with `errors` / `failed` lists.
-    for entry in result if isinstance(result, list) else [result]:
-        if not isinstance(entry, dict):
-            continue
-        for key in ("errors", "failed"):
-            items = entry.get(key)
-            if isinstance(items, list) and items:
-                problems.append(f"{len(items)} {key}: {items}")
-    return problems
+
+    index: int
+    start: int
+    stop: int
+    handle: JobHandle[T] | AsyncJobHandle[T] | None = None
+    details: T | None = None
+    error: BaseException | None = None
+    indices: Sequence[int] = ()
+    state: str = "planned"
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    job: JobRef | None = None
+    # Kept in summary mode, where `details` is dropped.
+    _problems: list[str] | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        """Partial failures reported inside the batch's successful job."""
+        if self._problems is not None:
+            return self._problems
+        return [] if self.details is None else partial_failures(self.details)
+
+    def _no_details(self) -> str:
+        why = {
+            "planned": "it was not submitted (dry run)",
+            "submitted": "it was submitted with wait=False",
+        }.get(self.state, "the run kept a summary only (summary=True)")
+        return f"batch {self.index} has no details: {why}"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .outcomes import plain, result_of
+from .results import plain, result_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,16 +13,17 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
 from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
-from .handle import AsyncJobHandle, JobHandle, _HandleBase
-from .outcomes import partial_failures
+from .outcomes import JobOutcome
 from .pacing import REAL_TIME, Timer, budget_of
 from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
+
+if TYPE_CHECKING:  # handles call into this module; it only reads them
+    from .handle import AsyncJobHandle, JobHandle, _HandleBase
 
 T = TypeVar("T")
 # A status request made at the deadline may take this long: the wait's "small slack".
@@ -173,30 +174,6 @@ class _Track:
         self.finish(self.value, error)
 
 
-@dataclass(slots=True)
-class JobOutcome(Generic[T]):
-    """How one job of `wait_all` ended: `details` (typed) or `error`, never neither."""
-
-    handle: JobHandle[T] | AsyncJobHandle[T]
-    details: T | None
-    error: BaseException | None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def problems(self) -> list[str]:
-        """Partial failures reported inside a successful job's result."""
-        return [] if self.details is None else partial_failures(self.details)
-
-    def unwrap(self) -> T:
-        """The details, or raise the error."""
-        if self.error is not None:
-            raise self.error
-        return self.details  # type: ignore[return-value]
-
-
 # -- shared by the drivers --------------------------------------------------------------------
 
 
@@ -238,12 +215,14 @@ def _polled(clock: Clock, track: _Track, details: Any) -> ProgressEvent:
     return clock.event("polled", track.root.handle, status=h.status_text(details), job_progress=h.progress)
 
 
-def _checked(handles: Sequence[Any], kind: type, other: str) -> list[Any]:
+def _checked(handles: Sequence[Any], want_async: bool, other: str) -> list[Any]:
     handles = list(handles)
     for h in handles:
-        if not isinstance(h, kind):
-            hint = f"; use {other}() for {type(h).__name__}s" if isinstance(h, _HandleBase) else ""
-            raise TypeError(f"expected {kind.__name__}s, got {type(h).__name__}{hint}")
+        kind = getattr(type(h), "is_async", None)
+        if kind is not want_async:
+            hint = f"; use {other}() for {type(h).__name__}s" if kind is not None else ""
+            expected = "AsyncJobHandle" if want_async else "JobHandle"
+            raise TypeError(f"expected {expected}s, got {type(h).__name__}{hint}")
     return handles
 
 
@@ -360,7 +339,7 @@ def wait_all(
     `timeout` bounds the whole call (default `poll.timeout`): jobs still running then get a
     `JobTimeoutError` outcome and can be resumed with `wait()` / `wait_all()`.
     """
-    handles = _checked(handles, JobHandle, "wait_all_async")
+    handles = _checked(handles, False, "wait_all_async")
     if not handles:
         return []
     config = poll or handles[0].client.poll_config
@@ -427,7 +406,7 @@ async def wait_all_async(
     this call's status requests are in flight at once."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    handles = _checked(handles, AsyncJobHandle, "wait_all")
+    handles = _checked(handles, True, "wait_all")
     if not handles:
         return []
     config = poll or handles[0].client.poll_config
