@@ -23,24 +23,6 @@ WIDTH = 100
 # The hand-written runtime types the per-call options link to (parsed from their source, not imported).
 CONFIG_SOURCE = "_runtime/config.py"
 CONFIG_CLASSES = ("RetryConfig", "BackoffStrategy", "PollConfig")
-CONFIG_FIELDS = {
-    "RetryConfig.strategy": '"backoff" retries with exponential backoff; "none" sends each request once.',
-    "RetryConfig.backoff": "Timing of the retries.",
-    "RetryConfig.retry_connection_errors": "Also retry when no response arrived (connection refused, reset, timeout), where the operation allows it.",
-    "RetryConfig.max_attempts": "Most requests sent for one call, the first included.",
-    "RetryConfig.max_retry_after_ms": "Longest wait a `Retry-After` header can impose (milliseconds).",
-    "BackoffStrategy.initial_interval": "Wait before the first retry (milliseconds).",
-    "BackoffStrategy.max_interval": "Longest wait between two attempts (milliseconds).",
-    "BackoffStrategy.exponent": "Factor the wait grows by after each attempt.",
-    "BackoffStrategy.max_elapsed_time": "No retry starts after this much time since the first attempt (milliseconds).",
-    "PollConfig.initial_interval": "Wait before the first status request, and the shortest wait between two (seconds).",
-    "PollConfig.multiplier": "Factor the backoff grows by after each status request (binds only when `lag_ratio` is 0 or small).",
-    "PollConfig.max_interval": "Longest wait between two status requests (seconds).",
-    "PollConfig.timeout": "`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`).",
-    "PollConfig.jitter": "Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter).",
-    "PollConfig.lag_ratio": "Each wait is at most this fraction of the job's age (but at least `initial_interval`), so a finished job is seen within max(0.1 s, a third) of its duration at 0.33, for at most 14 / 20 / 33 status requests over a 5 s / 30 s / 10 min job with the other defaults; 0 disables.",
-    "PollConfig.requests_per_second": "Status requests per second for the whole client, shared by every wait on it, first come first served; 0 lifts the limit.",
-}
 CALL_OPTIONS = (
     (
         "retries",
@@ -554,13 +536,14 @@ def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
         if cls is None:
             raise DocsError([(str(source), f"class {name} not found (docs link to it)")])
         fields = []
-        for stmt in cls.body:
+        for stmt, after in zip(cls.body, [*cls.body[1:], None], strict=True):
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 key = f"{name}.{stmt.target.id}"
-                if key not in CONFIG_FIELDS:
-                    problems.append(
-                        (str(source), f"{key} has no description in generator/docs.py CONFIG_FIELDS")
-                    )
+                # The field's description is the string literal right below it (an attribute docstring).
+                described = isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                text = str(after.value.value).strip() if described else ""  # type: ignore[union-attr]
+                if not text:
+                    problems.append((str(source), f"{key} has no description (a docstring line below it)"))
                 default = _default(stmt.value)
                 typ = ast.unparse(stmt.annotation)
                 typ = re.sub(
@@ -571,7 +554,7 @@ def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
                         f"`{stmt.target.id}`",
                         _cell(typ if "[" in typ else f"*{typ}*"),
                         False,
-                        _cell(CONFIG_FIELDS.get(key, "")),
+                        _cell(" ".join(text.split())),
                         _cell(default),
                     )
                 )

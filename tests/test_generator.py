@@ -263,3 +263,25 @@ def test_identical_responses_are_one_object_so_their_adapter_is_built_once() -> 
     shared = ops.GET_JOB_STATUS.errors["401"]
     assert ops.CREATE_DOCUMENTS.errors["401"] is shared and ops.PUSH_QUERY_LOGS.errors["401"] is shared
     assert shared.type is not None and shared.type.adapter is ops.CREATE_TERMS.errors["403"].type.adapter  # type: ignore[union-attr]
+
+
+def test_option_docs_come_from_the_fields_and_a_field_without_one_is_refused(tmp_path: Path) -> None:
+    # The per-call option pages are written from the docstring line under each config field.
+    from generator.docs import CONFIG_SOURCE, DocsError, _config_pages
+    from generator.pipeline import build_api
+
+    api = build_api(ROOT)
+    pages = {p["title"]: p for p in _config_pages(api, ROOT)}
+    row = next(f for f in pages["PollConfig"]["fields"] if f[0] == "`requests_per_second`")
+    assert "Status requests per second for the whole client" in row[3]
+
+    copy_root = tmp_path / "proj"
+    source = ROOT / "src" / api.package / CONFIG_SOURCE
+    target = copy_root / "src" / api.package / CONFIG_SOURCE
+    target.parent.mkdir(parents=True)
+    text = source.read_text(encoding="utf-8")
+    line = '    """Longest wait between two attempts (milliseconds)."""\n'
+    assert line in text
+    target.write_text(text.replace(line, "", 1), encoding="utf-8")
+    with pytest.raises(DocsError, match="BackoffStrategy.max_interval has no description"):
+        _config_pages(api, copy_root)

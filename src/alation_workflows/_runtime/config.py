@@ -23,9 +23,13 @@ class BackoffStrategy:
     """Exponential backoff: intervals in milliseconds, elapsed-time cap across all attempts."""
 
     initial_interval: int = 200
+    """Wait before the first retry (milliseconds)."""
     max_interval: int = 10_000
+    """Longest wait between two attempts (milliseconds)."""
     exponent: float = 2.0
+    """Factor the wait grows by after each attempt."""
     max_elapsed_time: int = 60_000
+    """No retry starts after this much time since the first attempt (milliseconds)."""
 
     def __post_init__(self) -> None:
         for name in ("initial_interval", "max_interval", "max_elapsed_time", "exponent"):
@@ -48,10 +52,15 @@ class RetryConfig:
     """
 
     strategy: Literal["backoff", "none"] = "backoff"
+    """Either "backoff" (exponential backoff between attempts) or "none" (each request is sent once)."""
     backoff: BackoffStrategy = field(default_factory=BackoffStrategy)
+    """Timing of the retries."""
     retry_connection_errors: bool = True
+    """Also retry when no response arrived (connection refused, reset, timeout), where the operation allows it."""
     max_attempts: int = 5
+    """Most requests sent for one call, the first included."""
     max_retry_after_ms: int = 60_000
+    """Longest wait a `Retry-After` header can impose (milliseconds)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.backoff, BackoffStrategy):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -109,13 +118,20 @@ class PollConfig:
     """
 
     initial_interval: float = 0.09
+    """Wait before the first status request, and the shortest wait between two (seconds)."""
     multiplier: float = 2.0
+    """Factor the backoff grows by after each status request (binds only when `lag_ratio` is 0 or small)."""
     max_interval: float = 60.0
+    """Longest wait between two status requests (seconds)."""
     timeout: float = 3600.0
+    """`wait()` raises `JobTimeoutError` after this many seconds (overridden by `wait(timeout=...)`)."""
     jitter: float = 0.0
+    """Random shortening applied to each wait (fraction, 0.1 = up to 10 % shorter)."""
     # Cap each wait at this fraction of the job's age (0 disables): a job that ends is seen within it.
     lag_ratio: float = 0.33
+    """Each wait is at most this fraction of the job's age (but at least `initial_interval`), so a finished job is seen within max(0.1 s, a third) of its duration at 0.33, for at most 14 / 20 / 33 status requests over a 5 s / 30 s / 10 min job with the other defaults; 0 disables."""
     requests_per_second: float = 20.0
+    """Status requests per second for the whole client, shared by every wait on it, first come first served; 0 lifts the limit."""
 
     def __post_init__(self) -> None:
         names = ("initial_interval", "multiplier", "max_interval", "timeout", "jitter", "lag_ratio")
