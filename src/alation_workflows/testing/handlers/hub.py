@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
@@ -141,98 +142,93 @@ def _update(table: dict[int, dict[str, Any]], items: list[dict[str, Any]]) -> li
     return updated
 
 
-# -- documents -------------------------------------------------------------------------------
+# -- documents, document hub folders and glossary terms: one table, three kinds -----------------
 
 
-@handles("createDocuments")
-def create_documents(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, DOC_CREATE, "document")
+@dataclass(frozen=True)
+class _Kind:
+    """One document-hub object kind: its operations and the words its answers use."""
 
-    def work() -> dict[str, Any]:
-        created = _create(sim, sim.catalog.documents, items)
-        return {"created_term_count": len(created), "created_terms": created}
-
-    return job_id_handle(sim.start_job(request, work))
-
-
-@handles("updateDocuments")
-def update_documents(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, DOC_UPDATE, "document")
-
-    def work() -> dict[str, Any]:
-        updated = _update(sim.catalog.documents, items)
-        # Document updates report ids only (terms and folders add the title).
-        return {"updated_term_count": len(updated), "updated_terms": [{"id": u["id"]} for u in updated]}
-
-    return job_id_handle(sim.start_job(request, work))
+    store: str  # attribute of sim.catalog holding the objects by id
+    noun: str  # in validation messages
+    create: tuple[str, Spec]  # operationId, accepted fields
+    update: tuple[str, Spec]
+    delete: str
+    delete_field: str  # body key carrying the ids to delete
+    created: str  # job-result key stem ("term" even for documents: Alation's words)
+    deleted: str  # delete-answer key stem
+    update_reports_ids_only: bool = False  # document updates report ids (terms and folders add the title)
 
 
-@handles("deleteDocuments")
-def delete_documents(sim: Simulator, request: SimRequest) -> SimResponse:
-    ids = int_list(dict_body(request), "id")
-    deleted = [i for i in ids if sim.catalog.documents.pop(i, None) is not None]
-    return SimResponse.json(200, {"deleted_document_count": len(deleted), "deleted_document_ids": deleted})
+def _register(kind: _Kind) -> None:
+    """The create / update jobs and the synchronous delete of one kind, registered by operationId."""
+
+    def table(sim: Simulator) -> dict[int, dict[str, Any]]:
+        store: dict[int, dict[str, Any]] = getattr(sim.catalog, kind.store)
+        return store
+
+    @handles(kind.create[0])
+    def create(sim: Simulator, request: SimRequest) -> SimResponse:
+        items = _validate(sim, request, kind.create[1], kind.noun)
+
+        def work() -> dict[str, Any]:
+            created = _create(sim, table(sim), items)
+            return {f"created_{kind.created}_count": len(created), f"created_{kind.created}s": created}
+
+        return job_id_handle(sim.start_job(request, work))
+
+    @handles(kind.update[0])
+    def update(sim: Simulator, request: SimRequest) -> SimResponse:
+        items = _validate(sim, request, kind.update[1], kind.noun)
+
+        def work() -> dict[str, Any]:
+            updated = _update(table(sim), items)
+            if kind.update_reports_ids_only:
+                updated = [{"id": u["id"]} for u in updated]
+            return {f"updated_{kind.created}_count": len(updated), f"updated_{kind.created}s": updated}
+
+        return job_id_handle(sim.start_job(request, work))
+
+    @handles(kind.delete)
+    def delete(sim: Simulator, request: SimRequest) -> SimResponse:
+        ids = int_list(dict_body(request), kind.delete_field)
+        deleted = [i for i in ids if table(sim).pop(i, None) is not None]
+        return SimResponse.json(
+            200, {f"deleted_{kind.deleted}_count": len(deleted), f"deleted_{kind.deleted}_ids": deleted}
+        )
 
 
-# -- folders ---------------------------------------------------------------------------------
-
-
-@handles("createDocumentHubFolders")
-def create_folders(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, FOLDER_CREATE, "folder")
-
-    def work() -> dict[str, Any]:
-        created = _create(sim, sim.catalog.folders, items)
-        return {"created_folder_count": len(created), "created_folders": created}
-
-    return job_id_handle(sim.start_job(request, work))
-
-
-@handles("updateDocumentHubFolders")
-def update_folders(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, FOLDER_UPDATE, "folder")
-
-    def work() -> dict[str, Any]:
-        updated = _update(sim.catalog.folders, items)
-        return {"updated_folder_count": len(updated), "updated_folders": updated}
-
-    return job_id_handle(sim.start_job(request, work))
-
-
-@handles("deleteDocumentHubFolders")
-def delete_folders(sim: Simulator, request: SimRequest) -> SimResponse:
-    ids = int_list(dict_body(request), "ids")
-    deleted = [i for i in ids if sim.catalog.folders.pop(i, None) is not None]
-    return SimResponse.json(200, {"deleted_folder_count": len(deleted), "deleted_folder_ids": deleted})
-
-
-# -- glossary terms --------------------------------------------------------------------------
-
-
-@handles("createTerms")
-def create_terms(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, TERM_CREATE, "term")
-
-    def work() -> dict[str, Any]:
-        created = _create(sim, sim.catalog.terms, items)
-        return {"created_term_count": len(created), "created_terms": created}
-
-    return job_id_handle(sim.start_job(request, work))
-
-
-@handles("updateTerms")
-def update_terms(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = _validate(sim, request, TERM_UPDATE, "term")
-
-    def work() -> dict[str, Any]:
-        updated = _update(sim.catalog.terms, items)
-        return {"updated_term_count": len(updated), "updated_terms": updated}
-
-    return job_id_handle(sim.start_job(request, work))
-
-
-@handles("deleteTerms")
-def delete_terms(sim: Simulator, request: SimRequest) -> SimResponse:
-    ids = int_list(dict_body(request), "id")
-    deleted = [i for i in ids if sim.catalog.terms.pop(i, None) is not None]
-    return SimResponse.json(200, {"deleted_term_ids": deleted, "deleted_term_count": len(deleted)})
+for _kind in (
+    _Kind(
+        "documents",
+        "document",
+        ("createDocuments", DOC_CREATE),
+        ("updateDocuments", DOC_UPDATE),
+        "deleteDocuments",
+        "id",
+        "term",
+        "document",
+        update_reports_ids_only=True,
+    ),
+    _Kind(
+        "folders",
+        "folder",
+        ("createDocumentHubFolders", FOLDER_CREATE),
+        ("updateDocumentHubFolders", FOLDER_UPDATE),
+        "deleteDocumentHubFolders",
+        "ids",
+        "folder",
+        "folder",
+    ),
+    _Kind(
+        "terms",
+        "term",
+        ("createTerms", TERM_CREATE),
+        ("updateTerms", TERM_UPDATE),
+        "deleteTerms",
+        "id",
+        "term",
+        "term",
+    ),
+):
+    _register(_kind)
