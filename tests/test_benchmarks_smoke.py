@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Slow (runs the benchmark harness): .ci/run runs it on the main Python only.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("overhead", "asyncpath", "completion", "manywaits", "bulk", "memory", "startup", "generator")
 

@@ -20,6 +20,9 @@ from alation_workflows import PollConfig, Workflows
 from alation_workflows.jobs import Journal, submit_batches
 from alation_workflows.testing import Simulator
 
+# Slow (kills and resumes child processes): .ci/run runs it on the main Python only.
+pytestmark = pytest.mark.slow
+
 ITEMS = 60
 BATCH = 5
 QUICK = PollConfig(initial_interval=0.01, multiplier=1.5, max_interval=0.05, timeout=20.0, jitter=0.0)

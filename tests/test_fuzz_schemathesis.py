@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
 from alation_workflows.testing.pytest_plugin import ServedSimulator
+
+# Slow (generates many requests): .ci/run runs it on the main Python only.
+pytestmark = pytest.mark.slow
 
 SPEC = str(Path(__file__).parents[1] / "openapi" / "alation-workflows.yaml")
 

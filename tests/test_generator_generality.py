@@ -17,6 +17,9 @@ from generator import ir
 from generator.docs import _Docs
 from generator.pipeline import build_api
 
+# Slow (generates four foreign packages): .ci/run runs it on the main Python only.
+pytestmark = pytest.mark.slow
+
 SPECS = ROOT / "tests" / "fixtures" / "specs"
 GENERATES = ["petstore-expanded.yaml", "uspto.yaml"]
 REFUSED = ["opc-3.1-specific.yaml", "opc-3.1-enums.yaml"]

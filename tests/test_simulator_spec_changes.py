@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
+# Slow (regenerates a copy of the project): .ci/run runs it on the main Python only.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parents[1]
 COPIED = ("openapi", "generator", "src", "docs", "examples", "README.md", "pyproject.toml")
 RENAMED = ("createTerms", "createGlossaryTerms")
