@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_pyright_is_clean() -> None:
     exe = shutil.which("pyright", path=str(Path(sys.executable).parent))
     assert exe, "pyright is a dev dependency: pip install -e '.[dev]'"
-    proc = subprocess.run([exe, "--outputjson"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    # The interpreter running the tests, whose site-packages hold httpx and pydantic (not the PATH python).
+    cmd = [exe, "--outputjson", "--pythonpath", sys.executable]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
     report = json.loads(proc.stdout)
     errors = [
         f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']} ({d.get('rule')})"
