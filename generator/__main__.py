@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     warnings: list[tuple[str, str]] = []
     removed: list[str] = []
+    notes: list[str] = []
     try:
-        files = generate(args.root, warnings, removed)
+        files = generate(args.root, warnings, removed, check=args.check, notes=notes)
     except (SpecError, FormatError) as exc:
         _print_warnings(warnings)
         print(f"error: {exc}", file=sys.stderr)
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_SPEC
     _print_warnings(warnings)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for line in removed:
         print(f"public API: {line}", file=sys.stderr)
     if args.check:

@@ -41,10 +41,16 @@ def build_api(root: Path, spec_rel: str | None = None) -> Api:
 
 
 def generate(
-    root: Path, warnings: list[tuple[str, str]] | None = None, removed: list[str] | None = None
+    root: Path,
+    warnings: list[tuple[str, str]] | None = None,
+    removed: list[str] | None = None,
+    *,
+    check: bool = False,
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
     """Every generated file in memory; spec warnings (pointer, message) are appended to `warnings`,
-    removals from the committed public API snapshot to `removed`."""
+    removals from the committed public API snapshot to `removed`. With `check`, a missing or other
+    ruff falls back to the committed hash manifest (said in `notes`)."""
     settings = load_settings(root)
     spec_rel = settings["spec"]
     spec = load_spec(root / spec_rel, settings, warnings)
@@ -63,4 +69,6 @@ def generate(
         | render_batching(api)
         | render_surface(api, spec_rel),
         root,
+        check=check,
+        notes=notes,
     )
