@@ -30,6 +30,9 @@ def check_token(token: object, source: str) -> str:
         raise InvalidTokenError(f"{source} must be a str, got {type(token).__name__}")
     if not token:
         raise InvalidTokenError(f"{source} is empty")
+    # Checked on every request: the common, valid case is answered by str's C methods.
+    if token.isascii() and token.isprintable() and " " not in token:
+        return token
     if token != token.strip():
         where = "ends" if token[-1].isspace() else "starts"
         raise InvalidTokenError(
