@@ -24,10 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
-import pydantic
-
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.operation import JobLink, JobPolling, LazyType, Operation, Verdict
+from .._runtime.pointer import resolve
 from .progress import JobProgress, ProgressArg
 from .results import followup_job_ids, partial_failures
 
@@ -86,32 +85,10 @@ def resolve_ref(link: JobLink, submitted: Any) -> JobRef:
     """Find the job id or name in a submit response using the spec's link pointers."""
     body = submitted.to_wire() if hasattr(submitted, "to_wire") else submitted
     for param, pointer in link.sources:
-        value = _pointer(body, pointer)
+        value = resolve(body, pointer)
         if value is not None:
             return JobRef(**{param: value})
     raise ValueError(f"the submit response carries no job id or name: {body!r}")
-
-
-def _pointer(doc: Any, pointer: str) -> Any:
-    """A JSON pointer into wire data or a model (model fields are found by their wire alias)."""
-    for token in pointer.lstrip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(doc, Mapping):
-            doc = doc.get(token)
-        elif isinstance(doc, pydantic.BaseModel):
-            doc = getattr(doc, _attribute(type(doc), token), None)
-        else:
-            return None
-        if doc is None:
-            return None
-    return doc
-
-
-def _attribute(model: type[pydantic.BaseModel], wire: str) -> str:
-    for name, info in model.model_fields.items():
-        if (info.alias or name) == wire:
-            return name
-    return wire  # an extra (unknown) field keeps its wire name
 
 
 def _text(value: Any) -> str:
@@ -121,7 +98,7 @@ def _text(value: Any) -> str:
 def classify(polling: JobPolling, details: Any) -> Verdict:
     """The verdict of a status answer under its polling contract; "unknown" when no rule matches."""
     for verdict, pointer, values in polling.rules:
-        if _text(_pointer(details, pointer)).casefold() in values:
+        if _text(resolve(details, pointer)).casefold() in values:
             return verdict
     return "unknown"
 
@@ -129,20 +106,20 @@ def classify(polling: JobPolling, details: Any) -> Verdict:
 def status_text(polling: JobPolling, details: Any) -> str:
     """The status field(s) as sent, e.g. "running" or "COMPLETED/PARTIALLY_SUCCEEDED"."""
     fields = dict.fromkeys(pointer for _, pointer, _ in reversed(polling.rules))
-    return "/".join(t for f in fields if (t := _text(_pointer(details, f))))
+    return "/".join(t for f in fields if (t := _text(resolve(details, f))))
 
 
 def message_of(polling: JobPolling, details: Any) -> str | None:
     if polling.message is None:
         return None
-    return _text(_pointer(details, polling.message)) or None
+    return _text(resolve(details, polling.message)) or None
 
 
 def progress_of(polling: JobPolling, details: Any) -> JobProgress | None:
     """Work done so far as the status answer reports it (data dictionary: batches), if it does."""
     if polling.progress is None or details is None:
         return None
-    done, total = (_pointer(details, p) for p in polling.progress)
+    done, total = (resolve(details, p) for p in polling.progress)
     if not isinstance(done, int):
         return None
     return JobProgress(done, total if isinstance(total, int) else None)
