@@ -1,4 +1,5 @@
-"""Start-up: a sync-only program never imports asyncio (nor the spec validator): nothing before it is needed."""
+"""Start-up: a program that submits and waits on one job imports nothing before it is needed:
+not asyncio, not the spec validator, not batching or its sqlite3 journal."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ with Workflows(server_url="https://alation.test", token="t",
                client=httpx.Client(transport=httpx.MockTransport(answer))) as wf:
     assert wf.job_status.get_job_status(id=1).status
     wf.documents.create_documents  # a job group too
-loaded = sorted(m for m in ("asyncio", "openapi_spec_validator", "jinja2") if m in sys.modules)
+UNNEEDED = ("asyncio", "openapi_spec_validator", "jinja2", "sqlite3", "alation_workflows.jobs.batches",
+            "alation_workflows.jobs.readers")
+loaded = sorted(m for m in UNNEEDED if m in sys.modules)
 print(",".join(loaded))
 """
 
@@ -31,3 +34,12 @@ def test_a_sync_program_does_not_import_asyncio() -> None:
         [sys.executable, "-c", PROGRAM], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.strip() == "", f"imported before needed: {out.stdout.strip()}"
+
+
+def test_lazy_names_of_the_jobs_package_resolve() -> None:
+    import alation_workflows.jobs as jobs
+
+    for name in jobs.__all__:
+        assert getattr(jobs, name) is not None, name
+    assert callable(jobs.item_errors)  # the function, not its module
+    assert callable(jobs.submit_batches) and jobs.Journal.__name__ == "Journal"

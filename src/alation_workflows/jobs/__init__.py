@@ -1,7 +1,15 @@
-"""Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written)."""
+"""Jobs overlay: typed handles for background jobs, waiting on one or many, batching (hand-written).
+
+Batching, the journal (sqlite3), input readers and waiting on many jobs load on first use: a
+script that only submits and waits on one job does not pay for them at import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .._runtime.operation import JobPolling
-from .batches import BulkResult, resume_batches, submit_batches, submit_batches_async
 from .exceptions import (
     AmbiguousSubmitError,
     InvalidItemsError,
@@ -11,12 +19,14 @@ from .exceptions import (
     RecordedError,
     UnexpectedJobStatusError,
 )
-from .handle import AsyncJobHandle, JobHandle, JobRef
+from .handle import (
+    AsyncJobHandle,
+    JobHandle,
+    JobRef,
+)
 from .item_errors import item_errors
-from .journal import Journal
 from .outcomes import BatchOutcome, JobOutcome
 from .progress import JobProgress, ProgressEvent
-from .readers import Unreadable, read_csv, read_items, read_jsonl
 from .results import (
     BatchCounts,
     DataQualityShortfall,
@@ -27,8 +37,44 @@ from .results import (
     followup_job_ids,
     partial_failures,
 )
-from .summary import ItemFailure, object_ids
-from .waiting import wait_all, wait_all_async
+
+if TYPE_CHECKING:
+    from .batches import BulkResult, resume_batches, submit_batches, submit_batches_async
+    from .journal import Journal
+    from .readers import Unreadable, read_csv, read_items, read_jsonl
+    from .summary import ItemFailure, object_ids
+    from .waiting import wait_all, wait_all_async
+
+# Loaded on first use: name -> submodule.
+_LAZY = {
+    "BulkResult": "batches",
+    "resume_batches": "batches",
+    "submit_batches": "batches",
+    "submit_batches_async": "batches",
+    "Journal": "journal",
+    "Unreadable": "readers",
+    "read_csv": "readers",
+    "read_items": "readers",
+    "read_jsonl": "readers",
+    "ItemFailure": "summary",
+    "object_ids": "summary",
+    "wait_all": "waiting",
+    "wait_all_async": "waiting",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "AmbiguousSubmitError",
