@@ -91,9 +91,7 @@ def main() -> None:
         folder_job = wf.document_hub_folders.create_document_hub_folders(
             request=[models.DocumentHubFolderIn(title=f"Quickstart {stamp}", document_hub_id=hub)]
         )
-        folders = folder_job.wait(timeout=300)
-        assert isinstance(folders.result, models.DocumentHubFolderPostResult), folders.result
-        folder = folders.result.created_folders[0]
+        folder = folder_job.wait(timeout=300).result.created_folders[0]  # typed, not Optional
         say(f"folder      {folder.id} {folder.title!r}")
 
         # 2. Two custom fields (one job); the last message of the result carries the new ids.
@@ -112,8 +110,8 @@ def main() -> None:
         messages = fields_job.wait(timeout=300).result
         field_ids = [
             i
-            for m in messages or []
-            if isinstance(m, models.CustomFieldJobMessage) and m.data
+            for m in messages
+            if m.data
             for i in m.data.field_ids or []
         ]
         if len(field_ids) != 2:
@@ -136,7 +134,7 @@ def main() -> None:
         )
         doc_ids: list[int] = []
         for batch in doc_batches:
-            if batch.details is not None and isinstance(batch.details.result, models.DocumentPostResult):
+            if batch.ok:
                 doc_ids += [t.id for t in batch.details.result.created_terms]
         say(f"documents   {len(doc_ids)} created in {len(doc_batches)} batches")
 

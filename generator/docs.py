@@ -139,6 +139,8 @@ class _Docs:
             "params": rows,
             "response": doc_type(success.type, link) if success.type else "None",
             "details": doc_type(op.job.details, link) if op.job else None,
+            "succeeded": doc_type(op.job.result, link) if op.job else None,
+            "handle_class": op.job.polling.handle_class if op.job else None,
             "handle": self.handle_type(op, link),
             "sync": [
                 (r.status, doc_type(r.type, link) if r.type else "no body")
@@ -184,7 +186,7 @@ class _Docs:
         elif op.job:
             lines.append(_fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
-            lines += self.use_details(op.job.details, op.job.polling)
+            lines += self.use_details(op.job.result, op.job.polling)
         elif op.paging:
             call = self.call(op, "")
             lines.append(_fmt(_Seq("for item in " + call.open, call.close + ":", call.items), 4))
@@ -193,8 +195,8 @@ class _Docs:
             job_op, param = source
             assert job_op.job is not None
             lines.append(_fmt(self.call(job_op, "job = "), 4))
-            attr = "name" if param == "name" else "id"  # a handle's id is its integer or UUID id
-            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{attr}"))])
+            # The contract's handle class has a typed property per status parameter (handles.py).
+            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
             lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
             if op.slug == job_op.job.polling.status_operation:
                 lines.append(f"    print({_status_fields(job_op.job.polling, 'res')})")
@@ -243,12 +245,14 @@ class _Docs:
         result = next((f for f in self.all_fields(model) if f.wire == "result"), None)
         typed = _first_model(result.type) if result else None
         if typed is not None:
-            lines.append(f"    if isinstance(details.result, models.{typed.name}):  # typed result")
             fields = self.all_fields(self.models[typed.name])
             shown = next((f for f in fields if isinstance(f.type, ir.ListOf)), fields[0] if fields else None)
-            lines.append(
-                f"        print(details.result.{shown.name})" if shown else "        print(details.result)"
-            )
+            read = f"details.result.{shown.name}" if shown else "details.result"
+            if result is not None and result.type == typed:  # a succeeded model: `result` is not Optional
+                lines.append(f"    print({read})  # typed result")
+            else:
+                lines.append(f"    if isinstance(details.result, models.{typed.name}):  # typed result")
+                lines.append(f"        print({read})")
         else:
             lines.append("    print(details.result)")
         return lines

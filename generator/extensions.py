@@ -11,7 +11,7 @@ from .errors import esc
 
 KNOWN: dict[str, str] = {
     "x-retries": "operation: idempotent|submit, whether a retry may repeat the request",
-    "x-job": "operation: the job it starts (its polling contract and details schema)",
+    "x-job": "operation: the job it starts (its polling contract, details schema and succeeded schema)",
     "x-content-type": "request media type: the Content-Type header sent when it differs from the body format",
     "x-job-polling": "components: polling contracts (status operation, verdict values, message, progress)",
     "x-variants": "operation: one typed method per option of a oneOf body",

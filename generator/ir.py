@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
-from .naming import snake
+from .naming import pascal, snake
 
 # ---- types: a tree, so code and docs can each render it their own way --------------------------
 
@@ -220,6 +220,10 @@ class JobPolling:
     def const(self) -> str:
         return snake(self.name).upper()
 
+    @property
+    def handle_class(self) -> str:
+        return f"{pascal(self.name)}Handle"
+
 
 @dataclass
 class JobLink:
@@ -229,6 +233,12 @@ class JobLink:
     # 2XX statuses whose bodies are job handles; any other 2XX response is a finished result.
     handle_statuses: list[str] = field(default_factory=list)
     sync_statuses: list[str] = field(default_factory=list)
+    # What `wait()` returns: the successful job's narrower details (x-job.succeeded), else `details`.
+    succeeded: Ref | None = None
+
+    @property
+    def result(self) -> Ref:
+        return self.succeeded or self.details
 
     @property
     def status_operation(self) -> str:

@@ -64,6 +64,15 @@ def render_all(api: ir.Api) -> dict[str, str]:
     for model in api.models:
         tw = TypeWriter("", model.response_side, enums)
         fields = [_field_decl(f, tw, enums) for f in model.fields]
+        # A required field narrowing an optional inherited one (a succeeded job's `result`) is
+        # valid pydantic; pyright's dataclass rules reject dropping the default.
+        relaxed = _optional_in_bases(model, models)
+        fields = [
+            f"{decl}  # pyright: ignore[reportGeneralTypeIssues]"
+            if f.required and f.name in relaxed
+            else decl
+            for f, decl in zip(model.fields, fields, strict=True)
+        ]
         if model.extra_type is not None:
             # Declared fields plus typed extra keys (pydantic validates the other keys against this).
             fields.append(f"__pydantic_extra__: dict[str, {tw.py(model.extra_type)}] = Field(init=False)")
@@ -140,6 +149,11 @@ def render_all(api: ir.Api) -> dict[str, str]:
             },
         )
     defaults = api.settings["defaults"]
+    pollings = _pollings(api.operations)
+    if pollings:
+        out[f"{pkg}/handles.py"] = env.get_template("handles.py.jinja").render(
+            header=header, contracts=[_contract(p, api.operations, enums) for p in pollings]
+        )
     out[f"{pkg}/sdk.py"] = env.get_template("sdk.py.jinja").render(
         header=header,
         api=api,
@@ -149,6 +163,15 @@ def render_all(api: ir.Api) -> dict[str, str]:
     )
     out[f"{pkg}/__init__.py"] = env.get_template("package_init.py.jinja").render(header=header, api=api)
     return out
+
+
+def _optional_in_bases(model: ir.Model, models: dict[str, ir.Model]) -> set[str]:
+    names: set[str] = set()
+    base = models.get(model.base) if model.base else None
+    while base is not None:
+        names |= {f.name for f in base.fields if not f.required}
+        base = models.get(base.base) if base.base else None
+    return names
 
 
 def _field_decl(f: ir.Field, tw: TypeWriter, enums: dict[str, ir.Enum]) -> str:
@@ -226,6 +249,15 @@ def _strings(v: dict[str, Any]) -> list[str]:
     return out
 
 
+def _contract(polling: ir.JobPolling, ops: list[ir.Operation], enums: dict[str, ir.Enum]) -> dict[str, Any]:
+    """A polling contract for handles.py: its class name and the status operation's typed parameters."""
+    status = next(o for o in ops if o.slug == polling.status_operation)
+    tw = TypeWriter("models.", False, enums)
+    params = [(p.name, p.wire, tw.py(p.type)) for p in status.params]
+    users = sorted(o.name for o in ops if o.job and o.job.polling.name == polling.name)
+    return {"polling": polling, "status": status, "params": params, "users": users}
+
+
 def _pollings(ops: list[ir.Operation]) -> list[ir.JobPolling]:
     return list({op.job.polling.name: op.job.polling for op in ops if op.job}.values())
 
@@ -273,6 +305,16 @@ def _method(op: ir.Operation, tw: TypeWriter, service: str, models: dict[str, ir
     returns = " | ".join(dict.fromkeys(tw.py(r.type) if r.type else "None" for r in returned))
     call_args = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in op.params) + "}"
     runner = "call"
+    handle = None
+    if op.job:
+        # The contract's handle class, typed [what wait() returns, what each status answer is].
+        params = f"models.{op.job.result.name}"
+        if op.job.succeeded:
+            params += f", models.{op.job.details.name}"
+        handle = (
+            f"handles.{op.job.polling.handle_class}[{params}]",
+            f"handles.Async{op.job.polling.handle_class}[{params}]",
+        )
     item = tw.py(op.paging.item) if op.paging else None
     if item:
         runner = "paginate"
@@ -290,6 +332,7 @@ def _method(op: ir.Operation, tw: TypeWriter, service: str, models: dict[str, ir
         "args": args,
         "returns": returns or "None",
         "runner": runner,
+        "handle": handle,
         "item": item,
         "call_args": call_args,
         "docstring": _docstring(op, service),
@@ -319,12 +362,12 @@ def _docstring(op: ir.Operation, service: str) -> str:
     ]
     if op.job and op.job.hybrid:
         lines.append(
-            f":returns: A job handle (`wait()` returns `models.{op.job.details.name}`) when {service} "
+            f":returns: A job handle (`wait()` returns `models.{op.job.result.name}`) when {service} "
             f"runs the request as a job (HTTP {', '.join(op.job.handle_statuses)}), else the finished "
             f"result (HTTP {', '.join(op.job.sync_statuses)})."
         )
     elif op.job:
-        lines.append(f":returns: A job handle; `wait()` returns `models.{op.job.details.name}`.")
+        lines.append(f":returns: A job handle; `wait()` returns `models.{op.job.result.name}`.")
     elif op.paging:
         lines.append(
             ":returns: A lazy iterator over the items, fetching one page per request as iteration "

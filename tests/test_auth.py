@@ -41,7 +41,9 @@ class TokenServer:
             assert "token" not in {k.lower() for k in request.headers}
             body = json.loads(request.content)
             if body != {"refresh_token": REFRESH, "user_id": 7}:
-                return httpx.Response(401, json={"detail": "Refresh token provided is invalid.", "code": "401000"})
+                return httpx.Response(
+                    401, json={"detail": "Refresh token provided is invalid.", "code": "401000"}
+                )
             time.sleep(self.delay)
             with self.lock:
                 token = f"access-{len(self.issued) + 1}"
@@ -112,7 +114,9 @@ def test_renews_ahead_of_expiry() -> None:
     assert server.seen_tokens == ["access-1", "access-1", "access-2"]  # no 401 round trip needed
 
 
-def test_invalid_refresh_token_raises_a_clear_error_without_the_secret(caplog: pytest.LogCaptureFixture) -> None:
+def test_invalid_refresh_token_raises_a_clear_error_without_the_secret(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     server = TokenServer()
     auth = RefreshTokenAuth("wrong-" + REFRESH, user_id=7)
     with caplog.at_level(logging.DEBUG, logger="test.auth"):

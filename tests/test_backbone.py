@@ -9,7 +9,13 @@ import httpx
 import pytest
 
 from alation_workflows import Workflows, models
-from alation_workflows.errors import APIError, NetworkError, ProblemDetailsError, ResponseValidationError
+from alation_workflows.errors import (
+    APIError,
+    NetworkError,
+    ProblemDetailsError,
+    ResponseValidationError,
+    UnexpectedJobResultError,
+)
 from alation_workflows.jobs import JobHandle
 from alation_workflows.utils import BackoffStrategy, RetryConfig
 
@@ -125,11 +131,33 @@ def test_update_documents_sends_put_without_hub_id() -> None:
     assert done.result.updated_terms[0].id == 12
 
 
-def test_error_payload_inside_result_is_kept() -> None:
-    rec = Recorder(httpx.Response(202, json={"job_id": 5}), job("successful", {"error": "unexpected"}))
+def test_error_payload_inside_a_successful_result_is_raised_and_kept() -> None:
+    # A "successful" job whose result is not the documented success shape: never a typed lie.
+    rec = Recorder(
+        httpx.Response(202, json={"job_id": 5}),
+        job("successful", {"error": "unexpected"}),
+        httpx.Response(202, json={"job_id": 6}),
+        job("successful", {"error": "unexpected"}),
+    )
+    with client(rec) as wf:
+        handle = wf.documents.create_documents(request=[models.DocumentIn(title="A", document_hub_id=1)])
+        with pytest.raises(UnexpectedJobResultError, match="JobDetailsDocumentPostSucceeded") as err:
+            handle.wait()
+        assert err.value.details.result == {"error": "unexpected"}  # kept as sent
+        assert err.value.handle is handle and "result" in err.value.problem
+        again = wf.documents.create_documents(request=[models.DocumentIn(title="B", document_hub_id=1)])
+        loose = again.wait(raise_on_failure=False)
+    assert type(loose) is models.JobDetailsDocumentPost and loose.result == {"error": "unexpected"}
+
+
+def test_a_successful_result_is_narrowed_keeping_what_was_sent() -> None:
+    sent = {"created_term_count": 1, "created_terms": [{"id": 7, "title": "A"}], "note": "extra"}
+    rec = Recorder(httpx.Response(202, json={"job_id": 5}), job("successful", sent))
     with client(rec) as wf:
         done = wf.documents.create_documents(request=[models.DocumentIn(title="A", document_hub_id=1)]).wait()
-    assert done.result == {"error": "unexpected"}
+    assert type(done) is models.JobDetailsDocumentPostSucceeded
+    assert done.result.created_terms[0].id == 7
+    assert done.to_wire()["result"] == sent  # unknown keys and set fields survive the narrowing
 
 
 def test_invalid_request_is_rejected_before_sending() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from alation_workflows import PollConfig, Workflows, models
+from alation_workflows.errors import NoDetailsError
 from alation_workflows.jobs import (
     InvalidItemsError,
     JobFailedError,
@@ -79,7 +80,7 @@ def test_dry_run_validates_and_plans_without_sending(wf: Workflows, alation_serv
         (2000, 2100, "planned"),
     ]
     assert result.summary()["items"] == 2100 and result.exit_code == 0
-    with pytest.raises(RuntimeError, match="dry run"):
+    with pytest.raises(NoDetailsError, match="dry run"):
         result[0].unwrap()
     assert posts(alation_server) == []
 
@@ -275,7 +276,9 @@ async def test_async_runs_resume_and_isolate_too(alation_server: ServedSimulator
         )
     assert [o.state for o in done] == ["split", "finished", "finished", "finished"]
     assert [f.index for f in done.failed_items] == [3]
-    assert sum(len(o.ids) for o in done) == 11 and all(o.details is None for o in done)
+    assert sum(len(o.ids) for o in done) == 11 and not any(o.has_details for o in done)
+    with pytest.raises(NoDetailsError, match="summary=True"):
+        next(o for o in done if o.ok).details  # noqa: B018
     assert len(alation_server.sim.catalog.documents) == 11
 
 
@@ -314,9 +317,9 @@ def test_summary_mode_keeps_counts_ids_and_progress_counts_items(wf: Workflows) 
         summary=True,
         progress=events.append,
     )
-    assert all(o.details is None and o.handle is None and o.job is not None for o in result)
+    assert all(not o.has_details and o.handle is None and o.job is not None for o in result)
     assert [len(o.ids) for o in result] == [10, 10, 3]
-    with pytest.raises(RuntimeError, match="summary"):
+    with pytest.raises(NoDetailsError, match="summary"):
         result[0].unwrap()
     ends = [e for e in events if e.kind in ("finished", "failed")]
     assert ends[-1].items_done == ends[-1].items_total == 23

@@ -114,14 +114,18 @@ def test_debug_logger_does_not_change_logger_levels() -> None:
     mine.setLevel(logging.DEBUG)  # the caller decides what its logger shows
     try:
         client = httpx.Client(transport=httpx.MockTransport(_ok))
-        with Workflows(server_url="https://alation.test", token=TOKEN, client=client, debug_logger=mine) as wf:
+        with Workflows(
+            server_url="https://alation.test", token=TOKEN, client=client, debug_logger=mine
+        ) as wf:
             wf.job_status.get_job_status(id=1)
         assert (sdk.level, list(sdk.handlers)) == before[1:]
         assert any("[REDACTED]" in r.getMessage() for r in records)
         assert not any(TOKEN in r.getMessage() for r in records)
         mine.setLevel(logging.WARNING)
         records.clear()
-        with Workflows(server_url="https://alation.test", token=TOKEN, client=client, debug_logger=mine) as wf:
+        with Workflows(
+            server_url="https://alation.test", token=TOKEN, client=client, debug_logger=mine
+        ) as wf:
             wf.job_status.get_job_status(id=1)
         assert mine.level == logging.WARNING and not records
     finally:

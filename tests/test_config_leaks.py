@@ -95,7 +95,9 @@ def test_harmless_http_headers_are_sent() -> None:
         seen.append(request)
         return httpx.Response(200, json=DONE)
 
-    _sdk(handler).job_status.get_job_status(id=1, http_headers={"X-Trace": "abc 123", "Accept-Language": "de"})
+    _sdk(handler).job_status.get_job_status(
+        id=1, http_headers={"X-Trace": "abc 123", "Accept-Language": "de"}
+    )
     assert seen[0].headers["x-trace"] == "abc 123" and seen[0].headers["token"] == TOKEN
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 import re
@@ -121,28 +120,6 @@ def test_there_are_snippets_for_readme_and_every_operation() -> None:
 
 # ---- (a2) every python snippet type-checks under mypy --strict (one mypy run for all) -------------
 
-# Snippets (by the hash of their code, so edits elsewhere do not move them) that do not type-check
-# yet, each for a reason the SDK must fix, not the snippet: a result that stays Optional after a
-# successful wait() or `.ok`, `job.id` typed `int | str | None`. xfail(strict): once one passes,
-# drop it from here; a new or edited snippet must pass.
-NOT_YET_TYPED = {
-    "99f64416d527": "README quickstart: details.result is Optional after wait()",
-    "726da8e911eb": "README usage: job.id is int | str | None",
-    "d03e1f430fb5": "README wait_all: outcome.details is Optional after .ok",
-    "a8c1531ffcb1": "README batching: outcome.details is Optional after .ok",
-    "4b12d27719de": "README errors: job.id is int | str | None",
-    "e1e8807d5e20": "README custom client: job.id is int | str | None",
-    "f51b76f8fdff": "README simulator: details.result is Optional after wait()",
-    "85ba6207b90e": "data_dictionary docs: job.id is int | str | None for task_id",
-    "d83e9d295e41": "data_dictionary docs: job.id is int | str | None for task_id",
-    "9569e03df8b5": "job_status docs: job.id is int | str | None",
-}
-
-
-def _code_hash(snippet: Snippet) -> str:
-    return hashlib.sha1(snippet.code.encode()).hexdigest()[:12]
-
-
 @pytest.fixture(scope="module")
 def snippet_type_errors() -> dict[str, list[str]]:
     from tests.typecheck import mypy_strict
@@ -150,16 +127,7 @@ def snippet_type_errors() -> dict[str, list[str]]:
     return mypy_strict({f"snippet_{i:03d}": s.code for i, s in enumerate(SNIPPETS)})
 
 
-@pytest.mark.parametrize(
-    "index",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_TYPED[_code_hash(s)]))
-        if _code_hash(s) in NOT_YET_TYPED
-        else i
-        for i, s in enumerate(SNIPPETS)
-    ],
-    ids=[s.key for s in SNIPPETS],
-)
+@pytest.mark.parametrize("index", range(len(SNIPPETS)), ids=[s.key for s in SNIPPETS])
 def test_snippet_type_checks(index: int, snippet_type_errors: dict[str, list[str]]) -> None:
     errors = snippet_type_errors[f"snippet_{index:03d}"]
     assert not errors, f"{SNIPPETS[index].key}: mypy --strict:\n" + "\n".join(errors)

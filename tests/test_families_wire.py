@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from alation_workflows import JobHandle, Workflows, models
+from alation_workflows.errors import JobRefError
 from tests.jobs_fakes import FAST
 
 NAME = "LineageV2#9_2024-06-20-13-23-02-698215-00-00-4ea1dc02"
@@ -42,7 +44,9 @@ def test_lineage_handle_by_name_is_polled_by_name() -> None:
     }
     with client(answers, seen) as wf:
         job = wf.lineage.create_lineage(request=payload())
-        assert isinstance(job, JobHandle) and job.name == NAME and job.id is None
+        assert isinstance(job, JobHandle) and job.name == NAME and job.ref.id is None
+        with pytest.raises(JobRefError, match="known by its name, not by id"):
+            job.id  # noqa: B018  (typed int: a job known by name has none)
         assert isinstance(job.wait(), models.JobDetailsLineage)
     assert dict(seen[1].url.params) == {"name": NAME}
     assert "%23" in str(seen[1].url)  # '#' is sent URL-encoded

@@ -79,7 +79,9 @@ def test_bodies_under_the_cap_are_read_as_usual() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
-            200, content=gzip.compress(body), headers={"content-encoding": "gzip", "content-type": "application/json"}
+            200,
+            content=gzip.compress(body),
+            headers={"content-encoding": "gzip", "content-type": "application/json"},
         )
 
     assert _sdk(handler, max_response_bytes=len(body)).job_status.get_job_status(id=1).status == "running"

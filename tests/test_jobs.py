@@ -49,7 +49,9 @@ def test_schedule_starts_fast_and_backs_off_to_the_cap() -> None:
     fake = FakeAlation()
     with fake.client() as wf:
         handle = JobHandle.resume(wf, 1, operation="createDocuments")
-    cfg = PollConfig(initial_interval=0.1, multiplier=2.0, max_interval=1.0, timeout=60, jitter=0.0, lag_ratio=0)
+    cfg = PollConfig(
+        initial_interval=0.1, multiplier=2.0, max_interval=1.0, timeout=60, jitter=0.0, lag_ratio=0
+    )
     schedule = Schedule(cfg, handle)
     now = time.monotonic()
     assert [round(schedule.next_delay(now), 6) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
@@ -147,7 +149,7 @@ def test_queue_like_statuses_keep_polling() -> None:
 
 def test_timeout_carries_the_handle_and_wait_resumes() -> None:
     fake = FakeAlation()
-    job = fake.add_job(12, details("successful"))
+    job = fake.add_job(12, details("successful", {"created_term_count": 0, "created_terms": []}))
     cfg = PollConfig(initial_interval=0.005, multiplier=2.0, max_interval=0.01, timeout=10, jitter=0.0)
     with fake.client(poll_config=cfg) as wf:
         handle = JobHandle.resume(wf, job, operation="createDocuments")
@@ -179,7 +181,12 @@ def test_client_poll_config_and_per_call_poll_override() -> None:
     fake = FakeAlation()
     job = fake.add_job(10_000, details("successful"))
     slow = PollConfig(
-        initial_interval=0.2, multiplier=1.0, max_interval=0.2, timeout=0.05, jitter=0.0, requests_per_second=0
+        initial_interval=0.2,
+        multiplier=1.0,
+        max_interval=0.2,
+        timeout=0.05,
+        jitter=0.0,
+        requests_per_second=0,
     )
     with fake.client(poll_config=slow) as wf:
         t0 = time.monotonic()

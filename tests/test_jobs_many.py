@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from alation_workflows import models
-from alation_workflows.errors import ProblemDetailsError
+from alation_workflows.errors import NoDetailsError, ProblemDetailsError
 from alation_workflows.jobs import (
     AsyncJobHandle,
     JobFailedError,
@@ -162,12 +162,9 @@ def test_operation_of_finds_the_spec_operation_of_sync_and_async_methods() -> No
     with FakeAlation().client() as wf:
         cfv = wf.custom_field_values
         found = [
-            operation_of(m)
-            for m in (cfv.update_custom_field_values, cfv.update_custom_field_values_async)
+            operation_of(m) for m in (cfv.update_custom_field_values, cfv.update_custom_field_values_async)
         ]
-        assert [(op.id, op.batch_limit) for op in found if op] == [
-            ("updateCustomFieldValues", 10000)
-        ] * 2
+        assert [(op.id, op.batch_limit) for op in found if op] == [("updateCustomFieldValues", 10000)] * 2
         assert operation_of(wf.documents.create_documents_async) is operation_of(
             wf.documents.create_documents
         )
@@ -205,9 +202,9 @@ def test_wait_false_only_submits() -> None:
     fake = FakeAlation(script=lambda body: (5, created(body)))
     with fake.client() as wf:
         outcomes = submit_batches(wf.documents.create_documents, docs(5), batch_size=2, wait=False)
-        assert all(o.handle is not None and o.details is None for o in outcomes)
+        assert all(o.handle is not None and not o.has_details for o in outcomes)
         assert all(j.polls == 0 for j in fake.jobs.values())
-        with pytest.raises(RuntimeError, match="wait=False"):
+        with pytest.raises(NoDetailsError, match="wait=False"):
             outcomes[0].unwrap()
         later = wait_all([o.handle for o in outcomes if isinstance(o.handle, JobHandle)])
     assert [o.unwrap().result.created_term_count for o in later] == [2, 2, 1]

@@ -177,6 +177,19 @@ POLL = "/components/x-job-polling/BulkMetadataJob"
             "must $ref a contract",
         ),
         (
+            # The succeeded model must extend the details model (wait() returns a narrower type).
+            lambda s: s["paths"]["/integration/v2/document/"]["post"]["x-job"].update(
+                succeeded={"$ref": "#/components/schemas/JobDetailsDocumentPutSucceeded"}
+            ),
+            "/paths/~1integration~1v2~1document~1/post/x-job/succeeded",
+            "allOf starts with {$ref: #/components/schemas/JobDetailsDocumentPost}",
+        ),
+        (
+            lambda s: s["paths"]["/integration/v2/document/"]["post"]["x-job"].update(success={}),
+            "/paths/~1integration~1v2~1document~1/post/x-job/success",
+            "unknown x-job key 'success'",
+        ),
+        (
             lambda s: s["components"]["responses"]["JobIdAccepted"]["links"]["jobStatus"].update(
                 parameters={"job": "$response.body#/job_id"}
             ),

@@ -38,7 +38,8 @@ def run_job(duration: float, config: PollConfig = DEFAULT) -> tuple[list[float],
         age = timer.t - start
         asked.append(age)
         status = "successful" if age >= duration else "running"
-        return httpx.Response(200, json={"status": status, "msg": "", "result": None})
+        result = {"created_term_count": 0, "created_terms": []} if status == "successful" else None
+        return httpx.Response(200, json={"status": status, "msg": "", "result": result})
 
     transport = httpx.MockTransport(handler)
     with Workflows(

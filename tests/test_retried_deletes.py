@@ -39,7 +39,9 @@ class Catalog:
 
 def _delete(catalog: Catalog) -> models.DocumentDeleteResult:
     client = httpx.Client(transport=httpx.MockTransport(catalog))
-    with Workflows(server_url="https://alation.test", token="del-token", client=client, retry_config=FAST) as wf:
+    with Workflows(
+        server_url="https://alation.test", token="del-token", client=client, retry_config=FAST
+    ) as wf:
         return wf.documents.delete_documents(request=models.DocumentDeleteRequest(id=[1, 2]))
 
 

@@ -36,7 +36,10 @@ def client(sim: Simulator) -> Iterator[httpx.Client]:
 def test_401_bodies_over_loopback(alation_server) -> None:
     with httpx.Client(base_url=alation_server.url, timeout=5) as c:
         missing = c.get(JOB, params={"id": 1})
-        assert (missing.status_code, missing.json()) == (401, {"detail": "Authentication credentials were not provided."})
+        assert (missing.status_code, missing.json()) == (
+            401,
+            {"detail": "Authentication credentials were not provided."},
+        )
         wrong = c.get(JOB, params={"id": 1}, headers={"TOKEN": "nope"})
         assert (wrong.status_code, wrong.json()) == (401, {"detail": "Authentication failed"})
         assert c.get(JOB, params={"id": 1}, headers={"Token": alation_server.token}).status_code == 404
@@ -54,7 +57,9 @@ def test_refresh_token_flow_and_expiry(sim: Simulator, client: httpx.Client, clo
     access = token["api_access_token"]
     assert client.get(JOB, params={"id": 1}, headers={"TOKEN": access}).status_code == 404
     check = {"api_access_token": access, "user_id": 1}
-    assert client.post("/integration/v1/validateAPIAccessToken/", json=check).json()["token_status"] == "ACTIVE"
+    assert (
+        client.post("/integration/v1/validateAPIAccessToken/", json=check).json()["token_status"] == "ACTIVE"
+    )
     clock[0] += 61  # past the 60 s access-token lifetime
     expired = client.get(JOB, params={"id": 1}, headers={"TOKEN": access})
     assert (expired.status_code, expired.json()) == (401, {"detail": "Authentication failed"})
@@ -62,7 +67,9 @@ def test_refresh_token_flow_and_expiry(sim: Simulator, client: httpx.Client, clo
         "detail": "API Access Token provided is invalid.",
         "code": "401000",
     }
-    assert client.get(JOB, params={"id": 1}, headers={"TOKEN": "fixed"}).status_code == 404  # fixed token lives on
+    assert (
+        client.get(JOB, params={"id": 1}, headers={"TOKEN": "fixed"}).status_code == 404
+    )  # fixed token lives on
 
 
 def test_revoke_and_invalid_refresh(sim: Simulator, client: httpx.Client) -> None:
@@ -73,17 +80,27 @@ def test_revoke_and_invalid_refresh(sim: Simulator, client: httpx.Client) -> Non
     assert revoked == {"detail": f"Revoked active access tokens for refresh token: '{refresh}' with id: 1"}
     assert client.get(JOB, params={"id": 1}, headers={"TOKEN": access}).status_code == 401
     bad = client.post("/integration/v1/createAPIAccessToken/", json={"refresh_token": "x", "user_id": 1})
-    assert (bad.status_code, bad.json()) == (401, {"detail": "Refresh token provided is invalid.", "code": "401000"})
+    assert (bad.status_code, bad.json()) == (
+        401,
+        {"detail": "Refresh token provided is invalid.", "code": "401000"},
+    )
 
 
 def test_oauth_client_credentials(sim: Simulator, client: httpx.Client) -> None:
     sim.add_oauth_client("app", "s3cret")
     basic = base64.b64encode(b"app:s3cret").decode()
-    r = client.post("/oauth/v2/token/", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    r = client.post(
+        "/oauth/v2/token/",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
     assert r.status_code == 200 and r.json()["token_type"] == "Bearer"
     jwt = r.json()["access_token"]
     assert client.get(JOB, params={"id": 1}, headers={"TOKEN": jwt}).status_code == 404
-    bad = client.post("/oauth/v2/token/", data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "x"})
+    bad = client.post(
+        "/oauth/v2/token/",
+        data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "x"},
+    )
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"
     forged = jwt[:-3] + "abc"
     assert client.get(JOB, params={"id": 1}, headers={"TOKEN": forged}).json() == {
@@ -104,7 +121,12 @@ def test_cli_serves_until_interrupted() -> None:
         first = proc.stdout.readline()
         assert first.startswith("Alation simulator listening on http://127.0.0.1:"), first
         url = first.rsplit(" ", 1)[1].strip()
-        r = httpx.post(f"{url}/integration/v2/document/", json=[{"title": "x", "document_hub_id": 1}], headers={"TOKEN": "cli-token"}, timeout=5)
+        r = httpx.post(
+            f"{url}/integration/v2/document/",
+            json=[{"title": "x", "document_hub_id": 1}],
+            headers={"TOKEN": "cli-token"},
+            timeout=5,
+        )
         assert r.status_code == 202
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0

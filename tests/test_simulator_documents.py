@@ -83,7 +83,12 @@ def test_serve_context_manager_starts_and_stops_a_real_server():
     sim = Simulator(token="t")
     with sim.serve() as url:
         assert url.startswith("http://127.0.0.1:")
-        r = httpx.post(f"{url}/integration/v2/document/", json=[{"title": "A", "document_hub_id": 1}], headers={"TOKEN": "t"}, timeout=5)
+        r = httpx.post(
+            f"{url}/integration/v2/document/",
+            json=[{"title": "A", "document_hub_id": 1}],
+            headers={"TOKEN": "t"},
+            timeout=5,
+        )
         assert r.status_code == 202
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}{JOB}", params={"id": 1}, timeout=2)
@@ -96,10 +101,17 @@ async def test_sdk_over_in_process_transport_sync_and_async():
     transport = sim.transport()
     async_client = httpx.AsyncClient(transport=transport)
     with Workflows(
-        server_url="http://localhost", token="t", client=httpx.Client(transport=transport), async_client=async_client
+        server_url="http://localhost",
+        token="t",
+        client=httpx.Client(transport=transport),
+        async_client=async_client,
     ) as wf:
-        done = wf.documents.create_documents(request=[models.DocumentIn(title="Sync", document_hub_id=1)]).wait()
-        handle = await wf.documents.create_documents_async(request=[models.DocumentIn(title="Async", document_hub_id=1)])
+        done = wf.documents.create_documents(
+            request=[models.DocumentIn(title="Sync", document_hub_id=1)]
+        ).wait()
+        handle = await wf.documents.create_documents_async(
+            request=[models.DocumentIn(title="Async", document_hub_id=1)]
+        )
         done_async = await handle.wait()
     await async_client.aclose()
     titles = {d["id"]: d["title"] for d in sim.state.documents.values()}

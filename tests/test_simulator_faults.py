@@ -19,7 +19,9 @@ DOC = [{"title": "T", "document_hub_id": 1}]
 
 
 @pytest.fixture(params=["loopback", "in-process"])
-def env(request: pytest.FixtureRequest, alation_simulator: Simulator) -> Iterator[tuple[httpx.Client, Simulator]]:
+def env(
+    request: pytest.FixtureRequest, alation_simulator: Simulator
+) -> Iterator[tuple[httpx.Client, Simulator]]:
     sim = alation_simulator
     if request.param == "loopback":
         served = request.getfixturevalue("alation_server")
@@ -27,7 +29,9 @@ def env(request: pytest.FixtureRequest, alation_simulator: Simulator) -> Iterato
             yield client, sim
     else:
         transport = sim.transport()
-        with httpx.Client(transport=transport, base_url="http://sim", headers={"TOKEN": TOKEN}, timeout=2) as client:
+        with httpx.Client(
+            transport=transport, base_url="http://sim", headers={"TOKEN": TOKEN}, timeout=2
+        ) as client:
             yield client, sim
 
 
@@ -76,7 +80,11 @@ def test_drop_before_processing(env) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
         client.post(DOCS, json=DOC)
     assert sim.submissions[DOCS] == 0
-    assert sim.requests[-1].fault == "drop" and sim.requests[-1].status is None and not sim.requests[-1].processed
+    assert (
+        sim.requests[-1].fault == "drop"
+        and sim.requests[-1].status is None
+        and not sim.requests[-1].processed
+    )
     assert client.post(DOCS, json=DOC).status_code == 202
 
 
@@ -146,7 +154,9 @@ def test_expire_tokens_mid_wait(env) -> None:
     r = client.get(JOB, params={"id": job_id})
     assert (r.status_code, r.json()) == (401, {"detail": "Authentication failed"})
     refresh = sim.issue_refresh_token(user_id=1)
-    created = client.post("/integration/v1/createAPIAccessToken/", json={"refresh_token": refresh, "user_id": 1})
+    created = client.post(
+        "/integration/v1/createAPIAccessToken/", json={"refresh_token": refresh, "user_id": 1}
+    )
     fresh = created.json()["api_access_token"]
     assert client.get(JOB, params={"id": job_id}, headers={"TOKEN": fresh}).json()["status"] == "successful"
 
@@ -163,7 +173,9 @@ def test_bad_fault_arguments_are_named() -> None:
 
 async def test_faults_through_the_async_in_process_transport() -> None:
     sim = Simulator(token=TOKEN)
-    async with httpx.AsyncClient(transport=sim.transport(), base_url="http://sim", headers={"TOKEN": TOKEN}) as client:
+    async with httpx.AsyncClient(
+        transport=sim.transport(), base_url="http://sim", headers={"TOKEN": TOKEN}
+    ) as client:
         sim.faults.inject("drop")
         with pytest.raises(httpx.RemoteProtocolError):
             await client.get(JOB, params={"id": 1})

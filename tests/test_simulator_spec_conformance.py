@@ -36,7 +36,12 @@ def _seed(sim: Simulator) -> None:
         "options": ["Gold", "Certified", "Bronze"],
     }
     state.custom_fields[10325] = {"id": 10325, "field_type": "OBJECT_SET", "name_singular": "Owner"}
-    state.custom_fields[10326] = {"id": 10326, "field_type": "PICKER", "name_singular": "State", "options": ["Approved"]}
+    state.custom_fields[10326] = {
+        "id": 10326,
+        "field_type": "PICKER",
+        "name_singular": "State",
+        "options": ["Approved"],
+    }
     for ds_id in (9, 9999):
         state.add_datasource(id=ds_id)
     state.schemas["9.sales"] = {"id": 17, "key": "9.sales", "ds_id": 9}

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from alation_workflows import JobHandle, Workflows, models
+from alation_workflows.errors import JobRefError
 
 BASE = "https://alation.example.com"
 NAME = "MetadataExtraction#9999_2024-06-20-13-23-02-698215-00-00-4ea1dc02"
@@ -46,7 +47,9 @@ def test_name_handle_polls_by_encoded_name() -> None:
         job = wf.virtual_data_sources.post_virtual_data_source_metadata(
             ds_id=9999, request=[models.VdsSchema(key="9999.sales")]
         )
-        assert isinstance(job, JobHandle) and job.name == NAME and job.id is None
+        assert isinstance(job, JobHandle) and job.name == NAME and job.ref.id is None
+        with pytest.raises(JobRefError, match="known by its name, not by id"):
+            job.id  # noqa: B018  (typed int: a job known by name has none)
         done = job.wait(timeout=5)
     assert b"name=MetadataExtraction%239999" in seen[1].url.raw_path
     assert isinstance(done.result, models.VirtualDatasourceResult)

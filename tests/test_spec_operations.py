@@ -251,7 +251,7 @@ def test_operation_round_trip(op: ir.Operation, response: ir.Response) -> None:
     else:
         assert dict(seen[1].url.params) == {param: value}
     assert seen[1].headers.get("TOKEN") == TOKEN
-    assert type(details).__name__ == op.job.details.name  # type: ignore[union-attr]
+    assert type(details).__name__ == op.job.result.name  # type: ignore[union-attr]
     _assert_typed(details, f"{op.id} job details")
     assert _norm(_dump(details)) == _norm(details_example)
 

@@ -1,6 +1,8 @@
 """`x-job`: how a job-producing operation is polled, read into the IR (one home for the job contract).
 
-An operation's `x-job` names its result schema (`details`) and `$ref`s one polling contract under
+An operation's `x-job` names its result schema (`details`), optionally the narrower schema of a
+successful job's details (`succeeded`, an `allOf` extending `details`: what `wait()` returns), and
+`$ref`s one polling contract under
 `components/x-job-polling`: the status operation, which field values mean running / successful /
 partially successful / failed, where the message and progress are, and an optional errors
 operation. The handle response's OpenAPI `links` say where the id sits in the submit answer.
@@ -34,6 +36,7 @@ def job_link(
     if not isinstance(details, ir.Ref) or details.kind != "model":
         ctx.fail(f"{x_ptr}/details", "x-job.details must $ref a job-details model")
         return None
+    succeeded = _succeeded(ctx, types, xjob, x_ptr, details)
     ref = (xjob.get("polling") or {}).get("$ref")
     if not isinstance(ref, str) or not ref.startswith(_PREFIX):
         ctx.fail(f"{x_ptr}/polling", f"x-job.polling must $ref a contract under {_PREFIX[1:]}")
@@ -85,7 +88,35 @@ def job_link(
         # The runtime tells a handle from a finished result by its model class.
         if by_status.get(s) in handle_types:
             ctx.fail(f"{pointer}/responses/{s}", "a synchronous result must not share the job-handle schema")
-    return ir.JobLink(polling, details, sources, handles, sync)
+    return ir.JobLink(polling, details, sources, handles, sync, succeeded)
+
+
+_XJOB_KEYS = {"details", "succeeded", "polling"}
+
+
+def _succeeded(
+    ctx: Context, types: Types, xjob: dict[str, Any], x_ptr: str, details: ir.Ref
+) -> ir.Ref | None:
+    """The successful job's details: a model whose schema is `allOf: [{$ref: <details>}, ...]`."""
+    for key in xjob:
+        if key not in _XJOB_KEYS:
+            ctx.fail(
+                f"{x_ptr}/{esc(key)}", f"unknown x-job key {key!r} (known: {', '.join(sorted(_XJOB_KEYS))})"
+            )
+    if "succeeded" not in xjob:
+        return None
+    at = f"{x_ptr}/succeeded"
+    ref = (xjob.get("succeeded") or {}).get("$ref")
+    succeeded = types.type_of(xjob["succeeded"], at, "Succeeded")
+    raw = resolve_pointer(ctx.spec, ref) if isinstance(ref, str) else None
+    base = ((raw or {}).get("allOf") or [{}])[0].get("$ref") if isinstance(raw, dict) else None
+    if not isinstance(succeeded, ir.Ref) or succeeded.kind != "model" or base != xjob["details"].get("$ref"):
+        ctx.fail(
+            at,
+            f"x-job.succeeded must $ref a model whose allOf starts with {{$ref: {xjob['details'].get('$ref')}}}",
+        )
+        return None
+    return succeeded
 
 
 def _polling(ctx: Context, name: str) -> ir.JobPolling | None:

@@ -33,6 +33,8 @@ def unused(ctx: Context, groups: list[ir.Group]) -> list[tuple[str, str]]:
                 visit(r.type)
             if op.job:
                 visit(op.job.details)
+                if op.job.succeeded:
+                    visit(op.job.succeeded)
     out = []
     for name in (ctx.spec.get("components") or {}).get("schemas") or {}:
         target = ctx.models.get(pascal(name)) or ctx.enums.get(pascal(name))

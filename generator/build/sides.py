@@ -27,6 +27,8 @@ def mark_sides(ctx: Context, groups: list[ir.Group]) -> None:
                 mark(r.type, "response_side", set())
             if op.job:
                 mark(op.job.details, "response_side", set())
+                if op.job.succeeded:
+                    mark(op.job.succeeded, "response_side", set())
     for model in ctx.models.values():
         if model.request_side and not model.response_side and model.extra != "forbid":
             model.extra = "forbid"

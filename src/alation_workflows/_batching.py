@@ -33,7 +33,7 @@ class _Batch0(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync0(Protocol[T]):
@@ -47,7 +47,7 @@ class _BatchAsync0(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch1(Protocol[T]):
@@ -62,7 +62,7 @@ class _Batch1(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync1(Protocol[T]):
@@ -77,7 +77,7 @@ class _BatchAsync1(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch2(Protocol[T]):
@@ -93,7 +93,7 @@ class _Batch2(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync2(Protocol[T]):
@@ -109,7 +109,7 @@ class _BatchAsync2(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch3(Protocol[T]):
@@ -124,7 +124,7 @@ class _Batch3(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync3(Protocol[T]):
@@ -139,7 +139,7 @@ class _BatchAsync3(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch4(Protocol[T]):
@@ -156,7 +156,7 @@ class _Batch4(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync4(Protocol[T]):
@@ -173,7 +173,7 @@ class _BatchAsync4(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch5(Protocol[T]):
@@ -188,7 +188,7 @@ class _Batch5(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync5(Protocol[T]):
@@ -203,7 +203,7 @@ class _BatchAsync5(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 class _Batch6(Protocol[T]):
@@ -218,7 +218,7 @@ class _Batch6(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> JobHandle[T]: ...
+    ) -> JobHandle[T, Any]: ...
 
 
 class _BatchAsync6(Protocol[T]):
@@ -233,7 +233,7 @@ class _BatchAsync6(Protocol[T]):
         timeout_ms: int | None = ...,
         server_url: str | None = ...,
         http_headers: Mapping[str, str] | None = ...,
-    ) -> Awaitable[AsyncJobHandle[T]]: ...
+    ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
 @overload

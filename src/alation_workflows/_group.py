@@ -33,18 +33,32 @@ class Group:
     ) -> Any:
         return await self._sdk.invoke_async(op, method, args, body, opts)
 
+    # `handle` is the polling contract's generated handle class (typed status parameters); the
+    # generated method declares the parametrised type, so the result is Any here.
     def _submit(
-        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
-    ) -> JobHandle[Any]:
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        handle: type[JobHandle[Any, Any]] = JobHandle,
+    ) -> Any:
         assert op.job is not None, f"{op.id} is not a job operation"
-        return JobHandle(self._sdk, op.job, self._sdk.invoke(op, method, args, body, opts), operation=op)
+        return handle(self._sdk, op.job, self._sdk.invoke(op, method, args, body, opts), operation=op)
 
     async def _submit_async(
-        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
-    ) -> AsyncJobHandle[Any]:
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        handle: type[AsyncJobHandle[Any, Any]] = AsyncJobHandle,
+    ) -> Any:
         assert op.job is not None, f"{op.id} is not a job operation"
         submitted = await self._sdk.invoke_async(op, method, args, body, opts)
-        return AsyncJobHandle(self._sdk, op.job, submitted, operation=op)
+        return handle(self._sdk, op.job, submitted, operation=op)
 
     # Paged listings: the iterators fetch lazily, so nothing is sent here.
     def _paginate(
@@ -72,22 +86,30 @@ class Group:
     # Hybrid operations (e.g. domain membership) answer a job handle for big requests and the finished
     # result for small ones; only a body of a handle status's model is wrapped in a handle.
     def _submit_or_result(
-        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        handle: type[JobHandle[Any, Any]] = JobHandle,
     ) -> Any:
         link = _link(op)
         value = self._sdk.invoke(op, method, args, body, opts)
-        return JobHandle[Any](self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
+        return handle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
     async def _submit_or_result_async(
-        self, op: Operation, method: str, args: dict[str, Any], body: Any, opts: CallOptions
+        self,
+        op: Operation,
+        method: str,
+        args: dict[str, Any],
+        body: Any,
+        opts: CallOptions,
+        handle: type[AsyncJobHandle[Any, Any]] = AsyncJobHandle,
     ) -> Any:
         link = _link(op)
         value = await self._sdk.invoke_async(op, method, args, body, opts)
-        return (
-            AsyncJobHandle[Any](self._sdk, link, value, operation=op)
-            if _is_handle(op, link, value)
-            else value
-        )
+        return handle(self._sdk, link, value, operation=op) if _is_handle(op, link, value) else value
 
 
 def _link(op: Operation) -> JobLink:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class BISources(Group):
@@ -26,7 +28,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsBiSource]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI folders by external id (asynchronous)
 
         Upserts folders of a virtual BI server, matched by `external_id`. Asynchronous: answers
@@ -39,13 +41,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: JobHandle[models.JobDetailsBiSource] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = self._submit(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -59,7 +64,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsBiSource]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI folders by external id (asynchronous)
 
         Upserts folders of a virtual BI server, matched by `external_id`. Asynchronous: answers
@@ -72,13 +77,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = await self._submit_async(
             ops.CREATE_BI_FOLDERS,
             "create_bi_folders_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -92,7 +100,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsBiSource]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI report columns by external id (asynchronous)
 
         Upserts report columns of a virtual BI server, matched by `external_id`. Asynchronous:
@@ -106,13 +114,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: JobHandle[models.JobDetailsBiSource] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = self._submit(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -126,7 +137,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsBiSource]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI report columns by external id (asynchronous)
 
         Upserts report columns of a virtual BI server, matched by `external_id`. Asynchronous:
@@ -140,13 +151,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = await self._submit_async(
             ops.CREATE_BI_REPORT_COLUMNS,
             "create_bi_report_columns_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -160,7 +174,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsBiSource]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI reports by external id (asynchronous)
 
         Upserts reports of a virtual BI server, matched by `external_id`. Asynchronous: answers
@@ -173,13 +187,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: JobHandle[models.JobDetailsBiSource] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = self._submit(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -193,7 +210,7 @@ class BISources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsBiSource]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource]:
         """Create or update BI reports by external id (asynchronous)
 
         Upserts reports of a virtual BI server, matched by `external_id`. Asynchronous: answers
@@ -206,13 +223,16 @@ class BISources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBiSource`."""
-        result: AsyncJobHandle[models.JobDetailsBiSource] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBiSourceSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsBiSourceSucceeded, models.JobDetailsBiSource
+        ] = await self._submit_async(
             ops.CREATE_BI_REPORTS,
             "create_bi_reports_async",
             {"bi_server_id": bi_server_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 

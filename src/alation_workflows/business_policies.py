@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class BusinessPolicies(Group):
@@ -25,7 +27,9 @@ class BusinessPolicies(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsBusinessPolicy]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+    ]:
         """Create business policies (asynchronous)
 
         Creates business policies. Asynchronous: answers 202 with a task handle
@@ -40,13 +44,16 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        result: JobHandle[models.JobDetailsBusinessPolicy] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+        ] = self._submit(
             ops.CREATE_BUSINESS_POLICIES,
             "create_business_policies",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -59,7 +66,9 @@ class BusinessPolicies(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsBusinessPolicy]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+    ]:
         """Create business policies (asynchronous)
 
         Creates business policies. Asynchronous: answers 202 with a task handle
@@ -74,13 +83,16 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        result: AsyncJobHandle[models.JobDetailsBusinessPolicy] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+        ] = await self._submit_async(
             ops.CREATE_BUSINESS_POLICIES,
             "create_business_policies_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -237,7 +249,9 @@ class BusinessPolicies(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsBusinessPolicy]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+    ]:
         """Update business policies (asynchronous)
 
         Updates business policies by `id`. Asynchronous: answers 202 with a task handle; the
@@ -250,13 +264,16 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        result: JobHandle[models.JobDetailsBusinessPolicy] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+        ] = self._submit(
             ops.UPDATE_BUSINESS_POLICIES,
             "update_business_policies",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -269,7 +286,9 @@ class BusinessPolicies(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsBusinessPolicy]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+    ]:
         """Update business policies (asynchronous)
 
         Updates business policies by `id`. Asynchronous: answers 202 with a task handle; the
@@ -282,12 +301,15 @@ class BusinessPolicies(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicy`."""
-        result: AsyncJobHandle[models.JobDetailsBusinessPolicy] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsBusinessPolicySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsBusinessPolicySucceeded, models.JobDetailsBusinessPolicy
+        ] = await self._submit_async(
             ops.UPDATE_BUSINESS_POLICIES,
             "update_business_policies_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

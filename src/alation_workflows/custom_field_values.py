@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class CustomFieldValues(Group):
@@ -113,7 +115,9 @@ class CustomFieldValues(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsCustomFieldValue]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsCustomFieldValueSucceeded, models.JobDetailsCustomFieldValue
+    ]:
         """Upsert custom field values (asynchronous)
 
         Sets custom field values on catalog objects. Asynchronous: answers 202 with a job id; the
@@ -134,13 +138,16 @@ class CustomFieldValues(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
-        result: JobHandle[models.JobDetailsCustomFieldValue] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValueSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsCustomFieldValueSucceeded, models.JobDetailsCustomFieldValue
+        ] = self._submit(
             ops.UPDATE_CUSTOM_FIELD_VALUES,
             "update_custom_field_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -153,7 +160,9 @@ class CustomFieldValues(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsCustomFieldValue]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsCustomFieldValueSucceeded, models.JobDetailsCustomFieldValue
+    ]:
         """Upsert custom field values (asynchronous)
 
         Sets custom field values on catalog objects. Asynchronous: answers 202 with a job id; the
@@ -174,12 +183,15 @@ class CustomFieldValues(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValue`."""
-        result: AsyncJobHandle[models.JobDetailsCustomFieldValue] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldValueSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsCustomFieldValueSucceeded, models.JobDetailsCustomFieldValue
+        ] = await self._submit_async(
             ops.UPDATE_CUSTOM_FIELD_VALUES,
             "update_custom_field_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class CustomFields(Group):
@@ -25,7 +27,9 @@ class CustomFields(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsCustomFieldPost]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsCustomFieldPostSucceeded, models.JobDetailsCustomFieldPost
+    ]:
         """Create custom fields (asynchronous)
 
         Creates custom field definitions. Asynchronous: answers 202 with a job id; the job's
@@ -38,13 +42,16 @@ class CustomFields(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPost`."""
-        result: JobHandle[models.JobDetailsCustomFieldPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsCustomFieldPostSucceeded, models.JobDetailsCustomFieldPost
+        ] = self._submit(
             ops.CREATE_CUSTOM_FIELDS,
             "create_custom_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -57,7 +64,9 @@ class CustomFields(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsCustomFieldPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsCustomFieldPostSucceeded, models.JobDetailsCustomFieldPost
+    ]:
         """Create custom fields (asynchronous)
 
         Creates custom field definitions. Asynchronous: answers 202 with a job id; the job's
@@ -70,13 +79,16 @@ class CustomFields(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPost`."""
-        result: AsyncJobHandle[models.JobDetailsCustomFieldPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsCustomFieldPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsCustomFieldPostSucceeded, models.JobDetailsCustomFieldPost
+        ] = await self._submit_async(
             ops.CREATE_CUSTOM_FIELDS,
             "create_custom_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 

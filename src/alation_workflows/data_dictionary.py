@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class DataDictionary(Group):
@@ -148,7 +150,7 @@ class DataDictionary(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.DataDictionaryTask]:
+    ) -> handles.DataDictionaryTaskHandle[models.DataDictionaryTask]:
         """Upload a data dictionary CSV for a catalog object (asynchronous task)
 
         Uploads titles, descriptions and custom field values for the children of one catalog
@@ -172,12 +174,13 @@ class DataDictionary(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.DataDictionaryTask`."""
-        result: JobHandle[models.DataDictionaryTask] = self._submit(
+        result: handles.DataDictionaryTaskHandle[models.DataDictionaryTask] = self._submit(
             ops.UPLOAD_DATA_DICTIONARY,
             "upload_data_dictionary",
             {"object_type": object_type, "object_id": object_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.DataDictionaryTaskHandle,
         )
         return result
 
@@ -192,7 +195,7 @@ class DataDictionary(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.DataDictionaryTask]:
+    ) -> handles.AsyncDataDictionaryTaskHandle[models.DataDictionaryTask]:
         """Upload a data dictionary CSV for a catalog object (asynchronous task)
 
         Uploads titles, descriptions and custom field values for the children of one catalog
@@ -216,11 +219,12 @@ class DataDictionary(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.DataDictionaryTask`."""
-        result: AsyncJobHandle[models.DataDictionaryTask] = await self._submit_async(
+        result: handles.AsyncDataDictionaryTaskHandle[models.DataDictionaryTask] = await self._submit_async(
             ops.UPLOAD_DATA_DICTIONARY,
             "upload_data_dictionary_async",
             {"object_type": object_type, "object_id": object_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncDataDictionaryTaskHandle,
         )
         return result

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class DataQuality(Group):
@@ -25,7 +27,7 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality]:
         """Delete data quality fields (asynchronous)
 
         Deletes data quality fields (and their values) by `field_key`. Asynchronous: answers
@@ -37,13 +39,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = self._submit(
             ops.DELETE_DATA_QUALITY_FIELDS,
             "delete_data_quality_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -56,7 +61,9 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+    ]:
         """Delete data quality fields (asynchronous)
 
         Deletes data quality fields (and their values) by `field_key`. Asynchronous: answers
@@ -68,13 +75,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = await self._submit_async(
             ops.DELETE_DATA_QUALITY_FIELDS,
             "delete_data_quality_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -87,7 +97,7 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality]:
         """Delete data quality values (asynchronous)
 
         Deletes data quality values by (`field_key`, `object_key`). Asynchronous: answers
@@ -100,13 +110,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = self._submit(
             ops.DELETE_DATA_QUALITY_VALUES,
             "delete_data_quality_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -119,7 +132,9 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+    ]:
         """Delete data quality values (asynchronous)
 
         Deletes data quality values by (`field_key`, `object_key`). Asynchronous: answers
@@ -132,13 +147,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = await self._submit_async(
             ops.DELETE_DATA_QUALITY_VALUES,
             "delete_data_quality_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -335,7 +353,7 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality]:
         """Create or update data quality fields (asynchronous)
 
         Creates or updates data quality fields (the metrics values are reported against), by
@@ -349,13 +367,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = self._submit(
             ops.POST_DATA_QUALITY_FIELDS,
             "post_data_quality_fields",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -368,7 +389,9 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+    ]:
         """Create or update data quality fields (asynchronous)
 
         Creates or updates data quality fields (the metrics values are reported against), by
@@ -382,13 +405,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = await self._submit_async(
             ops.POST_DATA_QUALITY_FIELDS,
             "post_data_quality_fields_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -401,7 +427,7 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality]:
         """Create or update data quality values (asynchronous)
 
         Reports data quality values of fields on tables, schemas or columns, by
@@ -416,13 +442,16 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: JobHandle[models.JobDetailsDataQuality] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = self._submit(
             ops.POST_DATA_QUALITY_VALUES,
             "post_data_quality_values",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -435,7 +464,9 @@ class DataQuality(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataQuality]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+    ]:
         """Create or update data quality values (asynchronous)
 
         Reports data quality values of fields on tables, schemas or columns, by
@@ -450,12 +481,15 @@ class DataQuality(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataQuality`."""
-        result: AsyncJobHandle[models.JobDetailsDataQuality] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataQualitySucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataQualitySucceeded, models.JobDetailsDataQuality
+        ] = await self._submit_async(
             ops.POST_DATA_QUALITY_VALUES,
             "post_data_quality_values_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

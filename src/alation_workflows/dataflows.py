@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Union
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Dataflows(Group):
@@ -25,7 +27,7 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataflowPost]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost]:
         """Create or replace dataflows and lineage paths (asynchronous)
 
         Creates or replaces dataflow objects (by `external_id`) and the lineage paths through
@@ -40,13 +42,16 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        result: JobHandle[models.JobDetailsDataflowPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+        ] = self._submit(
             ops.CREATE_DATAFLOWS,
             "create_dataflows",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -59,7 +64,9 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataflowPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+    ]:
         """Create or replace dataflows and lineage paths (asynchronous)
 
         Creates or replaces dataflow objects (by `external_id`) and the lineage paths through
@@ -74,13 +81,16 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        result: AsyncJobHandle[models.JobDetailsDataflowPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+        ] = await self._submit_async(
             ops.CREATE_DATAFLOWS,
             "create_dataflows_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -94,7 +104,9 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataflowDelete]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsDataflowDeleteSucceeded, models.JobDetailsDataflowDelete
+    ]:
         """Delete dataflows (asynchronous)
 
         Deletes dataflow objects by id or by external id (`keyField` says which; the body is a
@@ -108,13 +120,16 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDelete`."""
-        result: JobHandle[models.JobDetailsDataflowDelete] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDeleteSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataflowDeleteSucceeded, models.JobDetailsDataflowDelete
+        ] = self._submit(
             ops.DELETE_DATAFLOWS,
             "delete_dataflows",
             {"key_field": key_field},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -128,7 +143,9 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataflowDelete]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataflowDeleteSucceeded, models.JobDetailsDataflowDelete
+    ]:
         """Delete dataflows (asynchronous)
 
         Deletes dataflow objects by id or by external id (`keyField` says which; the body is a
@@ -142,13 +159,16 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDelete`."""
-        result: AsyncJobHandle[models.JobDetailsDataflowDelete] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowDeleteSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataflowDeleteSucceeded, models.JobDetailsDataflowDelete
+        ] = await self._submit_async(
             ops.DELETE_DATAFLOWS,
             "delete_dataflows_async",
             {"key_field": key_field},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -235,7 +255,7 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDataflowPost]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost]:
         """Update dataflows (asynchronous)
 
         Updates dataflow objects by `id`. Asynchronous: answers 202 with a job id; the job's
@@ -247,13 +267,16 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        result: JobHandle[models.JobDetailsDataflowPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+        ] = self._submit(
             ops.UPDATE_DATAFLOWS,
             "update_dataflows",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -266,7 +289,9 @@ class Dataflows(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDataflowPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+    ]:
         """Update dataflows (asynchronous)
 
         Updates dataflow objects by `id`. Asynchronous: answers 202 with a job id; the job's
@@ -278,12 +303,15 @@ class Dataflows(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPost`."""
-        result: AsyncJobHandle[models.JobDetailsDataflowPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDataflowPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDataflowPostSucceeded, models.JobDetailsDataflowPost
+        ] = await self._submit_async(
             ops.UPDATE_DATAFLOWS,
             "update_dataflows_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

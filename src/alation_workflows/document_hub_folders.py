@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class DocumentHubFolders(Group):
@@ -25,7 +27,9 @@ class DocumentHubFolders(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDocumentHubFolderPost]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsDocumentHubFolderPostSucceeded, models.JobDetailsDocumentHubFolderPost
+    ]:
         """Create document hub folders (asynchronous)
 
         Creates folders in a document hub. Asynchronous: answers 202 with a job id; the job's
@@ -37,13 +41,16 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPost`."""
-        result: JobHandle[models.JobDetailsDocumentHubFolderPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDocumentHubFolderPostSucceeded, models.JobDetailsDocumentHubFolderPost
+        ] = self._submit(
             ops.CREATE_DOCUMENT_HUB_FOLDERS,
             "create_document_hub_folders",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -56,7 +63,9 @@ class DocumentHubFolders(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDocumentHubFolderPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDocumentHubFolderPostSucceeded, models.JobDetailsDocumentHubFolderPost
+    ]:
         """Create document hub folders (asynchronous)
 
         Creates folders in a document hub. Asynchronous: answers 202 with a job id; the job's
@@ -68,13 +77,16 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPost`."""
-        result: AsyncJobHandle[models.JobDetailsDocumentHubFolderPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDocumentHubFolderPostSucceeded, models.JobDetailsDocumentHubFolderPost
+        ] = await self._submit_async(
             ops.CREATE_DOCUMENT_HUB_FOLDERS,
             "create_document_hub_folders_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -251,7 +263,9 @@ class DocumentHubFolders(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDocumentHubFolderPut]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsDocumentHubFolderPutSucceeded, models.JobDetailsDocumentHubFolderPut
+    ]:
         """Update document hub folders (asynchronous)
 
         Updates folders by `id`. Asynchronous: answers 202 with a job id; the job's result lists
@@ -262,13 +276,16 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPut`."""
-        result: JobHandle[models.JobDetailsDocumentHubFolderPut] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPutSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDocumentHubFolderPutSucceeded, models.JobDetailsDocumentHubFolderPut
+        ] = self._submit(
             ops.UPDATE_DOCUMENT_HUB_FOLDERS,
             "update_document_hub_folders",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -281,7 +298,9 @@ class DocumentHubFolders(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDocumentHubFolderPut]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDocumentHubFolderPutSucceeded, models.JobDetailsDocumentHubFolderPut
+    ]:
         """Update document hub folders (asynchronous)
 
         Updates folders by `id`. Asynchronous: answers 202 with a job id; the job's result lists
@@ -292,12 +311,15 @@ class DocumentHubFolders(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPut`."""
-        result: AsyncJobHandle[models.JobDetailsDocumentHubFolderPut] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentHubFolderPutSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDocumentHubFolderPutSucceeded, models.JobDetailsDocumentHubFolderPut
+        ] = await self._submit_async(
             ops.UPDATE_DOCUMENT_HUB_FOLDERS,
             "update_document_hub_folders_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Domains(Group):
@@ -25,7 +27,12 @@ class Domains(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDomainMembership] | models.DomainMembership:
+    ) -> (
+        handles.BulkMetadataJobHandle[
+            models.JobDetailsDomainMembershipSucceeded, models.JobDetailsDomainMembership
+        ]
+        | models.DomainMembership
+    ):
         """Add objects to (or exclude them from) a domain (hybrid)
 
         Adds catalog objects of one type to a domain, or excludes them (`exclude: true`);
@@ -40,15 +47,19 @@ class Domains(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembership`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
-        result: JobHandle[models.JobDetailsDomainMembership] | models.DomainMembership = (
-            self._submit_or_result(
-                ops.ASSIGN_DOMAIN_MEMBERSHIP,
-                "assign_domain_membership",
-                {},
-                request,
-                CallOptions(retries, timeout_ms, server_url, http_headers),
-            )
+        :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembershipSucceeded`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
+        result: (
+            handles.BulkMetadataJobHandle[
+                models.JobDetailsDomainMembershipSucceeded, models.JobDetailsDomainMembership
+            ]
+            | models.DomainMembership
+        ) = self._submit_or_result(
+            ops.ASSIGN_DOMAIN_MEMBERSHIP,
+            "assign_domain_membership",
+            {},
+            request,
+            CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -61,7 +72,12 @@ class Domains(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDomainMembership] | models.DomainMembership:
+    ) -> (
+        handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDomainMembershipSucceeded, models.JobDetailsDomainMembership
+        ]
+        | models.DomainMembership
+    ):
         """Add objects to (or exclude them from) a domain (hybrid)
 
         Adds catalog objects of one type to a domain, or excludes them (`exclude: true`);
@@ -76,15 +92,19 @@ class Domains(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembership`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
+        :returns: A job handle (`wait()` returns `models.JobDetailsDomainMembershipSucceeded`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 201)."""
         result: (
-            AsyncJobHandle[models.JobDetailsDomainMembership] | models.DomainMembership
+            handles.AsyncBulkMetadataJobHandle[
+                models.JobDetailsDomainMembershipSucceeded, models.JobDetailsDomainMembership
+            ]
+            | models.DomainMembership
         ) = await self._submit_or_result_async(
             ops.ASSIGN_DOMAIN_MEMBERSHIP,
             "assign_domain_membership_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -97,7 +117,7 @@ class Domains(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
         """Delete domains (synchronous, or a job)
 
         Deletes domains by id. Two answers are modelled, neither from a captured real response:
@@ -114,13 +134,14 @@ class Domains(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle (`wait()` returns `models.JobDetailsDomainDelete`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 200)."""
-        result: JobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult = (
+        result: handles.BulkMetadataJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult = (
             self._submit_or_result(
                 ops.DELETE_DOMAINS,
                 "delete_domains",
                 {},
                 request,
                 CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
             )
         )
         return result
@@ -134,7 +155,7 @@ class Domains(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult:
         """Delete domains (synchronous, or a job)
 
         Deletes domains by id. Two answers are modelled, neither from a captured real response:
@@ -152,13 +173,14 @@ class Domains(Group):
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle (`wait()` returns `models.JobDetailsDomainDelete`) when Alation runs the request as a job (HTTP 202), else the finished result (HTTP 200)."""
         result: (
-            AsyncJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult
+            handles.AsyncBulkMetadataJobHandle[models.JobDetailsDomainDelete] | models.DeleteDomainsResult
         ) = await self._submit_or_result_async(
             ops.DELETE_DOMAINS,
             "delete_domains_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 

@@ -17,7 +17,15 @@ from ._runtime.exceptions import (
     WorkflowsError,
 )
 from .auth import RefreshTokenError
-from .jobs.exceptions import JobError, JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .jobs.exceptions import (
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    UnexpectedJobResultError,
+    UnexpectedJobStatusError,
+)
+from .jobs.handle import JobRefError
+from .jobs.outcomes import NoDetailsError
 from .lookups import NameNotFoundError
 
 __all__ = [
@@ -27,9 +35,11 @@ __all__ = [
     "InvalidTokenError",
     "JobError",
     "JobFailedError",
+    "JobRefError",
     "JobTimeoutError",
     "NameNotFoundError",
     "NetworkError",
+    "NoDetailsError",
     "PaginationError",
     "ProblemDetailsError",
     "RefreshTokenError",
@@ -39,6 +49,7 @@ __all__ = [
     "SubmitUncertainError",
     "SubmitUncertainNetworkError",
     "SubmitUncertainResponseError",
+    "UnexpectedJobResultError",
     "UnexpectedJobStatusError",
     "WorkflowsError",
 ]

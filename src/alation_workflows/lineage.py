@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Lineage(Group):
@@ -24,7 +26,7 @@ class Lineage(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsLineage]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsLineage]:
         """Create lineage with the Lineage V2 API (asynchronous)
 
         Creates dataflow objects and lineage paths in one request (the same body as
@@ -41,12 +43,13 @@ class Lineage(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsLineage`."""
-        result: JobHandle[models.JobDetailsLineage] = self._submit(
+        result: handles.BulkMetadataJobHandle[models.JobDetailsLineage] = self._submit(
             ops.CREATE_LINEAGE,
             "create_lineage",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -59,7 +62,7 @@ class Lineage(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsLineage]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsLineage]:
         """Create lineage with the Lineage V2 API (asynchronous)
 
         Creates dataflow objects and lineage paths in one request (the same body as
@@ -76,11 +79,12 @@ class Lineage(Group):
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
         :returns: A job handle; `wait()` returns `models.JobDetailsLineage`."""
-        result: AsyncJobHandle[models.JobDetailsLineage] = await self._submit_async(
+        result: handles.AsyncBulkMetadataJobHandle[models.JobDetailsLineage] = await self._submit_async(
             ops.CREATE_LINEAGE,
             "create_lineage_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class QueryLogs(Group):
@@ -25,7 +27,9 @@ class QueryLogs(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsQueryLogIngestion]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsQueryLogIngestionSucceeded, models.JobDetailsQueryLogIngestion
+    ]:
         """Push query log entries for a data source (asynchronous)
 
         Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
@@ -42,13 +46,16 @@ class QueryLogs(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestion`."""
-        result: JobHandle[models.JobDetailsQueryLogIngestion] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestionSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsQueryLogIngestionSucceeded, models.JobDetailsQueryLogIngestion
+        ] = self._submit(
             ops.PUSH_QUERY_LOGS,
             "push_query_logs",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -62,7 +69,9 @@ class QueryLogs(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsQueryLogIngestion]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsQueryLogIngestionSucceeded, models.JobDetailsQueryLogIngestion
+    ]:
         """Push query log entries for a data source (asynchronous)
 
         Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
@@ -79,12 +88,15 @@ class QueryLogs(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestion`."""
-        result: AsyncJobHandle[models.JobDetailsQueryLogIngestion] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsQueryLogIngestionSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsQueryLogIngestionSucceeded, models.JobDetailsQueryLogIngestion
+        ] = await self._submit_async(
             ops.PUSH_QUERY_LOGS,
             "push_query_logs_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

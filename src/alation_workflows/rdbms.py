@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class RDBMS(Group):
@@ -26,7 +28,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace columns (asynchronous)
 
         Upserts columns of a data source, by `key` (`<ds_id>.<schema>.<table>.<column>`). POST
@@ -40,13 +42,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.CREATE_COLUMNS,
-            "create_columns",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.CREATE_COLUMNS,
+                "create_columns",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -60,7 +65,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace columns (asynchronous)
 
         Upserts columns of a data source, by `key` (`<ds_id>.<schema>.<table>.<column>`). POST
@@ -74,13 +79,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.CREATE_COLUMNS,
             "create_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -94,7 +102,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace schemas (asynchronous)
 
         Upserts schemas of a data source, by `key` (`<ds_id>.<schema>`). POST acts as a full
@@ -108,13 +116,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.CREATE_SCHEMAS,
-            "create_schemas",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.CREATE_SCHEMAS,
+                "create_schemas",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -128,7 +139,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace schemas (asynchronous)
 
         Upserts schemas of a data source, by `key` (`<ds_id>.<schema>`). POST acts as a full
@@ -142,13 +153,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.CREATE_SCHEMAS,
             "create_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -162,7 +176,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace tables (asynchronous)
 
         Upserts tables of a data source, by `key` (`<ds_id>.<schema>.<table>`). POST acts as a
@@ -176,13 +190,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.CREATE_TABLES,
-            "create_tables",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.CREATE_TABLES,
+                "create_tables",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -196,7 +213,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Create or replace tables (asynchronous)
 
         Upserts tables of a data source, by `key` (`<ds_id>.<schema>.<table>`). POST acts as a
@@ -210,13 +227,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.CREATE_TABLES,
             "create_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -657,7 +677,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update child (nested) columns of a column (asynchronous)
 
         Updates the nested child columns of one column (e.g. fields of a struct column), by
@@ -673,13 +693,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.UPDATE_CHILD_COLUMNS,
-            "update_child_columns",
-            {"column_id": column_id, "ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.UPDATE_CHILD_COLUMNS,
+                "update_child_columns",
+                {"column_id": column_id, "ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -694,7 +717,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update child (nested) columns of a column (asynchronous)
 
         Updates the nested child columns of one column (e.g. fields of a struct column), by
@@ -710,13 +733,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.UPDATE_CHILD_COLUMNS,
             "update_child_columns_async",
             {"column_id": column_id, "ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -730,7 +756,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update columns (asynchronous)
 
         Updates columns by `id` or `key` (one of the two per item). Asynchronous: answers 202
@@ -744,13 +770,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.UPDATE_COLUMNS,
-            "update_columns",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.UPDATE_COLUMNS,
+                "update_columns",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -764,7 +793,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update columns (asynchronous)
 
         Updates columns by `id` or `key` (one of the two per item). Asynchronous: answers 202
@@ -778,13 +807,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.UPDATE_COLUMNS,
             "update_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -798,7 +830,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update child columns under their root columns (asynchronous)
 
         Updates nested child columns of several root columns at once, each item naming its
@@ -812,13 +844,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.UPDATE_ROOT_CHILD_COLUMNS,
-            "update_root_child_columns",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.UPDATE_ROOT_CHILD_COLUMNS,
+                "update_root_child_columns",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -832,7 +867,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update child columns under their root columns (asynchronous)
 
         Updates nested child columns of several root columns at once, each item naming its
@@ -846,13 +881,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.UPDATE_ROOT_CHILD_COLUMNS,
             "update_root_child_columns_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -866,7 +904,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update schemas (asynchronous)
 
         Updates schemas by `id` or `key` (one of the two per item); fields left out stay as they
@@ -880,13 +918,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.UPDATE_SCHEMAS,
-            "update_schemas",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.UPDATE_SCHEMAS,
+                "update_schemas",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -900,7 +941,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update schemas (asynchronous)
 
         Updates schemas by `id` or `key` (one of the two per item); fields left out stay as they
@@ -914,13 +955,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.UPDATE_SCHEMAS,
             "update_schemas_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -934,7 +978,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsRdbms]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update tables (asynchronous)
 
         Updates tables by `id` or `key` (one of the two per item). Asynchronous: answers 202 with
@@ -948,13 +992,16 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: JobHandle[models.JobDetailsRdbms] = self._submit(
-            ops.UPDATE_TABLES,
-            "update_tables",
-            {"ds_id": ds_id},
-            request,
-            CallOptions(retries, timeout_ms, server_url, http_headers),
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.BulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms] = (
+            self._submit(
+                ops.UPDATE_TABLES,
+                "update_tables",
+                {"ds_id": ds_id},
+                request,
+                CallOptions(retries, timeout_ms, server_url, http_headers),
+                handles.BulkMetadataJobHandle,
+            )
         )
         return result
 
@@ -968,7 +1015,7 @@ class RDBMS(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsRdbms]:
+    ) -> handles.AsyncBulkMetadataJobHandle[models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms]:
         """Update tables (asynchronous)
 
         Updates tables by `id` or `key` (one of the two per item). Asynchronous: answers 202 with
@@ -982,12 +1029,15 @@ class RDBMS(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsRdbms`."""
-        result: AsyncJobHandle[models.JobDetailsRdbms] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsRdbmsSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsRdbmsSucceeded, models.JobDetailsRdbms
+        ] = await self._submit_async(
             ops.UPDATE_TABLES,
             "update_tables_async",
             {"ds_id": ds_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class Terms(Group):
@@ -25,7 +27,7 @@ class Terms(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDocumentPost]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDocumentPostSucceeded, models.JobDetailsDocumentPost]:
         """Create glossary terms (asynchronous)
 
         Creates glossary terms. Asynchronous: answers 202 (some versions 200) with a job id; the
@@ -38,13 +40,16 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        result: JobHandle[models.JobDetailsDocumentPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDocumentPostSucceeded, models.JobDetailsDocumentPost
+        ] = self._submit(
             ops.CREATE_TERMS,
             "create_terms",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -57,7 +62,9 @@ class Terms(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDocumentPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDocumentPostSucceeded, models.JobDetailsDocumentPost
+    ]:
         """Create glossary terms (asynchronous)
 
         Creates glossary terms. Asynchronous: answers 202 (some versions 200) with a job id; the
@@ -70,13 +77,16 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPost`."""
-        result: AsyncJobHandle[models.JobDetailsDocumentPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDocumentPostSucceeded, models.JobDetailsDocumentPost
+        ] = await self._submit_async(
             ops.CREATE_TERMS,
             "create_terms_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result
 
@@ -233,7 +243,7 @@ class Terms(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsDocumentPut]:
+    ) -> handles.BulkMetadataJobHandle[models.JobDetailsDocumentPutSucceeded, models.JobDetailsDocumentPut]:
         """Update glossary terms (asynchronous)
 
         Updates glossary terms by `id`. Asynchronous: answers with a job id; the job's result
@@ -244,13 +254,16 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        result: JobHandle[models.JobDetailsDocumentPut] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPutSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsDocumentPutSucceeded, models.JobDetailsDocumentPut
+        ] = self._submit(
             ops.UPDATE_TERMS,
             "update_terms",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -263,7 +276,9 @@ class Terms(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsDocumentPut]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsDocumentPutSucceeded, models.JobDetailsDocumentPut
+    ]:
         """Update glossary terms (asynchronous)
 
         Updates glossary terms by `id`. Asynchronous: answers with a job id; the job's result
@@ -274,12 +289,15 @@ class Terms(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPut`."""
-        result: AsyncJobHandle[models.JobDetailsDocumentPut] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsDocumentPutSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsDocumentPutSucceeded, models.JobDetailsDocumentPut
+        ] = await self._submit_async(
             ops.UPDATE_TERMS,
             "update_terms_async",
             {},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -7,11 +7,13 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Union
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.annotations import ORDERED
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class VirtualDataSources(Group):
@@ -34,7 +36,9 @@ class VirtualDataSources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsVirtualDatasourcePost]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsVirtualDatasourcePostSucceeded, models.JobDetailsVirtualDatasourcePost
+    ]:
         """Upload technical metadata of a virtual data source (asynchronous)
 
         Uploads schemas, tables, views, columns and indexes of a virtual data source as
@@ -63,13 +67,16 @@ class VirtualDataSources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePost`."""
-        result: JobHandle[models.JobDetailsVirtualDatasourcePost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsVirtualDatasourcePostSucceeded, models.JobDetailsVirtualDatasourcePost
+        ] = self._submit(
             ops.POST_VIRTUAL_DATA_SOURCE_METADATA,
             "post_virtual_data_source_metadata",
             {"ds_id": ds_id, "set_title_descs": set_title_descs, "remove_not_seen": remove_not_seen},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -90,7 +97,9 @@ class VirtualDataSources(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsVirtualDatasourcePost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsVirtualDatasourcePostSucceeded, models.JobDetailsVirtualDatasourcePost
+    ]:
         """Upload technical metadata of a virtual data source (asynchronous)
 
         Uploads schemas, tables, views, columns and indexes of a virtual data source as
@@ -119,12 +128,15 @@ class VirtualDataSources(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePost`."""
-        result: AsyncJobHandle[models.JobDetailsVirtualDatasourcePost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualDatasourcePostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsVirtualDatasourcePostSucceeded, models.JobDetailsVirtualDatasourcePost
+        ] = await self._submit_async(
             ops.POST_VIRTUAL_DATA_SOURCE_METADATA,
             "post_virtual_data_source_metadata_async",
             {"ds_id": ds_id, "set_title_descs": set_title_descs, "remove_not_seen": remove_not_seen},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import _operations as ops
-from . import models  # noqa: F401  (annotations name models.X)
+from . import (
+    handles,
+    models,  # noqa: F401  (annotations name models.X)
+)
 from ._group import Group, operation
 from ._runtime.config import CallOptions, RetryConfig
-from .jobs.handle import AsyncJobHandle, JobHandle
 
 
 class VirtualFileSystems(Group):
@@ -25,7 +27,9 @@ class VirtualFileSystems(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> JobHandle[models.JobDetailsVirtualFileSystemPost]:
+    ) -> handles.BulkMetadataJobHandle[
+        models.JobDetailsVirtualFileSystemPostSucceeded, models.JobDetailsVirtualFileSystemPost
+    ]:
         """Upload directories and files of a virtual file system (asynchronous)
 
         Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
@@ -42,13 +46,16 @@ class VirtualFileSystems(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPost`."""
-        result: JobHandle[models.JobDetailsVirtualFileSystemPost] = self._submit(
+        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPostSucceeded`."""
+        result: handles.BulkMetadataJobHandle[
+            models.JobDetailsVirtualFileSystemPostSucceeded, models.JobDetailsVirtualFileSystemPost
+        ] = self._submit(
             ops.POST_VIRTUAL_FILE_SYSTEM_METADATA,
             "post_virtual_file_system_metadata",
             {"fs_id": fs_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.BulkMetadataJobHandle,
         )
         return result
 
@@ -62,7 +69,9 @@ class VirtualFileSystems(Group):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> AsyncJobHandle[models.JobDetailsVirtualFileSystemPost]:
+    ) -> handles.AsyncBulkMetadataJobHandle[
+        models.JobDetailsVirtualFileSystemPostSucceeded, models.JobDetailsVirtualFileSystemPost
+    ]:
         """Upload directories and files of a virtual file system (asynchronous)
 
         Sent as JSON lines labelled `Content-Type: application/json` (`x-content-type`; evidence:
@@ -79,12 +88,15 @@ class VirtualFileSystems(Group):
         :param timeout_ms: Override the client's request timeout (milliseconds).
         :param server_url: Override the client's server URL.
         :param http_headers: Extra HTTP headers to send.
-        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPost`."""
-        result: AsyncJobHandle[models.JobDetailsVirtualFileSystemPost] = await self._submit_async(
+        :returns: A job handle; `wait()` returns `models.JobDetailsVirtualFileSystemPostSucceeded`."""
+        result: handles.AsyncBulkMetadataJobHandle[
+            models.JobDetailsVirtualFileSystemPostSucceeded, models.JobDetailsVirtualFileSystemPost
+        ] = await self._submit_async(
             ops.POST_VIRTUAL_FILE_SYSTEM_METADATA,
             "post_virtual_file_system_metadata_async",
             {"fs_id": fs_id},
             request,
             CallOptions(retries, timeout_ms, server_url, http_headers),
+            handles.AsyncBulkMetadataJobHandle,
         )
         return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import pydantic
 from pydantic import ConfigDict
@@ -34,6 +34,27 @@ def note_retried_delete(result: object, note: RetriedDelete) -> None:
     """Attach `note` to a delete's typed result (read back through `result.retried_delete`)."""
     if isinstance(result, pydantic.BaseModel):
         object.__setattr__(result, _RETRIED_DELETE, note)
+
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def narrow(target: type[M], value: object) -> M:
+    """`value`, a parsed model, as its narrower subclass `target` (e.g. a successful job's details).
+
+    Only what `target` adds is checked again: nested models already parsed pass through as they
+    are, unknown fields and which fields were sent are kept. Raises `pydantic.ValidationError`.
+    """
+    if isinstance(value, target):
+        return value
+    if not isinstance(value, pydantic.BaseModel):
+        return target.model_validate(value)
+    fields = type(value).model_fields
+    data = {k: v for k, v in value.__dict__.items() if k in fields}
+    data.update(value.__pydantic_extra__ or {})
+    out = target.model_validate(data)
+    object.__setattr__(out, "__pydantic_fields_set__", set(value.model_fields_set))
+    return out
 
 
 class BaseModel(pydantic.BaseModel):

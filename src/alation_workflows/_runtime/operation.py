@@ -102,6 +102,8 @@ class JobLink:
     sources: tuple[tuple[str, str], ...]
     # Set for hybrid operations: the statuses answering a handle; other 2XX bodies are finished results.
     handle_statuses: tuple[str, ...] = ()
+    # The narrower details of a successful job (what `wait()` returns); None: `details` itself.
+    succeeded: LazyType | None = None
 
     @property
     def status_operation(self) -> Operation:

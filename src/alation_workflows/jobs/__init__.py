@@ -17,15 +17,12 @@ from .exceptions import (
     JobFailedError,
     JobTimeoutError,
     RecordedError,
+    UnexpectedJobResultError,
     UnexpectedJobStatusError,
 )
-from .handle import (
-    AsyncJobHandle,
-    JobHandle,
-    JobRef,
-)
+from .handle import AsyncJobHandle, JobHandle, JobRef, JobRefError
 from .item_errors import item_errors
-from .outcomes import BatchOutcome, JobOutcome
+from .outcomes import BatchOutcome, JobOutcome, NoDetailsError
 from .progress import JobProgress, ProgressEvent
 from .results import (
     BatchCounts,
@@ -95,8 +92,11 @@ __all__ = [
     "JobPolling",
     "JobProgress",
     "JobRef",
+    "JobRefError",
     "JobTimeoutError",
+    "NoDetailsError",
     "ProgressEvent",
+    "UnexpectedJobResultError",
     "UnexpectedJobStatusError",
     "batch_counts",
     "data_quality_shortfall",

@@ -36,6 +36,7 @@ from .exceptions import (
     InvalidItemsError,
     JobFailedError,
     RecordedError,
+    UnexpectedJobResultError,
     UnexpectedJobStatusError,
 )
 from .handle import AsyncJobHandle, JobHandle, JobRef
@@ -364,7 +365,7 @@ class _Run(Generic[T]):
         field_name = self.op.batch_field if self.op is not None else None
         return {field_name: bodies} if field_name else bodies
 
-    def submitted(self, batch_id: int, handle: JobHandle[T] | AsyncJobHandle[T]) -> None:
+    def submitted(self, batch_id: int, handle: JobHandle[T, Any] | AsyncJobHandle[T, Any]) -> None:
         self.journal.mark(batch_id, "submitted", handle=handle.to_dict())
         o = self.outcomes[batch_id]
         o.state, o.handle, o.job, o.error = "submitted", handle, handle.ref, None
@@ -417,7 +418,7 @@ class _Run(Generic[T]):
             state = "failed"  # raise_on_failure=False: the failed job's details are the value
         elif error is None:
             state = "finished"
-        elif isinstance(error, (JobFailedError, UnexpectedJobStatusError)):
+        elif isinstance(error, (JobFailedError, UnexpectedJobStatusError, UnexpectedJobResultError)):
             state = "failed"
         else:
             state = "submitted"  # timed out or lost contact: still running, resume waits on it again
@@ -439,7 +440,7 @@ class _Run(Generic[T]):
             self.failures += [ItemFailure(i, tuple(msgs), "batch", o.index) for i in o.indices]
         self.journal.mark(batch_id, state, outcome=outcome)
         if not self.summary:
-            o.details = value
+            o._details = value
         elif o.handle is not None:
             o.handle = None  # summary mode: the handle holds the typed result; keep only `job`
         if state != "submitted" or error is not None:
@@ -596,7 +597,7 @@ def _prepare(
 
 
 def run_batches(
-    method: Callable[..., JobHandle[T]],
+    method: Callable[..., JobHandle[T, Any]],
     items: Iterable[Any],
     *,
     batch_size: int | None = None,
@@ -682,8 +683,8 @@ def _wait_in_thread(
 
 
 def _submit(
-    run: _Run[T], method: Callable[..., JobHandle[T]], batch_id: int | None
-) -> tuple[int, JobHandle[T]] | None:
+    run: _Run[T], method: Callable[..., JobHandle[T, Any]], batch_id: int | None
+) -> tuple[int, JobHandle[T, Any]] | None:
     """Submit one batch (and, if Alation rejects it naming bad items, the rest of it)."""
     while batch_id is not None:
         body = run.sending(batch_id)
@@ -697,7 +698,7 @@ def _submit(
     return None
 
 
-def _drive(run: _Run[T], method: Callable[..., JobHandle[T]], concurrency: int) -> None:
+def _drive(run: _Run[T], method: Callable[..., JobHandle[T, Any]], concurrency: int) -> None:
     """Submits happen on the caller's thread (an interrupt leaves at most one batch "sending");
     each submitted job is waited on in a thread of its own, its outcome recorded back here."""
     done: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -728,7 +729,7 @@ def _drive(run: _Run[T], method: Callable[..., JobHandle[T]], concurrency: int) 
 
 
 async def run_batches_async(
-    method: Callable[..., Awaitable[AsyncJobHandle[T]]],
+    method: Callable[..., Awaitable[AsyncJobHandle[T, Any]]],
     items: Iterable[Any],
     *,
     batch_size: int | None = None,
@@ -780,9 +781,9 @@ async def run_batches_async(
 
 
 async def _drive_async(
-    run: _Run[T], method: Callable[..., Awaitable[AsyncJobHandle[T]]], concurrency: int
+    run: _Run[T], method: Callable[..., Awaitable[AsyncJobHandle[T, Any]]], concurrency: int
 ) -> None:
-    async def wait_on(batch_id: int, handle: AsyncJobHandle[T]) -> None:
+    async def wait_on(batch_id: int, handle: AsyncJobHandle[T, Any]) -> None:
         try:
             value = await handle.wait(
                 timeout=run.timeout, poll=run.poll, raise_on_failure=run.raise_on_failure, follow=run.follow
@@ -792,7 +793,7 @@ async def _drive_async(
         else:
             run.finished(batch_id, value, None)
 
-    async def submit(batch_id: int | None) -> tuple[int, AsyncJobHandle[T]] | None:
+    async def submit(batch_id: int | None) -> tuple[int, AsyncJobHandle[T, Any]] | None:
         while batch_id is not None:
             body = run.sending(batch_id)
             try:
@@ -826,7 +827,7 @@ async def _drive_async(
 
 
 def resume_batches(
-    method: Callable[..., JobHandle[T]],
+    method: Callable[..., JobHandle[T, Any]],
     journal: str | os.PathLike[str] | Journal,
     **options: Any,
 ) -> BulkResult[T]:

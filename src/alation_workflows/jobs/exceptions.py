@@ -87,6 +87,15 @@ class UnexpectedJobStatusError(JobError):
     """The job reported a status this SDK does not know; `.details.status` holds it as sent."""
 
 
+class UnexpectedJobResultError(JobError):
+    """The job reported success but its result does not have the documented success shape;
+    `.details` holds the details as sent (typed loosely), `.problem` what did not match."""
+
+    def __init__(self, message: str, handle: Any, details: Any = None, *, problem: str = "") -> None:
+        self.problem = problem
+        super().__init__(message, handle, details)
+
+
 class AmbiguousSubmitError(WorkflowsError):
     """A batch's submit may or may not have reached Alation (connection lost after sending, a 5XX,
     or the process died while sending). It is never resent on its own: check the catalog, then

@@ -1,4 +1,4 @@
-"""`JobHandle[T]`: a submitted job that knows how to poll itself and parse its typed details.
+"""`JobHandle[S, D]`: a submitted job that knows how to poll itself and parse its typed details.
 
 What the statuses mean is not hard-coded: each job operation's polling contract (spec
 `components/x-job-polling`, emitted as `JobPolling` into the operation table) says which values
@@ -8,7 +8,9 @@ successful, failed) and data-dictionary tasks (`state` QUEUED/PROCESSING, `statu
 SUCCEEDED/PARTIALLY_SUCCEEDED/FAILED).
 - running values keep the wait polling;
 - successful (and partially successful) returns the typed details (after following any
-  follow-up job a bulk-metadata result names);
+  follow-up job a bulk-metadata result names), as the operation's narrower *succeeded* model
+  when the spec names one (`x-job.succeeded`: its `result` is not Optional); a successful answer
+  whose result does not fit it raises `UnexpectedJobResultError` carrying the details as sent;
 - failed raises `JobFailedError` (or returns the details with `raise_on_failure=False`);
 - any other value, including an empty one, is *terminal-unknown*: `UnexpectedJobStatusError`
   carrying the details as sent (or the details with `raise_on_failure=False`). A later `wait()`
@@ -22,11 +24,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, overload
+
+import pydantic
+from typing_extensions import TypeVar  # PEP 696 defaults: JobHandle[X] means JobHandle[X, X]
 
 from .._runtime.config import CallOptions, PollConfig
+from .._runtime.model import narrow
 from .._runtime.operation import JobLink, JobPolling, LazyType, Operation, Verdict
 from .._runtime.pointer import resolve
+from .exceptions import UnexpectedJobResultError
 from .progress import JobProgress, ProgressArg
 from .results import followup_job_ids, partial_failures
 
@@ -34,7 +41,9 @@ if TYPE_CHECKING:
     from .._runtime.client import BaseClient
     from ..models import JobDetails
 
-T = TypeVar("T")
+# What a successful wait() returns, and what any status answer is parsed into (a supertype).
+SucceededT = TypeVar("SucceededT")
+DetailsT = TypeVar("DetailsT", default=SucceededT)
 U = TypeVar("U")
 
 _TERMINAL: frozenset[Verdict] = frozenset({"successful", "partially_successful", "failed"})
@@ -141,7 +150,7 @@ def _errors_operation(link: JobLink) -> Operation:
     return op
 
 
-class _HandleBase(Generic[T]):
+class _HandleBase(Generic[SucceededT, DetailsT]):
     # Which waiting functions take this kind of handle (the waiting engine checks it, not the class).
     is_async: ClassVar[bool] = False
 
@@ -153,7 +162,7 @@ class _HandleBase(Generic[T]):
         *,
         ref: JobRef | None = None,
         operation: Operation | None = None,
-        parent: _HandleBase[Any] | None = None,
+        parent: _HandleBase[Any, Any] | None = None,
     ) -> None:
         self._client = client
         self.link = link
@@ -161,7 +170,7 @@ class _HandleBase(Generic[T]):
         self.submitted = submitted
         self.ref = ref or resolve_ref(link, submitted)
         self.parent = parent
-        self.details: T | None = None
+        self.details: DetailsT | None = None
         self.polls = 0
         # Backoff interval reached so far: a resumed wait continues from it instead of restarting fast.
         self.interval: float | None = None
@@ -177,6 +186,36 @@ class _HandleBase(Generic[T]):
     @property
     def name(self) -> str | None:
         return self.ref.name
+
+    def _ref_value(self, param: str) -> Any:
+        # The typed accessors of the generated handle classes (one per status parameter) read here.
+        if self.ref.param != param:
+            raise JobRefError(f"job {self.ref} is known by its {self.ref.param}, not by {param}")
+        return self.ref.value
+
+    def succeeded(self, details: Any) -> Any:
+        """`details` of a successful answer as the operation's succeeded model (`x-job.succeeded`).
+
+        Raises `UnexpectedJobResultError` (with `details` as sent) when the result does not fit.
+        """
+        target = self.link.succeeded
+        if target is None or details is None:
+            return details
+        try:
+            narrowed = narrow(target.type, details)
+        except pydantic.ValidationError as exc:
+            problem = "; ".join(
+                f"{'/'.join(map(str, e['loc'])) or '(details)'}: {e['msg']}" for e in exc.errors()[:3]
+            )
+            raise UnexpectedJobResultError(
+                f"job {self.ref} reported success, but its result is not in the documented success "
+                f"shape ({target.type.__name__}): {problem}; the details as sent are on .details",
+                self,
+                details,
+                problem=problem,
+            ) from None
+        self.details = narrowed
+        return narrowed
 
     @property
     def client(self) -> BaseClient:
@@ -294,8 +333,13 @@ def _resume_parts(
     return link, submitted, ref, op, followups
 
 
-class JobHandle(_HandleBase[T]):
-    """A submitted job; `wait()` polls the job-status operation and returns the typed details `T`."""
+class JobRefError(AttributeError):
+    """A job known by one status parameter (e.g. its name) was asked for another (e.g. its id)."""
+
+
+class JobHandle(_HandleBase[SucceededT, DetailsT]):
+    """A submitted job; `wait()` polls the job-status operation and returns the typed details of
+    the successful job (`SucceededT`); each status answer is parsed into `DetailsT`."""
 
     @property
     def followups(self) -> list[JobHandle[JobDetails]]:
@@ -304,16 +348,16 @@ class JobHandle(_HandleBase[T]):
             if self.verdict != "successful":
                 return []
             self._followups = [
-                JobHandle(self._client, _followup_link(self.link), None, ref=r, parent=self)
+                type(self)(self._client, _followup_link(self.link), None, ref=r, parent=self)
                 for r in self._followup_refs()
             ]
         return self._followups
 
-    def status(self, *, opts: CallOptions = CallOptions()) -> T:
+    def status(self, *, opts: CallOptions = CallOptions()) -> DetailsT:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
         op = self.link.status_operation
-        details: T = self._client.invoke(op, op.id, self.ref.args(), None, opts, self.link.details)
+        details: DetailsT = self._client.invoke(op, op.id, self.ref.args(), None, opts, self.link.details)
         self.details = details
         return details
 
@@ -323,6 +367,28 @@ class JobHandle(_HandleBase[T]):
         op = _errors_operation(self.link)
         return self._client.invoke(op, op.id, self.ref.args(), None, opts)
 
+    @overload
+    def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        poll: PollConfig | None = None,
+        raise_on_failure: Literal[True] = True,
+        follow: bool = True,
+        progress: ProgressArg = None,
+    ) -> SucceededT: ...
+
+    @overload
+    def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        poll: PollConfig | None = None,
+        raise_on_failure: bool,
+        follow: bool = True,
+        progress: ProgressArg = None,
+    ) -> SucceededT | DetailsT: ...
+
     def wait(
         self,
         *,
@@ -331,8 +397,11 @@ class JobHandle(_HandleBase[T]):
         raise_on_failure: bool = True,
         follow: bool = True,
         progress: ProgressArg = None,
-    ) -> T:
-        """Poll until the job ends and return its typed details.
+    ) -> SucceededT | DetailsT:
+        """Poll until the job ends and return the successful job's typed details.
+
+        With `raise_on_failure=False` a failed (or oddly shaped) job's details are returned as
+        sent instead of raised, so the result is typed as either.
 
         `timeout` (seconds, default `poll.timeout`) bounds this call; on expiry `JobTimeoutError`
         carries this handle, and calling `wait()` again resumes. `poll` overrides the client's
@@ -380,16 +449,15 @@ class JobHandle(_HandleBase[T]):
         operationId, stored by `to_dict()`), else the job-status operation's generic details.
         """
         link, submitted, ref, op, followups = _resume_parts(client, state, operation, details_type)
-        handle: JobHandle[Any] = JobHandle(client, link, submitted, ref=ref, operation=op)
+        handle: JobHandle[Any] = cls(client, link, submitted, ref=ref, operation=op)
         if followups:
             handle._followups = [
-                JobHandle(client, _followup_link(link), None, ref=JobRef(id=i), parent=handle)
-                for i in followups
+                cls(client, _followup_link(link), None, ref=JobRef(id=i), parent=handle) for i in followups
             ]
         return handle
 
 
-class AsyncJobHandle(_HandleBase[T]):
+class AsyncJobHandle(_HandleBase[SucceededT, DetailsT]):
     """The asyncio twin of `JobHandle`."""
 
     is_async: ClassVar[bool] = True
@@ -401,16 +469,16 @@ class AsyncJobHandle(_HandleBase[T]):
             if self.verdict != "successful":
                 return []
             self._followups = [
-                AsyncJobHandle(self._client, _followup_link(self.link), None, ref=r, parent=self)
+                type(self)(self._client, _followup_link(self.link), None, ref=r, parent=self)
                 for r in self._followup_refs()
             ]
         return self._followups
 
-    async def status(self, *, opts: CallOptions = CallOptions()) -> T:
+    async def status(self, *, opts: CallOptions = CallOptions()) -> DetailsT:
         """One status request, parsed into this operation's job-details model."""
         self.polls += 1
         op = self.link.status_operation
-        details: T = await self._client.invoke_async(
+        details: DetailsT = await self._client.invoke_async(
             op, op.id, self.ref.args(), None, opts, self.link.details
         )
         self.details = details
@@ -421,6 +489,28 @@ class AsyncJobHandle(_HandleBase[T]):
         op = _errors_operation(self.link)
         return await self._client.invoke_async(op, op.id, self.ref.args(), None, opts)
 
+    @overload
+    async def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        poll: PollConfig | None = None,
+        raise_on_failure: Literal[True] = True,
+        follow: bool = True,
+        progress: ProgressArg = None,
+    ) -> SucceededT: ...
+
+    @overload
+    async def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        poll: PollConfig | None = None,
+        raise_on_failure: bool,
+        follow: bool = True,
+        progress: ProgressArg = None,
+    ) -> SucceededT | DetailsT: ...
+
     async def wait(
         self,
         *,
@@ -429,7 +519,7 @@ class AsyncJobHandle(_HandleBase[T]):
         raise_on_failure: bool = True,
         follow: bool = True,
         progress: ProgressArg = None,
-    ) -> T:
+    ) -> SucceededT | DetailsT:
         """Poll until the job ends and return its typed details; see `JobHandle.wait`."""
         from .waiting import wait_one_async
 
@@ -468,10 +558,9 @@ class AsyncJobHandle(_HandleBase[T]):
     ) -> AsyncJobHandle[Any]:
         """Rebuild a handle from `to_dict()` output (or a job id / name); see `JobHandle.resume`."""
         link, submitted, ref, op, followups = _resume_parts(client, state, operation, details_type)
-        handle: AsyncJobHandle[Any] = AsyncJobHandle(client, link, submitted, ref=ref, operation=op)
+        handle: AsyncJobHandle[Any] = cls(client, link, submitted, ref=ref, operation=op)
         if followups:
             handle._followups = [
-                AsyncJobHandle(client, _followup_link(link), None, ref=JobRef(id=i), parent=handle)
-                for i in followups
+                cls(client, _followup_link(link), None, ref=JobRef(id=i), parent=handle) for i in followups
             ]
         return handle

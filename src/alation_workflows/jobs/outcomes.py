@@ -1,6 +1,10 @@
 """How a waited job or a submitted batch ended: `JobOutcome` (wait_all) and `BatchOutcome` (batching).
 
-Both hold typed `details` or the `error` that ended them, and share `ok`, `problems` and `unwrap`.
+Both hold the successful job's typed `details` or the `error` that ended them, and share `ok`,
+`has_details`, `problems` and `unwrap`. `details` is typed as the successful job's details (not
+Optional): reading it where there are none raises `NoDetailsError` saying why (the job failed,
+the batch was not waited on, the run kept a summary only), so `if outcome.ok: outcome.details...`
+type-checks and never meets a None.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .results import partial_failures
 
@@ -18,11 +22,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class NoDetailsError(AttributeError):
+    """An outcome's `details` were read where there are none; the message says why."""
+
+
 class _Ended(Generic[T]):
-    """What every outcome answers; subclasses are dataclasses holding `details` and `error`."""
+    """What every outcome answers; subclasses are dataclasses holding `_details` and `error`."""
 
     __slots__ = ()
-    details: T | None
+    _details: T | None
     error: BaseException | None
 
     @property
@@ -30,19 +38,31 @@ class _Ended(Generic[T]):
         return self.error is None
 
     @property
+    def has_details(self) -> bool:
+        """True when `details` can be read: the job succeeded and its details were kept."""
+        return self.ok and self._details is not None
+
+    @property
+    def details(self) -> T:
+        """The successful job's typed details; `NoDetailsError` (naming why) when there are none."""
+        if self._details is None or not self.ok:
+            raise NoDetailsError(self._no_details())
+        return self._details
+
+    @property
     def problems(self) -> list[str]:
         """Partial failures reported inside the successful job's result."""
-        return [] if self.details is None else partial_failures(self.details)
+        return partial_failures(self._details) if self.has_details else []
 
     def unwrap(self) -> T:
-        """The details, or raise the error (or a RuntimeError when there are no details to give)."""
+        """The details, or raise the error (or `NoDetailsError` when there are no details to give)."""
         if self.error is not None:
             raise self.error
-        if self.details is None:
-            raise RuntimeError(self._no_details())
         return self.details
 
     def _no_details(self) -> str:
+        if self.error is not None:
+            return f"the job ended with an error, see .error: {self.error}"
         return "the job ended without details"
 
 
@@ -50,8 +70,8 @@ class _Ended(Generic[T]):
 class JobOutcome(_Ended[T]):
     """How one job of `wait_all` ended: `details` (typed) or `error`, never neither."""
 
-    handle: JobHandle[T] | AsyncJobHandle[T]
-    details: T | None
+    handle: JobHandle[T, Any] | AsyncJobHandle[T, Any]
+    _details: T | None
     error: BaseException | None
 
 
@@ -67,8 +87,8 @@ class BatchOutcome(_Ended[T]):
     index: int
     start: int
     stop: int
-    handle: JobHandle[T] | AsyncJobHandle[T] | None = None
-    details: T | None = None
+    handle: JobHandle[T, Any] | AsyncJobHandle[T, Any] | None = None
+    _details: T | None = None
     error: BaseException | None = None
     indices: Sequence[int] = ()
     state: str = "planned"
@@ -78,13 +98,20 @@ class BatchOutcome(_Ended[T]):
     _problems: list[str] | None = None
 
     @property
+    def ok(self) -> bool:
+        # With raise_on_failure=False a failed job ends without an error but in state "failed".
+        return self.error is None and self.state != "failed"
+
+    @property
     def problems(self) -> list[str]:
         """Partial failures reported inside the batch's successful job."""
         if self._problems is not None:
             return self._problems
-        return [] if self.details is None else partial_failures(self.details)
+        return partial_failures(self._details) if self.has_details else []
 
     def _no_details(self) -> str:
+        if self.error is not None or self.state == "failed":
+            return f"batch {self.index} failed ({self.error or 'its job failed'}); see .error"
         why = {
             "planned": "it was not submitted (dry run)",
             "submitted": "it was submitted with wait=False",

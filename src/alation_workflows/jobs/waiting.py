@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
-from .exceptions import JobFailedError, JobTimeoutError, UnexpectedJobStatusError
+from .exceptions import (
+    JobFailedError,
+    JobTimeoutError,
+    UnexpectedJobResultError,
+    UnexpectedJobStatusError,
+)
 from .outcomes import JobOutcome
 from .pacing import REAL_TIME, Timer, budget_of
 from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
@@ -118,6 +123,10 @@ class _Track:
                 details,
             )
             return self.finish(details, unknown if self.raise_on_failure else None)
+        try:
+            details = handle.succeeded(details)
+        except UnexpectedJobResultError as unexpected:
+            return self.finish(details, unexpected if self.raise_on_failure else None)
         followups = handle.followups if self.follow else []  # type: ignore[attr-defined]
         if not followups:
             return self.finish(details, None)
@@ -297,7 +306,7 @@ class _Poller:
 
 
 def wait_one(
-    handle: JobHandle[T],
+    handle: JobHandle[T, Any],
     timeout: float | None,
     poll: PollConfig | None,
     raise_on_failure: bool,
@@ -321,7 +330,7 @@ def wait_one(
 
 
 def wait_all(
-    handles: Sequence[JobHandle[T]],
+    handles: Sequence[JobHandle[T, Any]],
     *,
     concurrency: int = 1,
     timeout: float | None = None,
@@ -370,7 +379,7 @@ async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit
 
 
 async def wait_one_async(
-    handle: AsyncJobHandle[T],
+    handle: AsyncJobHandle[T, Any],
     timeout: float | None,
     poll: PollConfig | None,
     raise_on_failure: bool,
@@ -391,7 +400,7 @@ async def wait_one_async(
 
 
 async def wait_all_async(
-    handles: Sequence[AsyncJobHandle[T]],
+    handles: Sequence[AsyncJobHandle[T, Any]],
     *,
     concurrency: int = 8,
     timeout: float | None = None,

@@ -123,23 +123,39 @@ if TYPE_CHECKING:
     from .invalid_terms_error import InvalidTermsError
     from .job_details import JobDetails
     from .job_details_bi_source import JobDetailsBiSource
+    from .job_details_bi_source_succeeded import JobDetailsBiSourceSucceeded
     from .job_details_business_policy import JobDetailsBusinessPolicy
+    from .job_details_business_policy_succeeded import JobDetailsBusinessPolicySucceeded
     from .job_details_custom_field_post import JobDetailsCustomFieldPost
+    from .job_details_custom_field_post_succeeded import JobDetailsCustomFieldPostSucceeded
     from .job_details_custom_field_value import JobDetailsCustomFieldValue
+    from .job_details_custom_field_value_succeeded import JobDetailsCustomFieldValueSucceeded
     from .job_details_data_quality import JobDetailsDataQuality
+    from .job_details_data_quality_succeeded import JobDetailsDataQualitySucceeded
     from .job_details_dataflow_delete import JobDetailsDataflowDelete
+    from .job_details_dataflow_delete_succeeded import JobDetailsDataflowDeleteSucceeded
     from .job_details_dataflow_post import JobDetailsDataflowPost
+    from .job_details_dataflow_post_succeeded import JobDetailsDataflowPostSucceeded
     from .job_details_document_hub_folder_post import JobDetailsDocumentHubFolderPost
+    from .job_details_document_hub_folder_post_succeeded import JobDetailsDocumentHubFolderPostSucceeded
     from .job_details_document_hub_folder_put import JobDetailsDocumentHubFolderPut
+    from .job_details_document_hub_folder_put_succeeded import JobDetailsDocumentHubFolderPutSucceeded
     from .job_details_document_post import JobDetailsDocumentPost
+    from .job_details_document_post_succeeded import JobDetailsDocumentPostSucceeded
     from .job_details_document_put import JobDetailsDocumentPut
+    from .job_details_document_put_succeeded import JobDetailsDocumentPutSucceeded
     from .job_details_domain_delete import JobDetailsDomainDelete
     from .job_details_domain_membership import JobDetailsDomainMembership
+    from .job_details_domain_membership_succeeded import JobDetailsDomainMembershipSucceeded
     from .job_details_lineage import JobDetailsLineage
     from .job_details_query_log_ingestion import JobDetailsQueryLogIngestion
+    from .job_details_query_log_ingestion_succeeded import JobDetailsQueryLogIngestionSucceeded
     from .job_details_rdbms import JobDetailsRdbms
+    from .job_details_rdbms_succeeded import JobDetailsRdbmsSucceeded
     from .job_details_virtual_datasource_post import JobDetailsVirtualDatasourcePost
+    from .job_details_virtual_datasource_post_succeeded import JobDetailsVirtualDatasourcePostSucceeded
     from .job_details_virtual_file_system_post import JobDetailsVirtualFileSystemPost
+    from .job_details_virtual_file_system_post_succeeded import JobDetailsVirtualFileSystemPostSucceeded
     from .job_id_handle import JobIdHandle
     from .job_id_href_handle import JobIdHrefHandle
     from .job_name_handle import JobNameHandle
@@ -339,23 +355,39 @@ _LAZY: dict[str, str] = {
     "InvalidTermsError": ".invalid_terms_error",
     "JobDetails": ".job_details",
     "JobDetailsBiSource": ".job_details_bi_source",
+    "JobDetailsBiSourceSucceeded": ".job_details_bi_source_succeeded",
     "JobDetailsBusinessPolicy": ".job_details_business_policy",
+    "JobDetailsBusinessPolicySucceeded": ".job_details_business_policy_succeeded",
     "JobDetailsCustomFieldPost": ".job_details_custom_field_post",
+    "JobDetailsCustomFieldPostSucceeded": ".job_details_custom_field_post_succeeded",
     "JobDetailsCustomFieldValue": ".job_details_custom_field_value",
+    "JobDetailsCustomFieldValueSucceeded": ".job_details_custom_field_value_succeeded",
     "JobDetailsDataQuality": ".job_details_data_quality",
+    "JobDetailsDataQualitySucceeded": ".job_details_data_quality_succeeded",
     "JobDetailsDataflowDelete": ".job_details_dataflow_delete",
+    "JobDetailsDataflowDeleteSucceeded": ".job_details_dataflow_delete_succeeded",
     "JobDetailsDataflowPost": ".job_details_dataflow_post",
+    "JobDetailsDataflowPostSucceeded": ".job_details_dataflow_post_succeeded",
     "JobDetailsDocumentHubFolderPost": ".job_details_document_hub_folder_post",
+    "JobDetailsDocumentHubFolderPostSucceeded": ".job_details_document_hub_folder_post_succeeded",
     "JobDetailsDocumentHubFolderPut": ".job_details_document_hub_folder_put",
+    "JobDetailsDocumentHubFolderPutSucceeded": ".job_details_document_hub_folder_put_succeeded",
     "JobDetailsDocumentPost": ".job_details_document_post",
+    "JobDetailsDocumentPostSucceeded": ".job_details_document_post_succeeded",
     "JobDetailsDocumentPut": ".job_details_document_put",
+    "JobDetailsDocumentPutSucceeded": ".job_details_document_put_succeeded",
     "JobDetailsDomainDelete": ".job_details_domain_delete",
     "JobDetailsDomainMembership": ".job_details_domain_membership",
+    "JobDetailsDomainMembershipSucceeded": ".job_details_domain_membership_succeeded",
     "JobDetailsLineage": ".job_details_lineage",
     "JobDetailsQueryLogIngestion": ".job_details_query_log_ingestion",
+    "JobDetailsQueryLogIngestionSucceeded": ".job_details_query_log_ingestion_succeeded",
     "JobDetailsRdbms": ".job_details_rdbms",
+    "JobDetailsRdbmsSucceeded": ".job_details_rdbms_succeeded",
     "JobDetailsVirtualDatasourcePost": ".job_details_virtual_datasource_post",
+    "JobDetailsVirtualDatasourcePostSucceeded": ".job_details_virtual_datasource_post_succeeded",
     "JobDetailsVirtualFileSystemPost": ".job_details_virtual_file_system_post",
+    "JobDetailsVirtualFileSystemPostSucceeded": ".job_details_virtual_file_system_post_succeeded",
     "JobIdHandle": ".job_id_handle",
     "JobIdHrefHandle": ".job_id_href_handle",
     "JobNameHandle": ".job_name_handle",
@@ -573,23 +605,39 @@ __all__ = [
     "InvalidTermsError",
     "JobDetails",
     "JobDetailsBiSource",
+    "JobDetailsBiSourceSucceeded",
     "JobDetailsBusinessPolicy",
+    "JobDetailsBusinessPolicySucceeded",
     "JobDetailsCustomFieldPost",
+    "JobDetailsCustomFieldPostSucceeded",
     "JobDetailsCustomFieldValue",
+    "JobDetailsCustomFieldValueSucceeded",
     "JobDetailsDataQuality",
+    "JobDetailsDataQualitySucceeded",
     "JobDetailsDataflowDelete",
+    "JobDetailsDataflowDeleteSucceeded",
     "JobDetailsDataflowPost",
+    "JobDetailsDataflowPostSucceeded",
     "JobDetailsDocumentHubFolderPost",
+    "JobDetailsDocumentHubFolderPostSucceeded",
     "JobDetailsDocumentHubFolderPut",
+    "JobDetailsDocumentHubFolderPutSucceeded",
     "JobDetailsDocumentPost",
+    "JobDetailsDocumentPostSucceeded",
     "JobDetailsDocumentPut",
+    "JobDetailsDocumentPutSucceeded",
     "JobDetailsDomainDelete",
     "JobDetailsDomainMembership",
+    "JobDetailsDomainMembershipSucceeded",
     "JobDetailsLineage",
     "JobDetailsQueryLogIngestion",
+    "JobDetailsQueryLogIngestionSucceeded",
     "JobDetailsRdbms",
+    "JobDetailsRdbmsSucceeded",
     "JobDetailsVirtualDatasourcePost",
+    "JobDetailsVirtualDatasourcePostSucceeded",
     "JobDetailsVirtualFileSystemPost",
+    "JobDetailsVirtualFileSystemPostSucceeded",
     "JobIdHandle",
     "JobIdHrefHandle",
     "JobNameHandle",
