@@ -26,7 +26,7 @@ SNIPPET = textwrap.dedent(
 
 
     def fine(wf: Workflows) -> None:
-        assert_type(submit_batches(wf.rdbms.create_tables, TABLES, ds_id=1), BulkResult[models.JobDetailsRdbms])
+        assert_type(submit_batches(wf.rdbms.create_tables, TABLES, ds_id=1), BulkResult[models.JobDetailsRdbmsSucceeded])
         submit_batches(wf.documents.create_documents, [], summary=True, journal="run.journal")
         submit_batches(wf.virtual_data_sources.post_virtual_data_source_metadata, [], ds_id=1, remove_not_seen=True)
         submit_batches(wf.rdbms.update_child_columns, [], ds_id=1, column_id=2, retries=None)
@@ -35,7 +35,7 @@ SNIPPET = textwrap.dedent(
 
     async def fine_async(wf: Workflows) -> None:
         result = await submit_batches_async(wf.rdbms.create_tables_async, TABLES, ds_id=1)
-        assert_type(result, BulkResult[models.JobDetailsRdbms])
+        assert_type(result, BulkResult[models.JobDetailsRdbmsSucceeded])
 
 
     def wrong(wf: Workflows) -> None:
