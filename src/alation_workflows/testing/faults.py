@@ -99,9 +99,10 @@ def _retry_after(value: Any) -> str:
 class FaultInjector:
     """`sim.faults`: inject faults, clear them, and see which ones were applied (`history`)."""
 
-    active: list[Fault] = field(default_factory=list)
-    history: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, method, path)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    active: list[Fault] = field(default_factory=list[Fault])
+    # (kind, method, path) of each applied fault
+    history: list[tuple[str, str, str]] = field(default_factory=list[tuple[str, str, str]])
+    lock: threading.Lock = field(default_factory=threading.Lock)  # shared, not copied, by a dry run
 
     def inject(
         self,
@@ -138,17 +139,17 @@ class FaultInjector:
             raise ValueError("delay seconds must be >= 0")
         fault = Fault(kind, path, method.upper() if method else None, times, {**KINDS[kind], **params})
         json.dumps(fault.params, default=str)  # parameters must be printable in reports
-        with self._lock:
+        with self.lock:
             self.active.append(fault)
         return fault
 
     def clear(self) -> None:
-        with self._lock:
+        with self.lock:
             self.active.clear()
 
     def take(self, request: SimRequest, kinds: frozenset[str]) -> Fault | None:
         """The first active fault of one of `kinds` matching the request, counted as applied."""
-        with self._lock:
+        with self.lock:
             for fault in self.active:
                 if fault.kind in kinds and fault.matches(request):
                     fault.applied += 1

@@ -38,7 +38,7 @@ class Job:
     result: Any = None
     msg: str = ""
     submitted_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # wall clock, for `msg`
-    then: list[Callable[[Job], None]] = field(default_factory=list)
+    then: list[Callable[[Job], None]] = field(default_factory=lambda: [])  # Job is not defined yet here
 
     def body(self) -> dict[str, Any]:
         """The job-status response body."""

@@ -6,7 +6,7 @@ import copy
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from typing import Any
 
@@ -233,14 +233,14 @@ class Simulator:
         return answer
 
     @contextmanager
-    def _dry_run(self) -> Iterator[None]:
+    def _dry_run(self) -> Generator[None, None, None]:
         """Everything a handler may change is swapped for a copy, and the originals put back after."""
         saved = {name: getattr(self, name) for name in _MUTABLE}
         # Locks and the simulator itself are shared, not copied (a lock cannot be).
         memo: dict[int, Any] = {
             id(self): self,
             id(self.lock): self.lock,
-            id(self.faults._lock): self.faults._lock,
+            id(self.faults.lock): self.faults.lock,
         }
         for name, value in saved.items():
             setattr(self, name, copy.deepcopy(value, memo))
@@ -277,7 +277,9 @@ class Simulator:
         return build_app(self)
 
     @contextmanager
-    def serve(self, port: int = 0, host: str = "127.0.0.1", startup_timeout: float = 10.0) -> Iterator[str]:
+    def serve(
+        self, port: int = 0, host: str = "127.0.0.1", startup_timeout: float = 10.0
+    ) -> Generator[str, None, None]:
         """Serve over real HTTP (uvicorn in a background thread); yields the base URL."""
         from .server import BackgroundServer
 

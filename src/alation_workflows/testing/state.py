@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Obj = dict[str, Any]
+# Stores by id and by key; dataclass fields name them as their own default_factory, typed.
+ById = dict[int, Obj]
+ByKey = dict[str, Obj]
+ByServerKey = dict[tuple[int, str], Obj]  # (BI server id, external id)
 
 
 @dataclass
@@ -17,42 +21,44 @@ class CatalogState:
     policy group 1, data source 1, file system 1, domain 1, user 1) so tests can submit at once.
     """
 
-    document_hubs: dict[int, Obj] = field(default_factory=dict)
-    templates: dict[int, Obj] = field(default_factory=dict)
-    glossaries: dict[int, Obj] = field(default_factory=dict)
-    policy_groups: dict[int, Obj] = field(default_factory=dict)
-    documents: dict[int, Obj] = field(default_factory=dict)
-    folders: dict[int, Obj] = field(default_factory=dict)
-    terms: dict[int, Obj] = field(default_factory=dict)
-    policies: dict[int, Obj] = field(default_factory=dict)
-    custom_fields: dict[int, Obj] = field(default_factory=dict)
+    document_hubs: ById = field(default_factory=ById)
+    templates: ById = field(default_factory=ById)
+    glossaries: ById = field(default_factory=ById)
+    policy_groups: ById = field(default_factory=ById)
+    documents: ById = field(default_factory=ById)
+    folders: ById = field(default_factory=ById)
+    terms: ById = field(default_factory=ById)
+    policies: ById = field(default_factory=ById)
+    custom_fields: ById = field(default_factory=ById)
     # (otype, oid, field_id) -> value
-    custom_field_values: dict[tuple[str, str, int], Any] = field(default_factory=dict)
-    datasources: dict[int, Obj] = field(default_factory=dict)
+    custom_field_values: dict[tuple[str, str, int], Any] = field(
+        default_factory=dict[tuple[str, str, int], Any]
+    )
+    datasources: ById = field(default_factory=ById)
     # "<ds_id>.<schema>[.<table>[.<column>]]" -> object (with "id", "otype")
-    schemas: dict[str, Obj] = field(default_factory=dict)
-    tables: dict[str, Obj] = field(default_factory=dict)
-    columns: dict[str, Obj] = field(default_factory=dict)
-    indexes: dict[str, Obj] = field(default_factory=dict)
-    file_systems: dict[int, Obj] = field(default_factory=dict)
+    schemas: ByKey = field(default_factory=ByKey)
+    tables: ByKey = field(default_factory=ByKey)
+    columns: ByKey = field(default_factory=ByKey)
+    indexes: ByKey = field(default_factory=ByKey)
+    file_systems: ById = field(default_factory=ById)
     # fs_id -> path -> file entry (each upload replaces the listing)
-    files: dict[int, dict[str, Obj]] = field(default_factory=dict)
-    query_logs: dict[int, list[Obj]] = field(default_factory=dict)
-    dq_fields: dict[str, Obj] = field(default_factory=dict)
+    files: dict[int, dict[str, Obj]] = field(default_factory=dict[int, dict[str, Obj]])
+    query_logs: dict[int, list[Obj]] = field(default_factory=dict[int, list[Obj]])
+    dq_fields: ByKey = field(default_factory=ByKey)
     # (field_key, object_key) -> value entry
-    dq_values: dict[tuple[str, str], Obj] = field(default_factory=dict)
-    dataflows: dict[int, Obj] = field(default_factory=dict)
-    lineage_paths: list[Any] = field(default_factory=list)
-    bi_servers: dict[int, Obj] = field(default_factory=dict)
+    dq_values: dict[tuple[str, str], Obj] = field(default_factory=dict[tuple[str, str], Obj])
+    dataflows: ById = field(default_factory=ById)
+    lineage_paths: list[Any] = field(default_factory=list[Any])
+    bi_servers: ById = field(default_factory=ById)
     # (server_id, external_id) -> object
-    bi_folders: dict[tuple[int, str], Obj] = field(default_factory=dict)
-    bi_reports: dict[tuple[int, str], Obj] = field(default_factory=dict)
-    bi_columns: dict[tuple[int, str], Obj] = field(default_factory=dict)
-    domains: dict[int, Obj] = field(default_factory=dict)
+    bi_folders: ByServerKey = field(default_factory=ByServerKey)
+    bi_reports: ByServerKey = field(default_factory=ByServerKey)
+    bi_columns: ByServerKey = field(default_factory=ByServerKey)
+    domains: ById = field(default_factory=ById)
     # domain id -> set of (otype, oid)
-    domain_members: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
-    users: dict[int, Obj] = field(default_factory=dict)
-    dd_tasks: dict[str, Obj] = field(default_factory=dict)
+    domain_members: dict[int, set[tuple[str, int]]] = field(default_factory=dict[int, set[tuple[str, int]]])
+    users: ById = field(default_factory=ById)
+    dd_tasks: ByKey = field(default_factory=ByKey)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(101))
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .wire import SimRequest, SimResponse
+from .wire import SimRequest, SimResponse, is_object
 
 # Alation's exact 401 bodies for a missing and a rejected TOKEN header.
 MISSING = {"detail": "Authentication credentials were not provided."}
@@ -98,7 +98,7 @@ class TokenStore:
         return "ACTIVE" if self._clock() < token.expires_at else "EXPIRED"
 
     def _refresh_from(self, body: Any) -> tuple[_Token | None, SimResponse | None]:
-        if not isinstance(body, dict) or "refresh_token" not in body or "user_id" not in body:
+        if not is_object(body) or "refresh_token" not in body or "user_id" not in body:
             return None, SimResponse.json(
                 400, {"detail": "refresh_token and user_id are required.", "code": "400000"}
             )
@@ -139,7 +139,7 @@ class TokenStore:
 
     def validate_access_token(self, body: Any) -> SimResponse:
         invalid = SimResponse.json(401, {"detail": "API Access Token provided is invalid.", "code": "401000"})
-        if not isinstance(body, dict):
+        if not is_object(body):
             return invalid
         token = self.access.get(str(body.get("api_access_token", "")))
         if token is None or token.user_id != _as_int(body.get("user_id")) or self._status(token) != "ACTIVE":

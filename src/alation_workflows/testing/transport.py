@@ -69,7 +69,8 @@ def _wait(answer: SimResponse, request: httpx.Request) -> tuple[float, bool]:
     """How long to hold the response, and whether the client's read timeout expires first."""
     if answer.delay <= 0:
         return 0.0, False
-    read_timeout = (request.extensions.get("timeout") or {}).get("read")
+    timeouts: dict[str, float | None] = request.extensions.get("timeout") or {}
+    read_timeout = timeouts.get("read")
     if read_timeout is not None and answer.delay > read_timeout:
         return float(read_timeout), True
     return answer.delay, False

@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
+from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from referencing.jsonschema import DRAFT202012, Schema
 
 from .routes import Route, operation_table
-from .wire import BadBody, SimRequest, SimResponse
+from .wire import BadBody, SimRequest, SimResponse, is_array, is_object
 
 _MAX_MESSAGE = 200  # a mutated body can be huge; the message names the problem, not the whole value
 RDBMS_INCORRECT = "Incorrect input data. Please fix the errors and post the data."
@@ -52,7 +54,8 @@ def _field_name(path: list[str | int]) -> str:
 def _field_list(path: list[str | int], message: str) -> Any:
     # DRF list errors: one object per submitted item, empty for the valid ones.
     index = path[0] if path and isinstance(path[0], int) else 0
-    return [{} for _ in range(index)] + [{_field_name(path): [message]}]
+    valid: list[dict[str, list[str]]] = [{} for _ in range(index)]
+    return [*valid, {_field_name(path): [message]}]
 
 
 def _data_quality(path: list[str | int], message: str) -> Any:
@@ -100,8 +103,13 @@ SHAPES: dict[str, Shape] = {
 
 def shape_for(route: Route) -> Shape:
     """The error-body builder for the route's declared 400 answer (ProblemDetails-style if none)."""
-    invalid = (route.spec or {}).get("invalid") or {}
+    invalid: dict[str, Any] = _entry(route, "invalid") or {}
     return SHAPES.get(invalid.get("answer", ""), _problem)
+
+
+def _entry(route: Route, key: str) -> Any:
+    """A field of the route's table entry (None when absent or for a simulator-only operation)."""
+    return (route.spec or {}).get(key)
 
 
 def _one_of_as_any_of(validator: Any, one_of: Any, instance: Any, schema: Any) -> Any:
@@ -116,28 +124,39 @@ def _type(validator: Any, types: Any, instance: Any, schema: Any) -> Any:
     yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
 
 
-_Validator = validators.extend(Draft202012Validator, {"oneOf": _one_of_as_any_of, "type": _type})
+# jsonschema's functions are unannotated: their results are cast to the types its protocols declare.
+_Validator = cast(
+    "type[Validator]", extend(Draft202012Validator, {"oneOf": _one_of_as_any_of, "type": _type})
+)
 
 
 @cache
-def _registry() -> Registry[Any]:
+def _registry() -> Registry[Schema]:
     document = {"components": operation_table()["components"]}
-    registry: Registry[Any] = Registry().with_resource("urn:spec", DRAFT202012.create_resource(document))
+    # `with_resource` has no return annotation (mypy sees Any): the variable states it.
+    registry: Registry[Schema] = Registry[Schema]().with_resource(
+        "urn:spec", DRAFT202012.create_resource(document)
+    )
     return registry
 
 
-def validator(schema: Any) -> Any:
+def validator(schema: Any) -> Validator:
     """A JSON Schema validator for a schema from the table (its `#/components/...` refs resolve)."""
     return _cached_validator(json.dumps(schema, sort_keys=True))
 
 
 @cache
-def _cached_validator(schema_json: str) -> Any:
+def _cached_validator(schema_json: str) -> Validator:
     return _Validator(_absolute_refs(json.loads(schema_json)), registry=_registry())
 
 
+def _best_error(schema: Any, instance: Any) -> ValidationError | None:
+    """The violation of `schema` that best explains what is wrong with `instance` (None: it fits)."""
+    return cast("ValidationError | None", best_match(validator(schema).iter_errors(instance)))
+
+
 def _absolute_refs(schema: Any) -> Any:
-    if isinstance(schema, dict):
+    if is_object(schema):
         return {
             k: (
                 f"urn:spec{v}"
@@ -146,7 +165,7 @@ def _absolute_refs(schema: Any) -> Any:
             )
             for k, v in schema.items()
         }
-    if isinstance(schema, list):
+    if is_array(schema):
         return [_absolute_refs(v) for v in schema]
     return schema
 
@@ -160,7 +179,7 @@ def _clip(message: str) -> str:
 
 def check_media_type(route: Route, request: SimRequest) -> SimResponse | None:
     """DRF's 415 when a body comes in a media type the operation does not accept."""
-    body = (route.spec or {}).get("body")
+    body: dict[str, Any] | None = _entry(route, "body")
     if body is None or not request.body:
         return None
     sent = request.headers.get("content-type", "")
@@ -176,8 +195,10 @@ def check_media_type(route: Route, request: SimRequest) -> SimResponse | None:
 
 def check_params(route: Route, request: SimRequest, path_params: dict[str, Any]) -> SimResponse | None:
     """A 400 for a missing required query parameter or a path/query value its schema refuses."""
-    for param in (route.spec or {}).get("params") or []:
-        name, schema = param["name"], param["schema"]
+    params: list[dict[str, Any]] = _entry(route, "params") or []
+    for param in params:
+        name: str = param["name"]
+        schema: dict[str, Any] = param["schema"]
         if param["in"] == "path":
             raw: Any = path_params.get(name)
             if raw is None:
@@ -190,7 +211,7 @@ def check_params(route: Route, request: SimRequest, path_params: dict[str, Any])
                     return _param_error(route, name, "This query parameter is required.")
                 continue
             value = _coerce(schema, values)
-        error = best_match(validator(schema).iter_errors(value))
+        error = _best_error(schema, value)
         if error is not None:
             return _param_error(route, name, _clip(error.message))
     return None
@@ -227,17 +248,18 @@ def check_body(route: Route, request: SimRequest) -> SimResponse | None:
     Bodies that are not JSON (or JSONL) at all are left to the handler, which answers them in
     its own words; multipart bodies are checked by their handlers.
     """
-    body = (route.spec or {}).get("body")
+    body: dict[str, Any] | None = _entry(route, "body")
     if body is None:
         return None
     data = _decode(body.get("format", "json"), request)
     if data is _UNREADABLE:
         return None
-    schemas = list((route.spec or {}).get("variants", {}).values()) or [body["schema"]]
+    variants: dict[str, Any] = _entry(route, "variants") or {}
+    schemas = list(variants.values()) or [body["schema"]]
     errors: list[ValidationError] = []
     for schema in schemas:
         try:
-            error = best_match(validator(schema).iter_errors(data))
+            error = _best_error(schema, data)
         except RecursionError:
             return SimResponse.json(400, shape_for(route)([], "nesting too deep"))
         if error is None:
@@ -293,7 +315,7 @@ def check_answer(route: Route, answer: SimResponse) -> str | None:
         data = json.loads(answer.body)
     except ValueError as exc:
         return f"{route.operation_id}: {answer.status} body is not JSON: {exc}"
-    error = best_match(validator(declared[media]).iter_errors(data))
+    error = _best_error(declared[media], data)
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path) or "body"

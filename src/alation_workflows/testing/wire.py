@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import parse_qs
 
 _SECRET_HEADERS = frozenset({"token", "authorization", "cookie"})
@@ -32,7 +32,8 @@ class SimRequest:
     operation: str | None = None  # operation id of the matched route
     # The spec's body check, made before the simulator lock is taken (see Simulator.handle).
     body_verdict: SimResponse | None = None
-    _parsed: Any = field(default=None, repr=False)  # the body as JSON, once parsed (a list or dict)
+    # The body as JSON, once parsed (a list or dict).
+    _parsed: list[Any] | dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -67,10 +68,21 @@ class SimRequest:
             raise BadBody("JSON parse error - nesting too deep") from exc
         if isinstance(parsed, list | dict):
             self._parsed = parsed
+            return self._parsed
         return parsed
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
+
+
+def is_object(value: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a parsed JSON value is an object (its keys are strings, its values anything)."""
+    return isinstance(value, dict)
+
+
+def is_array(value: object) -> TypeGuard[list[Any]]:
+    """Whether a parsed JSON value is an array."""
+    return isinstance(value, list)
 
 
 class BadBody(Exception):
@@ -83,7 +95,7 @@ class SimResponse:
 
     status: int
     body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict[str, str])
     delay: float = 0.0  # seconds to hold the response
     drop: bool = False  # close the connection without answering
     truncate: bool = False  # declare the full Content-Length but send only part of the body

@@ -63,7 +63,7 @@ def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
     if any(errors):
         problems = [f"Item {i}: {e}" for i, e in enumerate(errors) if e]
         raise Reject(400, {"detail": "Unable to create BI servers", "errors": problems, "code": "400002"})
-    ids = []
+    ids: list[int] = []
     for item in items:
         server_id = sim.catalog.new_id()
         sim.catalog.bi_servers[server_id] = {**item, "id": server_id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
@@ -33,7 +34,7 @@ def _field(obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _flag(field: str) -> Any:
+def _flag(field: str) -> Callable[[dict[str, Any], str], bool]:
     return lambda obj, raw: bool(obj.get(field)) == (raw.lower() in ("true", "1"))
 
 
@@ -73,7 +74,9 @@ def list_custom_field_values(sim: Simulator, request: SimRequest) -> SimResponse
 @handles("listCustomTemplates")
 def list_templates(sim: Simulator, request: SimRequest) -> SimResponse:
     found = matching(request, sim.catalog.templates.values(), {"title": equals("title")})
-    shaped = [{"id": o["id"], "title": o.get("title"), "builtin_name": None, "fields": []} for o in found]
+    shaped: list[dict[str, Any]] = [
+        {"id": o["id"], "title": o.get("title"), "builtin_name": None, "fields": []} for o in found
+    ]
     return paged(request, shaped)
 
 
@@ -159,7 +162,7 @@ def list_users(sim: Simulator, request: SimRequest) -> SimResponse:
 @handles("getDataflows")
 def get_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     key = request.arg("keyField") or "id"
-    wanted = {str(v) for v in request.json() or []}
+    wanted = {str(v) for v in request.json() or ()}
     found = [
         o for o in sorted(sim.catalog.dataflows.values(), key=lambda o: o["id"]) if str(o.get(key)) in wanted
     ]

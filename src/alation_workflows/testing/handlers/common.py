@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..wire import Reject, SimRequest, SimResponse
+from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
 
 if TYPE_CHECKING:
     from ..jobs import Job
@@ -17,10 +17,18 @@ BLANK = "This field may not be blank."
 Spec = dict[str, tuple[str, bool]]
 
 
-def type_name(value: Any) -> str:
-    return {dict: "dict", list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
-        type(value), type(value).__name__
-    )
+_TYPE_NAMES: dict[type, str] = {
+    dict: "dict",
+    list: "list",
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+}
+
+
+def type_name(value: object) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 def check_value(kind: str, value: Any) -> str | None:
@@ -45,7 +53,7 @@ def check_value(kind: str, value: Any) -> str | None:
             else f'Expected a dictionary of items but got type "{type_name(value)}".'
         )
     if kind.startswith("list"):
-        if not isinstance(value, list):
+        if not is_array(value):
             return f'Expected a list of items but got type "{type_name(value)}".'
         inner = kind[5:-1] if kind != "list" else "any"
         for item in value:
@@ -58,7 +66,7 @@ def check_value(kind: str, value: Any) -> str | None:
 
 def check_fields(item: Any, spec: Spec) -> dict[str, list[str]]:
     """Field errors of one submitted object against a spec (unknown fields are ignored, as DRF does)."""
-    if not isinstance(item, dict):
+    if not is_object(item):
         return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(item)}."]}
     errors: dict[str, list[str]] = {}
     for name, (kind, required) in spec.items():
@@ -77,7 +85,7 @@ def check_fields(item: Any, spec: Spec) -> dict[str, list[str]]:
 def list_body(request: SimRequest, limit: int) -> list[Any]:
     """The body as a non-empty JSON list of at most `limit` items, else a 400."""
     body = request.json()
-    if not isinstance(body, list):
+    if not is_array(body):
         raise Reject(
             400, {"detail": f'Expected a list of items but got type "{type_name(body)}".', "code": "400000"}
         )
@@ -100,7 +108,7 @@ def check_limit(count: int, limit: int) -> None:
 
 def dict_body(request: SimRequest) -> dict[str, Any]:
     body = request.json()
-    if not isinstance(body, dict):
+    if not is_object(body):
         raise Reject(
             400,
             {"detail": f'Expected a dictionary of items but got type "{type_name(body)}".', "code": "400000"},
@@ -120,7 +128,7 @@ def parse_line(line: str) -> dict[str, Any] | str:
         value = json.loads(line)
     except ValueError as exc:
         return f"Invalid JSON: {exc}"
-    if not isinstance(value, dict):
+    if not is_object(value):
         return f"Expected a JSON object, got {type_name(value)}"
     return value
 
@@ -134,7 +142,7 @@ def int_list(body: dict[str, Any], key: str) -> list[int]:
     """`body[key]` as a list of ints, else Alation's 400 for delete bodies."""
     value = body.get(key)
     problem = REQUIRED if value is None else check_value("list[int]", value)
-    if problem or not isinstance(value, list):
+    if problem or not is_array(value):
         raise Reject(400, {key: [problem], "detail": {key: [problem]}, "code": "400000"})
     return list(value)
 

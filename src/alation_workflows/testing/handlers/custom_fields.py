@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..jobs import Job
 from ..registry import handles
 from ..routes import enum_values
-from ..wire import Reject, SimRequest, SimResponse
+from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
 from .common import REQUIRED, check_fields, check_value, job_id_handle, list_body
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
         raise Reject(400, errors)  # DRF list errors: one object per item, empty for valid ones
 
     def work() -> list[str]:
-        ids = []
+        ids: list[int] = []
         for item in items:
             field_id = sim.catalog.new_id()
             sim.catalog.custom_fields[field_id] = {**item, "id": field_id}
@@ -94,7 +94,7 @@ def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
 
 def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
     problems = check_fields(item, {"field_id": ("int", True), "otype": ("str", True), "value": ("any", True)})
-    if isinstance(item, dict) and "oid" not in item:
+    if is_object(item) and "oid" not in item:
         problems["oid"] = [REQUIRED]
     if problems:
         name, messages = next(iter(problems.items()))
@@ -109,7 +109,7 @@ def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
         return f"Item {index}: {otype} object with id {item['oid']!r} does not exist."
     value, kind = item["value"], definition.get("field_type")
     if kind == "OBJECT_SET":
-        refs = value if isinstance(value, list) else None
+        refs = value if is_array(value) else None
         if refs is None or any(
             check_fields(ref, {"otype": ("str", True), "oid": ("any", True)}) for ref in refs
         ):

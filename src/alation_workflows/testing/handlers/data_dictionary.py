@@ -50,7 +50,7 @@ def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int
     if rows and "key" not in rows[0]:
         raise Reject(400, {"detail": "The CSV file must have a 'key' column.", "code": "400000"})
     rdbms = object_type in ("data", "schema", "table")
-    failures = []
+    failures: list[tuple[int, str]] = []
     for index, row in enumerate(rows):
         key = (row.get("key") or "").strip()
         if not key or (rdbms and not _known(sim, key)):
@@ -66,7 +66,13 @@ def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int
         "ts_created": now,
         "dd_resource": {"id": object_id, "oid": object_id, "otype": object_type, "user_id": 1},
     }
-    task = {"id": task_id, "type": "COMMIT_TO_CATALOG", "state": "QUEUED", "ts_created": now, "links": []}
+    task: dict[str, Any] = {
+        "id": task_id,
+        "type": "COMMIT_TO_CATALOG",
+        "state": "QUEUED",
+        "ts_created": now,
+        "links": [],
+    }
     return SimResponse.json(202, {"task": task})
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
 from ..routes import enum_values
-from ..wire import Reject, SimRequest, SimResponse
+from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
 from .common import check_fields
 
 if TYPE_CHECKING:
@@ -22,19 +22,24 @@ def _reject(entry: int, message: str) -> Reject:
     return Reject(400, {"Entry": entry, "Message": message})
 
 
-def _body(request: SimRequest) -> dict[str, Any]:
+def _body(request: SimRequest) -> tuple[list[Any], list[Any]]:
+    """The body's "fields" and "values" lists (an absent one is empty; one of them must be sent)."""
     try:
         body = request.json()
     except Exception as exc:
         raise _reject(-1, str(exc)) from exc
-    if not isinstance(body, dict) or not ({"fields", "values"} & set(body)):
+    if not is_object(body) or not ({"fields", "values"} & set(body)):
         raise _reject(-1, NOTHING)
+    lists: list[list[Any]] = []
     for name in ("fields", "values"):
-        if name in body and not isinstance(body[name], list):
+        entries = body.get(name, [])
+        if not is_array(entries):
             raise _reject(-1, f'"{name}" must be a list')
-        if len(body.get(name) or []) > LIMIT:
-            raise _reject(-1, f'At most {LIMIT} entries per "{name}" list, got {len(body[name])}')
-    return body
+        if len(entries) > LIMIT:
+            raise _reject(-1, f'At most {LIMIT} entries per "{name}" list, got {len(entries)}')
+        lists.append(entries)
+    fields, values = lists
+    return fields, values
 
 
 def _first_error(item: Any, spec: dict[str, tuple[str, bool]]) -> str | None:
@@ -55,8 +60,7 @@ def _href(job_id: int) -> SimResponse:
 
 @handles("postDataQuality")
 def post(sim: Simulator, request: SimRequest) -> SimResponse:
-    body = _body(request)
-    fields, values = body.get("fields") or [], body.get("values") or []
+    fields, values = _body(request)
     field_spec = {
         "field_key": ("str", True),
         "name": ("str", True),
@@ -134,8 +138,7 @@ def post(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("deleteDataQuality")
 def delete(sim: Simulator, request: SimRequest) -> SimResponse:
-    body = _body(request)
-    fields, values = body.get("fields") or [], body.get("values") or []
+    fields, values = _body(request)
     for entry, key in enumerate(fields, start=1):
         if not isinstance(key, str):
             raise _reject(entry, "fields must be a list of field_key strings")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
 from ..wire import SimRequest, SimResponse
@@ -30,7 +30,7 @@ def list_fields(sim: Simulator, request: SimRequest) -> SimResponse:
 @handles("listDataQualityValues")
 def list_values(sim: Simulator, request: SimRequest) -> SimResponse:
     cat = sim.catalog
-    shaped = []
+    shaped: list[dict[str, Any]] = []
     for (field_key, object_key), v in sorted(cat.dq_values.items()):
         kind = str(v.get("object_type", "")).upper()
         obj = getattr(cat, _STORES[kind]).get(object_key) if kind in _STORES else None

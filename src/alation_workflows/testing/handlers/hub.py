@@ -87,7 +87,7 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
         if name in item and name not in fields and item[name] is not None and item[name] not in table:
             fields[name] = object_pk_error(name, item[name])
     for name, table in (("nav_link_folder_ids", cat.folders), ("glossary_ids", cat.glossaries)):
-        missing = [i for i in item.get(name) or [] if name not in fields and i not in table]
+        missing = [i for i in item.get(name) or () if name not in fields and i not in table]
         if missing:
             fields[name] = object_pk_error(name, missing[0])
     errors: list[Any] = [fields] if fields else []
@@ -96,7 +96,7 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
         if item.get("template_id") is None:
             errors.append([{"non_field_errors": [NO_TEMPLATE]}])
         else:
-            cf_errors = []
+            cf_errors: list[dict[str, list[str]]] = []
             for value in custom:
                 problem = check_fields(value, CF_SPEC)
                 if not problem and value["field_id"] not in cat.custom_fields:
@@ -110,7 +110,7 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
 
 def _validate(sim: Simulator, request: SimRequest, spec: Spec, kind: str) -> list[dict[str, Any]]:
     items = list_body(request, LIMIT)
-    invalid = []
+    invalid: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         errors = _item_errors(sim, item, spec, kind)
         if errors:
@@ -123,7 +123,7 @@ def _validate(sim: Simulator, request: SimRequest, spec: Spec, kind: str) -> lis
 def _create(
     sim: Simulator, table: dict[int, dict[str, Any]], items: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    created = []
+    created: list[dict[str, Any]] = []
     for item in items:
         obj = {**item, "id": sim.catalog.new_id()}
         table[obj["id"]] = obj
@@ -133,7 +133,7 @@ def _create(
 
 def _update(table: dict[int, dict[str, Any]], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply changes; an object deleted while the job waited is skipped (not reported as updated)."""
-    updated = []
+    updated: list[dict[str, Any]] = []
     for item in items:
         obj = table.get(item["id"])
         if obj is not None:

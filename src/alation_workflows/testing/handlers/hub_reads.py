@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
@@ -25,7 +26,7 @@ _DOC_FIELDS = (
 
 def field_values(sim: Simulator, values: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Custom field values as read APIs echo them: with the field's name."""
-    out = []
+    out: list[dict[str, Any]] = []
     for v in values or []:
         field = sim.catalog.custom_fields.get(v["field_id"], {}) if "field_id" in v else {}
         out.append(
@@ -48,11 +49,9 @@ def _in_folder(obj: dict[str, Any], raw: str) -> bool:
 
 @handles("listDocuments")
 def list_documents(sim: Simulator, request: SimRequest) -> SimResponse:
-    # Deleted documents are removed from the simulated catalog, so `deleted=true` lists none.
-    objects = [] if bool_arg(request, "deleted") else sim.catalog.documents.values()
     found = matching(
         request,
-        objects,
+        _live(request, sim.catalog.documents.values()),
         {
             "id": equals("id", int),
             "document_hub_id": equals("document_hub_id", int),
@@ -66,7 +65,7 @@ def list_documents(sim: Simulator, request: SimRequest) -> SimResponse:
     return paged(request, [_document(sim, o) for o in found])
 
 
-def _live(request: SimRequest, objects: Any) -> Any:
+def _live(request: SimRequest, objects: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     # Deleted objects are removed from the simulated catalog, so `deleted=true` lists none.
     return [] if bool_arg(request, "deleted") else objects
 
@@ -84,7 +83,7 @@ def list_folders(sim: Simulator, request: SimRequest) -> SimResponse:
     )
     docs = list(sim.catalog.documents.values())
     folders = list(sim.catalog.folders.values())
-    shaped = []
+    shaped: list[dict[str, Any]] = []
     for o in found:
         out = {
             k: o.get(k)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
-from ..wire import Reject, SimRequest, SimResponse
+from ..wire import Reject, SimRequest, SimResponse, is_array
 from .common import Spec, check_fields, dict_body, job_id_handle, list_body
 
 if TYPE_CHECKING:
@@ -28,9 +28,9 @@ def _invalid(errors: Any) -> Reject:
 
 
 def _check_graph(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
-    objects = body.get("dataflow_objects") or []
-    paths = body.get("paths") or []
-    if not isinstance(objects, list) or not isinstance(paths, list):
+    objects: object = body.get("dataflow_objects") or []
+    paths: object = body.get("paths") or []
+    if not is_array(objects) or not is_array(paths):
         raise _invalid([{"non_field_errors": ["dataflow_objects and paths must be lists."]}])
     if len(objects) > LIMIT:
         raise _invalid([{"dataflow_objects": [f"At most {LIMIT} dataflow objects per request."]}])
@@ -38,11 +38,7 @@ def _check_graph(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]
     if any(errors):
         raise _invalid({"dataflow_objects": errors})
     for number, path in enumerate(paths):
-        if (
-            not isinstance(path, list)
-            or len(path) < 2
-            or not all(isinstance(seg, list) and seg for seg in path)
-        ):
+        if not is_array(path) or len(path) < 2 or not all(is_array(seg) and seg for seg in path):
             raise _invalid({"paths": [f"Path {number} must be a list of at least two non-empty segments."]})
         for segment in path:
             if any(check_fields(node, SEGMENT_ITEM) for node in segment):
@@ -56,7 +52,7 @@ def _check_graph(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]
 
 def _upsert(sim: Simulator, objects: list[dict[str, Any]], paths: list[Any]) -> list[dict[str, Any]]:
     by_external = {df["external_id"]: df for df in sim.catalog.dataflows.values()}
-    mapping = []
+    mapping: list[dict[str, Any]] = []
     for obj in objects:
         existing = by_external.get(obj["external_id"])
         df_id = existing["id"] if existing else sim.catalog.new_id()
@@ -92,7 +88,7 @@ def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
         raise _invalid(errors)
 
     def work() -> list[dict[str, Any]]:
-        mapping = []
+        mapping: list[dict[str, Any]] = []
         for item in items:
             df = sim.catalog.dataflows.get(item["id"])
             if df is not None:
@@ -113,7 +109,8 @@ def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
 
     def work() -> list[dict[str, Any]]:
         cat = sim.catalog
-        mapping, failed = [], []
+        mapping: list[dict[str, Any]] = []
+        failed: list[Any] = []
         for key in keys:
             df = (
                 cat.dataflows.get(key)

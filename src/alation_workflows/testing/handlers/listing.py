@@ -81,7 +81,7 @@ def paged(
     limit = min(int_arg(request, "limit", PAGE_SIZE, minimum=1) or PAGE_SIZE, MAX_PAGE_SIZE)
     start = int_arg(request, start_param, 0) or 0
     page = items[start : start + limit]
-    headers = {}
+    headers: dict[str, str] = {}
     if next_header and start + limit < len(items):
         query = {k: v for k, v in request.query.items() if k not in ("limit", start_param)}
         query |= {"limit": [str(limit)], start_param: [str(start + limit)]}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
-from ..wire import SimRequest, SimResponse
+from ..wire import SimRequest, SimResponse, is_array, is_object
 from .common import Spec, check_fields, dict_body, int_list, list_body
 
 if TYPE_CHECKING:
@@ -59,13 +59,13 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec) -> dict[str, Any]:
     if "id" in item and item["id"] not in cat.policies:
         errors["id"] = [f'Invalid pk "{item["id"]}" - object does not exist.']
     groups = item.get("policy_group_ids")
-    if isinstance(groups, list):
+    if is_array(groups):
         missing = [g for g in groups if g not in cat.policy_groups]
-    elif isinstance(groups, dict):
+    elif is_object(groups):
         missing = [
             g
             for key in ("add", "remove", "replace")
-            for g in groups.get(key) or []
+            for g in groups.get(key) or ()
             if g not in cat.policy_groups
         ]
     else:
@@ -122,9 +122,9 @@ def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
     def apply(item: dict[str, Any]) -> None:
         policy = sim.catalog.policies[item["id"]]
         groups = item.get("policy_group_ids")
-        if isinstance(groups, dict):
-            current = list(groups.get("replace") or policy.get("policy_group_ids") or [])
-            current += [g for g in groups.get("add") or [] if g not in current]
+        if is_object(groups):
+            current = list(groups.get("replace") or policy.get("policy_group_ids") or ())
+            current += [g for g in groups.get("add") or () if g not in current]
             current = [g for g in current if g not in (groups.get("remove") or [])]
             item = {**item, "policy_group_ids": current}
         policy.update({k: v for k, v in item.items() if v is not None})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..registry import handles
-from ..wire import Reject, SimRequest, SimResponse
+from ..wire import Reject, SimRequest, SimResponse, is_object
 from .common import Spec, check_fields, job_id_handle, list_body
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _check(items: list[Any], spec: Spec, ds_id: int, depth: int, need_key: bool)
         problem: dict[str, Any] = check_fields(item, spec)
         if "key" in problem and problem["key"] == ["This field is required."]:
             problem["key"] = [KEY_REQUIRED]
-        if not problem and isinstance(item, dict):
+        if not problem and is_object(item):
             if need_key or "key" in item:
                 key_problem = _key_error(ds_id, str(item.get("key", "")), depth)
                 if key_problem:
@@ -96,7 +96,8 @@ def _post(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
     def work() -> list[dict[str, Any]]:
         table: dict[str, Any] = getattr(sim.catalog, table_name)
         parents = {"table": sim.catalog.schemas, "column": sim.catalog.tables}.get(kind)
-        mapping, errors = [], []
+        mapping: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
         for item in items:
             key = item["key"]
             if parents is not None and _parent_key(key) not in parents:
@@ -132,7 +133,8 @@ def _patch(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
     def work() -> list[dict[str, Any]]:
         table: dict[str, Any] = getattr(sim.catalog, table_name)
         by_id = {obj["id"]: key for key, obj in table.items()}
-        mapping, errors = [], []
+        mapping: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
         for item in items:
             key = item.get("key") or by_id.get(item.get("id", -1))
             if key is None or key not in table:
@@ -193,7 +195,7 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
 
     def work() -> list[dict[str, Any]]:
         children = sim.catalog.columns[column_key].setdefault("children", {})
-        mapping = []
+        mapping: list[dict[str, Any]] = []
         for item in items:
             child = children.setdefault(item["key"], {"id": sim.catalog.new_id(), "key": item["key"]})
             child.update(item)
@@ -218,7 +220,8 @@ def patch_root_children(sim: Simulator, request: SimRequest) -> SimResponse:
         raise Reject(400, {"detail": INCORRECT, "errors": errors, "code": "400010"})
 
     def work() -> list[dict[str, Any]]:
-        mapping, failures = [], []
+        mapping: list[dict[str, Any]] = []
+        failures: list[dict[str, Any]] = []
         for item in items:
             column = sim.catalog.columns.get(item["parent_key"])
             if column is None or column["ds_id"] != ds_id:

@@ -100,7 +100,7 @@ def post_vds(sim: Simulator, request: SimRequest, ds_id: int) -> SimResponse:
 
 def _valid_lines(request: SimRequest, spec: dict[str, tuple[str, bool]]) -> list[dict[str, Any]]:
     """Every JSONL line as an object fitting `spec`, else a 400 naming the first bad line."""
-    objects = []
+    objects: list[dict[str, Any]] = []
     for number, text in jsonl_lines(request):
         obj = parse_line(text)
         if isinstance(obj, str):
