@@ -57,6 +57,28 @@ def test_relative_and_absolute_same_origin_links_are_followed_with_the_token() -
     assert all(r.headers["TOKEN"] == "tok" for r in seen)
 
 
+def test_a_path_link_keeps_the_server_urls_path_prefix() -> None:
+    # Behind a reverse proxy at /catalog the link names the path only, as the operations' paths do.
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.params.get("skip") is None:
+            return _reply(_docs(1, 2), "/integration/v2/document/?limit=2&skip=2")
+        return _reply(_docs(3))
+
+    with Workflows(
+        server_url=f"{BASE}/catalog/",
+        token="tok",
+        client=httpx.Client(transport=httpx.MockTransport(handler)),
+    ) as wf:
+        assert [d.id for d in wf.documents.list_documents(limit=2)] == [1, 2, 3]
+    assert seen == [
+        f"{BASE}/catalog/integration/v2/document/?limit=2",
+        f"{BASE}/catalog/integration/v2/document/?limit=2&skip=2",
+    ]
+
+
 @pytest.mark.parametrize(
     "link",
     [

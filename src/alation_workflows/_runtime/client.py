@@ -47,6 +47,7 @@ from .retries import (
 )
 from .secrets import secret_keys, secret_values
 from .tokens import TokenProvider, as_provider, check_token
+from .transport import AsyncLazyTLSTransport, LazyTLSTransport
 
 E = TypeVar("E", bound=WorkflowsError)
 # Shortest timeout an attempt gets: a retry with less time left than this is not started.
@@ -358,7 +359,9 @@ class BaseClient:
                 self._check_open()
                 if self._client is None:
                     # httpx must not follow redirects: it would forward TOKEN to another origin.
-                    self._client = httpx.Client(follow_redirects=False, timeout=self.timeout_ms / 1000)
+                    self._client = httpx.Client(
+                        follow_redirects=False, timeout=self.timeout_ms / 1000, transport=LazyTLSTransport()
+                    )
                 client = self._client
         return client
 
@@ -387,7 +390,9 @@ class BaseClient:
                     )
                 self._async_client = None  # its loop is gone, and its connections with it
             if self._async_client is None:
-                self._async_client = httpx.AsyncClient(follow_redirects=False, timeout=self.timeout_ms / 1000)
+                self._async_client = httpx.AsyncClient(
+                    follow_redirects=False, timeout=self.timeout_ms / 1000, transport=AsyncLazyTLSTransport()
+                )
             if loop is not None:
                 self._async_loop = loop
             return self._async_client

@@ -106,7 +106,7 @@ class _Cursor:
         if self.paging.next_header is not None:
             raw = (request.headers or httpx.Headers()).get(self.paging.next_header)
             # An empty page ends the listing even if the server still offers a next link.
-            nxt = str(httpx.URL(self.base_url + "/").join(raw.strip())) if raw and items else None
+            nxt = next_page_url(self.base_url, raw.strip()) if raw and items else None
             self.next_url = nxt
             self.done = nxt is None
         else:
@@ -127,6 +127,15 @@ class _Cursor:
             raise PaginationError(f"{self.paging.next_header} repeated a page already fetched ({url})")
         self.seen.add(url)
         return url
+
+
+def next_page_url(base_url: str, link: str) -> str:
+    """Where a next-page link points. A path (`/integration/...`) is appended to the server URL, as
+    the operations' own paths are, so a server URL with a path prefix (a reverse proxy) keeps it,
+    as allie-sdk does (`host + X-Next-Page`); anything else is resolved per RFC 3986."""
+    if link.startswith("/") and not link.startswith("//"):
+        return base_url.rstrip("/") + link
+    return str(httpx.URL(base_url.rstrip("/") + "/").join(link))
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
