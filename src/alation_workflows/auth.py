@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._runtime.config import CallOptions
 from ._runtime.exceptions import (
@@ -53,6 +53,11 @@ class RefreshTokenError(WorkflowsError):
         self.detail = detail
 
 
+def _positive_int(value: object) -> bool:
+    # Checked at run time whatever the annotation says: callers may not type-check (and True is an int).
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 class _Secret:
     """Holds the refresh token so that printing the holder never shows it."""
 
@@ -80,7 +85,7 @@ class RefreshTokenAuth(RenewingToken):
             check_token(refresh_token, "refresh_token")
         except InvalidTokenError as exc:
             raise InvalidTokenError(f"{exc}; refresh_token must be a non-empty string") from None
-        if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
+        if not _positive_int(user_id):
             raise ValueError(f"user_id must be a positive integer, got {user_id!r}")
         super().__init__(renew_before=renew_before)
         self._refresh = _Secret(refresh_token)
@@ -140,8 +145,9 @@ class RefreshTokenAuth(RenewingToken):
         data: Any = exc.data if isinstance(exc, ProblemDetailsError) else None
         if hasattr(data, "to_wire"):
             data = data.to_wire()
-        detail = data.get("detail") if isinstance(data, dict) else None
-        code = data.get("code") if isinstance(data, dict) else None
+        fields = cast("dict[str, Any]", data) if isinstance(data, dict) else {}
+        detail = fields.get("detail")
+        code = fields.get("code")
         reason = detail if isinstance(detail, str) else (exc.body[:200] or "no reason given")
         return RefreshTokenError(
             f"Alation refused to create an API access token for user_id={self.user_id}: "

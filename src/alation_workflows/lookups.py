@@ -23,7 +23,7 @@ class NameNotFoundError(WorkflowsError, LookupError):
     """Some names were not found, or name more than one object; the message lists each."""
 
     def __init__(self, what: str, missing: Sequence[str], ambiguous: Mapping[str, Sequence[int]]) -> None:
-        parts = []
+        parts: list[str] = []
         if missing:
             parts.append(f"no {what} named {', '.join(repr(n) for n in missing)}")
         if ambiguous:

@@ -7,11 +7,11 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeGuard
 
 import typer
 
@@ -73,7 +73,7 @@ def _print(data: Any, text: str) -> None:
 
 
 @contextmanager
-def _client() -> Iterator[Workflows]:
+def _client() -> Generator[Workflows, None, None]:
     """A client configured from the environment; configuration problems exit with code 2."""
     url = os.environ.get("ALATION_BASE_URL", "").strip()
     if not url:
@@ -209,7 +209,7 @@ def job_wait(
         try:
             details = JobHandle.resume(client, ref).wait(timeout=timeout)
         except JobError as exc:
-            data = plain(exc.details) if exc.details is not None else {}
+            data: Any = plain(exc.details) if exc.details is not None else {}
             if _State.output is Output.json:
                 typer.echo(json.dumps({"error": str(exc), "details": data}, indent=2, default=str))
             _fail(str(exc), FAILED)
@@ -299,6 +299,11 @@ def submit(
     _report(result)
 
 
+def _is_job(answer: object) -> TypeGuard[JobHandle[Any]]:
+    # A guard, not isinstance(): that would narrow the untyped answer to JobHandle[Unknown].
+    return isinstance(answer, JobHandle)
+
+
 def _single(entry: Entry, input: Path | None, params: dict[str, Any], timeout: float | None) -> NoReturn:
     """One call of a non-batch operation: the body from a .json file, the job waited on if any."""
     body: Any = None
@@ -313,7 +318,7 @@ def _single(entry: Entry, input: Path | None, params: dict[str, Any], timeout: f
         method = _method(client, entry)
         try:
             answer = method(**params) if body is None else method(request=body, **params)
-            if isinstance(answer, JobHandle):
+            if _is_job(answer):
                 answer = answer.wait(timeout=timeout)
         except JobError as exc:
             _fail(str(exc), FAILED)

@@ -28,7 +28,7 @@ import pydantic_core
 
 from .._runtime.config import PollConfig
 from .._runtime.exceptions import APIError, NetworkError, SubmitUncertainError
-from .._runtime.operation import Operation, operation_of
+from .._runtime.operation import Operation, Verdict, operation_of
 from .._runtime.rejection import messages as error_messages
 from .._runtime.request import check_arguments
 from .exceptions import (
@@ -123,11 +123,21 @@ def batch_size_for(method: Callable[..., Any], batch_size: int | None) -> int:
         if limit is None:
             raise ValueError(f"no batch limit is known for {label}: pass batch_size=")
         batch_size = limit
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if not _positive_int(batch_size):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     if limit is not None and batch_size > limit:
         raise ValueError(f"batch_size {batch_size} exceeds the server limit of {limit} items for {label}")
     return batch_size
+
+
+def _positive_int(value: object) -> bool:
+    # Checked at run time whatever the annotation says: callers may not type-check (and True is an int).
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _not_items(items: object) -> bool:
+    # A str, bytes or dict iterates, but is one item, not items.
+    return isinstance(items, (str, bytes, dict)) or not isinstance(items, Iterable)
 
 
 _ITEM_ADAPTERS: dict[str, pydantic.TypeAdapter[Any]] = {}
@@ -316,10 +326,10 @@ class _Run(Generic[T]):
             o = self._outcome(row)
             recorded = row.outcome or {}
             if row.handle is not None:
-                job = row.handle.get("job") or {}
+                job: dict[str, Any] = row.handle.get("job") or {}  # as JobHandle.to_dict() wrote it
                 o.job = JobRef(**{str(k): v for k, v in job.items()}) if len(job) == 1 else None
             o.ids = array("q", recorded.get("ids") or [])
-            o._problems = recorded.get("problems")
+            o.keep(None, recorded.get("problems"))
             if row.state in ("planned", "unsent"):
                 self.queue.append(row.id)
             elif row.state in ("sending", "ambiguous"):
@@ -413,7 +423,9 @@ class _Run(Generic[T]):
     def finished(self, batch_id: int, value: Any, error: BaseException | None) -> None:
         o = self.outcomes[batch_id]
         state: State
-        verdict = o.handle.verdict_of if o.handle is not None else (lambda _: "unknown")
+        verdict: Callable[[Any], Verdict] = (
+            o.handle.verdict_of if o.handle is not None else (lambda _: "unknown")
+        )
         if error is None and value is not None and verdict(value) == "failed":
             state = "failed"  # raise_on_failure=False: the failed job's details are the value
         elif error is None:
@@ -425,11 +437,12 @@ class _Run(Generic[T]):
         o.state, o.error = state, error
         details = value if value is not None else getattr(error, "details", None)
         outcome: dict[str, Any] = {"error": None if error is None else str(error)}
+        problems: list[str] | None = None
         if details is not None:
             o.ids = object_ids(details)
-            o._problems = partial_failures(details)
-            outcome |= {"ids": o.ids.tolist(), "problems": o._problems, "status": verdict(details)}
-            if state == "finished" and o._problems:
+            problems = partial_failures(details)
+            outcome |= {"ids": o.ids.tolist(), "problems": problems, "status": verdict(details)}
+            if state == "finished" and problems:
                 bodies = self.journal.bodies(o.indices)
                 for pos, msgs in result_item_problems(details, bodies):
                     self.failures.append(ItemFailure(o.indices[pos], tuple(msgs), "result", o.index))
@@ -439,9 +452,8 @@ class _Run(Generic[T]):
             self.journal.add_failures(batch_id, "batch", [(i, msgs) for i in o.indices])
             self.failures += [ItemFailure(i, tuple(msgs), "batch", o.index) for i in o.indices]
         self.journal.mark(batch_id, state, outcome=outcome)
-        if not self.summary:
-            o._details = value
-        elif o.handle is not None:
+        o.keep(None if self.summary else value, problems)
+        if self.summary and o.handle is not None:
             o.handle = None  # summary mode: the handle holds the typed result; keep only `job`
         if state != "submitted" or error is not None:
             self._ended(o, error, items=len(o.indices))
@@ -498,7 +510,7 @@ def _open_journal(journal: JournalArg, dry_run: bool) -> tuple[Journal, bool]:
 
 def _stored_params(op: Operation | None, kwargs: dict[str, Any]) -> dict[str, Any]:
     # Only the operation's own parameters are stored: never per-call options (headers may hold secrets).
-    names = {p.name for p in op.params} if op is not None else set()
+    names: set[str] = {p.name for p in op.params} if op is not None else set()
     return {k: pydantic_core.to_jsonable_python(v) for k, v in sorted(kwargs.items()) if k in names}
 
 
@@ -539,11 +551,11 @@ def _prepare(
     kwargs: dict[str, Any],
 ) -> tuple[Operation | None, str, Journal, bool, int]:
     """Check the arguments, open the journal and plan (validate + spool) unless the journal already has."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+    if not _positive_int(concurrency):
         raise ValueError(f"concurrency must be an integer >= 1, got {concurrency!r}")
     if timeout is not None and not (0 <= timeout < float("inf")):
         raise ValueError(f"timeout must be a finite number of seconds >= 0, got {timeout}")
-    if items is not None and (isinstance(items, (str, bytes, dict)) or not isinstance(items, Iterable)):
+    if items is not None and _not_items(items):
         raise TypeError(
             "items must be an iterable (list, generator, read_jsonl(...)) of request items, "
             f"not a {type(items).__name__}; a single item goes in a list (a sequence)"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._runtime.exceptions import WorkflowsError
-from .results import plain, result_of
+from .results import as_mapping, plain, result_of
 
 if TYPE_CHECKING:
     from .summary import ItemFailure
@@ -29,10 +29,11 @@ def failure_reason(details: Any) -> str | None:
     if details is None:
         return None
     result = plain(result_of(details))
-    if isinstance(result, dict):
+    fields = as_mapping(result)
+    if fields is not None:
         for key in ("error", "detail", "message", "msg", "Message", "errors"):
-            if result.get(key):
-                result = result[key]
+            if fields.get(key):
+                result = fields[key]
                 break
     if result in (None, "", [], {}):
         return None
@@ -53,9 +54,9 @@ class JobFailedError(JobError):
 
 
 def _resume_hint(handle: Any) -> str:
-    state = handle.to_dict() if hasattr(handle, "to_dict") else None
-    job = state.get("job") if isinstance(state, dict) else None
-    ref = ", ".join(f"{k}={v!r}" for k, v in job.items()) if isinstance(job, dict) else "<job id>"
+    state = as_mapping(handle.to_dict()) if hasattr(handle, "to_dict") else None
+    job = as_mapping(state.get("job")) if state is not None else None
+    ref = ", ".join(f"{k}={v!r}" for k, v in job.items()) if job is not None else "<job id>"
     return (
         "to resume, call wait() on the handle again, or rebuild it in another process with "
         f"JobHandle.resume(client, handle.to_dict()) / `alation-workflows job wait --{ref.replace('=', ' ', 1)}`"

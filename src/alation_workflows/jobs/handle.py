@@ -35,7 +35,7 @@ from .._runtime.operation import JobLink, JobPolling, LazyType, Operation, Verdi
 from .._runtime.pointer import resolve
 from .exceptions import UnexpectedJobResultError
 from .progress import JobProgress, ProgressArg
-from .results import followup_job_ids, partial_failures
+from .results import as_mapping, followup_job_ids, partial_failures
 
 if TYPE_CHECKING:
     from .._runtime.client import BaseClient
@@ -171,7 +171,7 @@ class _HandleBase(Generic[SucceededT, DetailsT]):
         self.ref = ref or resolve_ref(link, submitted)
         self.parent = parent
         self.details: DetailsT | None = None
-        self.polls = 0
+        self.polls: int = 0
         # Backoff interval reached so far: a resumed wait continues from it instead of restarting fast.
         self.interval: float | None = None
         # When this handle came to be (about when the job was submitted): bounds how late its end is seen.
@@ -297,16 +297,16 @@ def _resume_parts(
         ref = JobRef(id=state)
     elif isinstance(state, str):
         ref = JobRef(name=state)
-    elif isinstance(state, Mapping):
-        if state.get("format", _FORMAT) != _FORMAT:
-            raise ValueError(f"unknown job handle format {state.get('format')!r} (expected {_FORMAT!r})")
-        job = state.get("job")
-        if not isinstance(job, Mapping) or len(job) != 1:
-            raise ValueError(f"job handle state has no 'job' id or name: {dict(state)!r}")
+    elif (fields := as_mapping(state)) is not None:
+        if fields.get("format", _FORMAT) != _FORMAT:
+            raise ValueError(f"unknown job handle format {fields.get('format')!r} (expected {_FORMAT!r})")
+        job = as_mapping(fields.get("job"))
+        if job is None or len(job) != 1:
+            raise ValueError(f"job handle state has no 'job' id or name: {dict(fields)!r}")
         ref = JobRef(**{str(k): v for k, v in job.items()})
-        operation = operation or state.get("operation")
-        submitted = state.get("submitted")
-        followups = [int(i) for i in state.get("followups") or []]
+        operation = operation or fields.get("operation")
+        submitted = fields.get("submitted")
+        followups = [int(i) for i in fields.get("followups") or ()]
     else:
         raise TypeError(
             f"resume() takes a state dict from to_dict(), a JobRef, a job id or a job name; got {state!r}"

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._runtime.rejection import messages
+from .results import as_list, as_mapping
 
 _ITEM_PREFIX = re.compile(r"^\s*Item\s+(\d+)\s*:\s*(.*)$", re.DOTALL)
 
 
-def _aligned(entries: list[Any], size: int) -> list[tuple[int, list[str]]] | None:
+def _aligned(entries: Sequence[Any], size: int) -> list[tuple[int, list[str]]] | None:
     """A list with one entry per submitted item (empty for valid ones)."""
     if len(entries) != size or not all(isinstance(e, (Mapping, list)) for e in entries):
         return None
@@ -43,27 +44,28 @@ def item_errors(body: Any, size: int) -> list[tuple[int, list[str]]] | None:
         except ValueError:
             return None
     found: list[tuple[int, list[str]]] | None = None
-    if isinstance(body, Mapping):
-        lists = [v for k, v in body.items() if k.startswith("invalid_") and isinstance(v, list)]
+    if (fields := as_mapping(body)) is not None:
+        invalid = [as_list(v) for k, v in fields.items() if k.startswith("invalid_")]
+        lists = [v for v in invalid if v is not None]
         if lists:
             found = []
             for entry in lists[0]:
-                index = entry.get("index") if isinstance(entry, Mapping) else None
+                item = as_mapping(entry) or {}
+                index = item.get("index")
                 if not isinstance(index, int) or isinstance(index, bool):
                     return None
-                found.append((index, messages(entry.get("errors")) or ["rejected (no message)"]))
-        elif isinstance(body.get("Entry"), int) and isinstance(body.get("Message"), str):
-            found = [(body["Entry"], [body["Message"]])] if body["Entry"] >= 0 else None
-        elif isinstance(body.get("errors"), list):
-            errors = body["errors"]
+                found.append((index, messages(item.get("errors")) or ["rejected (no message)"]))
+        elif isinstance(fields.get("Entry"), int) and isinstance(fields.get("Message"), str):
+            found = [(fields["Entry"], [fields["Message"]])] if fields["Entry"] >= 0 else None
+        elif (errors := as_list(fields.get("errors"))) is not None:
             if errors and all(isinstance(e, str) for e in errors):
                 matches = [_ITEM_PREFIX.match(e) for e in errors]
                 if all(matches):
                     found = [(int(m.group(1)), [m.group(2)]) for m in matches if m]
             else:
                 found = _aligned(errors, size)
-    elif isinstance(body, list):
-        found = _aligned(body, size)
+    elif (entries := as_list(body)) is not None:
+        found = _aligned(entries, size)
     if not found or any(not 0 <= i < size for i, _ in found):
         return None
     return found

@@ -73,7 +73,7 @@ def encode_members(members: Sequence[int]) -> str:
 
 
 def decode_members(text: str) -> Sequence[int]:
-    value = json.loads(text)
+    value: dict[str, int] | list[int] = json.loads(text)  # as encode_members wrote it
     return range(value["start"], value["stop"]) if isinstance(value, dict) else value
 
 
@@ -199,7 +199,7 @@ class Journal:
     def bodies(self, members: Sequence[int]) -> list[Any]:
         """The wire JSON of these items, decoded, in the order given."""
         if isinstance(members, range):
-            rows = self._db.execute(
+            rows: list[tuple[int, bytes]] = self._db.execute(
                 "SELECT idx, body FROM items WHERE idx >= ? AND idx < ?", (members.start, members.stop)
             ).fetchall()
         else:

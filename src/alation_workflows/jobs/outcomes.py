@@ -109,6 +109,13 @@ class BatchOutcome(_Ended[T]):
             return self._problems
         return partial_failures(self._details) if self.has_details else []
 
+    def keep(self, details: T | None, problems: list[str] | None) -> None:
+        """Record how the batch's job ended (the batching driver's call): its typed details (None
+        in summary mode) and the problems its result reports (None keeps those already known)."""
+        self._details = details
+        if problems is not None:
+            self._problems = problems
+
     def _no_details(self) -> str:
         if self.error is not None or self.state == "failed":
             return f"batch {self.index} failed ({self.error or 'its job failed'}); see .error"

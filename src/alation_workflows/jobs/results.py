@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 _BATCH_COUNTS = re.compile(r"\[\s*Succeeded:\s*(\d+),\s*Failed:\s*(\d+),\s*Total:\s*(\d+)\s*\]")
 _ERROR_COUNT = re.compile(r"Error count:\s*(\d+)")
 # Cloud-native custom field value writes name a second (legacy) job at the end of a result line.
 _FOLLOWUP = re.compile(r"\(can be tracked using jobs API\):\s*([0-9]+)\s*$")
+
+
+def as_mapping(value: object) -> Mapping[str, Any] | None:
+    """`value` if it is a JSON object (a mapping), else None: the one cast where untyped JSON is read."""
+    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else None
+
+
+def as_list(value: object) -> Sequence[Any] | None:
+    """`value` if it is a JSON array (a list), else None."""
+    return cast("Sequence[Any]", value) if isinstance(value, list) else None
 
 
 def plain(value: Any) -> Any:
@@ -35,9 +45,9 @@ def plain(value: Any) -> Any:
                 return value
         return value
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in cast("Mapping[object, Any]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v) for v in cast("Sequence[Any]", value)]
     return value
 
 
@@ -45,17 +55,17 @@ def result_of(details_or_result: Any) -> Any:
     """The `result` of job details (model or dict), or the argument itself if it is a result."""
     if hasattr(details_or_result, "status") and hasattr(details_or_result, "result"):
         return details_or_result.result
-    if isinstance(details_or_result, Mapping) and "status" in details_or_result:
-        return details_or_result.get("result")
+    fields = as_mapping(details_or_result)
+    if fields is not None and "status" in fields:
+        return fields.get("result")
     return details_or_result
 
 
 def _lines(result: Any) -> list[str]:
     if isinstance(result, str):
         return [result]
-    if isinstance(result, list):
-        return [x for x in result if isinstance(x, str)]
-    return []
+    items = as_list(result)
+    return [x for x in items if isinstance(x, str)] if items is not None else []
 
 
 def _raw_lines(details_or_result: Any) -> list[str]:
@@ -109,7 +119,7 @@ class DataQualityShortfall:
     fields_not_found: int = 0
     values_not_found: int = 0
     attribution_failures: int = 0
-    failure_sample: list[Any] = field(default_factory=list)
+    failure_sample: list[Any] = field(default_factory=list[Any])
 
     @property
     def total(self) -> int:
@@ -118,35 +128,34 @@ class DataQualityShortfall:
 
 def data_quality_shortfall(details_or_result: Any) -> DataQualityShortfall | None:
     """What a data quality job did not apply, or None when the result is not a data quality one."""
-    result = plain(result_of(details_or_result))
-    if not isinstance(result, dict) or not (
-        {"fields", "values", "created_object_attribution"} & result.keys()
-    ):
+    result = as_mapping(plain(result_of(details_or_result)))
+    if result is None or not ({"fields", "values", "created_object_attribution"} & result.keys()):
         return None
 
     def not_found(section: str) -> int:
-        part = result.get(section)
-        stats = part.get("not_found") if isinstance(part, dict) else None
-        count = stats.get("count") if isinstance(stats, dict) else None
+        part = as_mapping(result.get(section)) or {}
+        stats = as_mapping(part.get("not_found")) or {}
+        count = stats.get("count")
         return count if isinstance(count, int) else 0
 
-    attribution = result.get("created_object_attribution")
-    failures = attribution.get("failure_count") if isinstance(attribution, dict) else None
-    sample = attribution.get("failure_sample") if isinstance(attribution, dict) else None
+    attribution = as_mapping(result.get("created_object_attribution")) or {}
+    failures = attribution.get("failure_count")
+    sample = as_list(attribution.get("failure_sample"))
     return DataQualityShortfall(
         fields_not_found=not_found("fields"),
         values_not_found=not_found("values"),
         attribution_failures=failures if isinstance(failures, int) else 0,
-        failure_sample=list(sample) if isinstance(sample, list) else [],
+        failure_sample=list(sample) if sample is not None else [],
     )
 
 
 def error_objects(details_or_result: Any) -> list[Any] | None:
     """Virtual data source: the lines the server ignored (`error_objects`), or None if not that shape."""
-    result = plain(result_of(details_or_result))
-    if isinstance(result, dict) and "error_objects" in result:
+    result = as_mapping(plain(result_of(details_or_result)))
+    if result is not None and "error_objects" in result:
         objs = result.get("error_objects")
-        return list(objs) if isinstance(objs, list) else ([objs] if objs else [])
+        listed = as_list(objs)
+        return list(listed) if listed is not None else ([objs] if objs else [])
     return None
 
 
@@ -170,8 +179,9 @@ def partial_failures(details_or_result: Any) -> list[str]:
     if errs:
         problems.append(f"{len(errs)} virtual data source line(s) rejected: {errs}")
     result = plain(result_of(details_or_result))
-    if isinstance(result, dict) and isinstance(result.get("error"), str) and result["error"]:
-        problems.append(f"server error note: {result['error']}")
+    fields = as_mapping(result)
+    if fields is not None and isinstance(fields.get("error"), str) and fields["error"]:
+        problems.append(f"server error note: {fields['error']}")
     counts = batch_counts(details_or_result)
     if counts is not None and counts.failed:
         problems.append(f"{counts.failed} of {counts.total} item(s) failed")
@@ -179,11 +189,13 @@ def partial_failures(details_or_result: Any) -> list[str]:
     if n:
         problems.append(f"{n} custom field value error(s)")
     # Relational integration and dataflow results: lists of objects with `errors` / `failed` lists.
-    for entry in result if isinstance(result, list) else [result]:
-        if not isinstance(entry, dict):
+    entries = as_list(result)
+    for entry in entries if entries is not None else [result]:
+        obj = as_mapping(entry)
+        if obj is None:
             continue
         for key in ("errors", "failed"):
-            items = entry.get(key)
-            if isinstance(items, list) and items:
+            items = as_list(obj.get(key))
+            if items:
                 problems.append(f"{len(items)} {key}: {items}")
     return problems

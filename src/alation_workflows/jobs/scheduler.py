@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from .pacing import REAL_TIME, Timer, budget_of
 
 if TYPE_CHECKING:
-    from .waiting import _Track
+    from .waiting import Track
 
 # What a wait is told: a job was polled and is still running (track, details); some jobs settled.
-Polled = Callable[["_Track", Any], None]
+Polled = Callable[["Track", Any], None]
 Settled = Callable[[], None]
 
 # Status requests in flight per client and event loop, whatever the waits ask for.
@@ -33,13 +33,13 @@ MAX_IN_FLIGHT = 32
 class _Group:
     """The tracks of one wait call: its own in-flight limit, progress reporter and completion."""
 
-    def __init__(self, roots: list[_Track], limit: int | None, polled: Polled, settled: Settled) -> None:
+    def __init__(self, roots: list[Track], limit: int | None, polled: Polled, settled: Settled) -> None:
         self.roots = roots
         self.limit = limit
         self.polled = polled
         self.settled = settled
         self.in_flight = 0
-        self.blocked: list[_Track] = []
+        self.blocked: list[Track] = []
         self.cancelled = False
         self.done = asyncio.get_running_loop().create_future()
 
@@ -60,14 +60,14 @@ class Scheduler:
     def __init__(self, client: Any, timer: Timer = REAL_TIME) -> None:
         self.timer = timer
         self.budget = budget_of(client)
-        self.heap: list[tuple[float, int, _Track, _Group]] = []
+        self.heap: list[tuple[float, int, Track, _Group]] = []
         self.seq = itertools.count()
         self.wake = asyncio.Event()
         self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.driver: asyncio.Task[None] | None = None
         self.polls: set[asyncio.Task[None]] = set()
 
-    def add(self, track: _Track, group: _Group) -> None:
+    def add(self, track: Track, group: _Group) -> None:
         heapq.heappush(self.heap, (track.due, next(self.seq), track, group))
         self.wake.set()
         if self.driver is None or self.driver.done():
@@ -107,13 +107,13 @@ class Scheduler:
             self.polls.add(task)
             task.add_done_callback(self.polls.discard)
 
-    async def _poll(self, track: _Track, group: _Group) -> None:
+    async def _poll(self, track: Track, group: _Group) -> None:
         try:
             try:
-                details = await track.handle.status(opts=track.status_options(self.timer))  # type: ignore[attr-defined]
+                details = await track.handle.status(opts=track.status_options(self.timer))
             except Exception as exc:  # kept on the job's outcome, never lost
                 track.fail(exc)
-                again: list[_Track] = []
+                again: list[Track] = []
             else:
                 again = track.settle(details, self.timer.now())
                 if track in again and not track.done:
@@ -153,7 +153,7 @@ def scheduler_of(client: Any) -> Scheduler:
         return entry[1]
 
 
-async def scheduled(roots: list[_Track], *, limit: int | None, polled: Polled, settled: Settled) -> None:
+async def scheduled(roots: list[Track], *, limit: int | None, polled: Polled, settled: Settled) -> None:
     """Wait until every root track (and its follow-ups) is settled, polled by the client's scheduler.
 
     `limit` bounds this wait's requests in flight; `polled` and `settled` report progress.

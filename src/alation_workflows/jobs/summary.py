@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .results import plain, result_of
+from .results import as_list, as_mapping, plain, result_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,39 +33,41 @@ class ItemFailure:
         return f"item {self.index}: {'; '.join(self.messages)}"
 
 
+def _entries(details_or_result: Any) -> list[Mapping[str, Any]]:
+    """The JSON objects of a job result: the result itself, or those in a list result."""
+    result = plain(result_of(details_or_result))
+    listed = as_list(result)
+    found = [as_mapping(e) for e in (listed if listed is not None else [result])]
+    return [e for e in found if e is not None]
+
+
 def object_ids(details_or_result: Any) -> array[int]:
     """Ids of the objects a job result says it created or updated (documents, terms, RDBMS mapping...)."""
-    result = plain(result_of(details_or_result))
     ids: array[int] = array("q")
-    for entry in result if isinstance(result, list) else [result]:
-        if not isinstance(entry, Mapping):
-            continue
+    for entry in _entries(details_or_result):
         for key, value in entry.items():
-            if (key.startswith(("created_", "updated_")) or key == "mapping") and isinstance(value, list):
-                ids.extend(
-                    v["id"]
-                    for v in value
-                    if isinstance(v, Mapping)
-                    and isinstance(v.get("id"), int)
-                    and not isinstance(v["id"], bool)
-                )
+            objs = as_list(value)
+            if (key.startswith(("created_", "updated_")) or key == "mapping") and objs is not None:
+                for obj in objs:
+                    id_ = (as_mapping(obj) or {}).get("id")
+                    if isinstance(id_, int) and not isinstance(id_, bool):
+                        ids.append(id_)
     return ids
 
 
 def result_item_problems(details_or_result: Any, bodies: Sequence[Any]) -> list[tuple[int, list[str]]]:
     """(position in the batch, messages) for result errors that name an item by its `key` (RDBMS)."""
-    result = plain(result_of(details_or_result))
     where: dict[str, int] = {}
     for pos, body in enumerate(bodies):
-        if isinstance(body, Mapping) and isinstance(body.get("key"), str):
-            where.setdefault(body["key"], pos)
+        key = (as_mapping(body) or {}).get("key")
+        if isinstance(key, str):
+            where.setdefault(key, pos)
     found: dict[int, list[str]] = {}
-    for entry in result if isinstance(result, list) else [result]:
-        if not isinstance(entry, Mapping):
-            continue
+    for entry in _entries(details_or_result):
         for name in ("errors", "failed"):
-            for err in entry.get(name) or []:
-                if isinstance(err, Mapping) and err.get("key") in where:
+            for item in entry.get(name) or ():
+                err = as_mapping(item)
+                if err is not None and err.get("key") in where:
                     text = err.get("error") or err.get("message") or err
                     found.setdefault(where[err["key"]], []).append(str(text))
     return sorted(found.items())

@@ -1,6 +1,6 @@
 """Waiting on one or many jobs: per-job poll schedules, a round-robin poller (sync), one scheduler (async).
 
-One `_Track` per job holds the decisions (keep polling, done, failed, wait for follow-ups);
+One `Track` per job holds the decisions (keep polling, done, failed, wait for follow-ups);
 the sync driver polls every due job in turn from one thread and sleeps until the next is
 due; async waits hand their tracks to the client's one `scheduler.Scheduler` task. Every
 status request of either kind first takes a slot of the client's `RequestBudget`.
@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from .._runtime.config import CallOptions, PollConfig
 from .._runtime.exceptions import DeadlineExceededError, WorkflowsError
@@ -28,9 +28,13 @@ from .pacing import REAL_TIME, Timer, budget_of
 from .progress import Clock, ProgressArg, ProgressEvent, Reporter, reporter
 
 if TYPE_CHECKING:  # handles call into this module; it only reads them
-    from .handle import AsyncJobHandle, JobHandle, _HandleBase
+    from .handle import AsyncJobHandle, JobHandle
+
+    # The sync poller waits on JobHandles, the async scheduler on AsyncJobHandles.
+    AnyHandle: TypeAlias = JobHandle[Any, Any] | AsyncJobHandle[Any, Any]
 
 T = TypeVar("T")
+H = TypeVar("H")
 # A status request made at the deadline may take this long: the wait's "small slack".
 _FINAL_POLL_S = 0.5
 
@@ -40,7 +44,7 @@ class Schedule:
     `max_interval`), capped by `lag_ratio` x the job's age but never below `initial_interval`.
     See `PollConfig` for what the default choice costs in requests."""
 
-    def __init__(self, config: PollConfig, handle: _HandleBase[Any]) -> None:
+    def __init__(self, config: PollConfig, handle: AnyHandle) -> None:
         self.config = config
         self.handle = handle
         if handle.interval is None:
@@ -65,17 +69,17 @@ class Schedule:
         return max(now, self.handle.created + self.config.initial_interval)
 
 
-class _Track:
+class Track:
     """The wait of one job (and of the follow-up jobs it names)."""
 
     def __init__(
         self,
-        handle: _HandleBase[Any],
+        handle: AnyHandle,
         config: PollConfig,
         deadline: float,
         raise_on_failure: bool,
         follow: bool,
-        parent: _Track | None = None,
+        parent: Track | None = None,
     ) -> None:
         self.handle = handle
         self.schedule = Schedule(config, handle)
@@ -83,7 +87,7 @@ class _Track:
         self.raise_on_failure = raise_on_failure
         self.follow = follow
         self.parent = parent
-        self.children: list[_Track] = []
+        self.children: list[Track] = []
         self.due = 0.0
         self.done = False
         self.value: Any = None
@@ -91,17 +95,17 @@ class _Track:
         self.reported = False
 
     @property
-    def root(self) -> _Track:
+    def root(self) -> Track:
         return self if self.parent is None else self.parent.root
 
-    def start(self, now: float) -> list[_Track]:
+    def start(self, now: float) -> list[Track]:
         """Tracks that need a status request now: this one, or its follow-ups if already done."""
         if self.handle.done:
             return self.settle(self.handle.details, now)
         self.due = min(self.schedule.first_due(now), self.deadline)
         return [self]
 
-    def settle(self, details: Any, now: float) -> list[_Track]:
+    def settle(self, details: Any, now: float) -> list[Track]:
         """Apply one status result; returns the tracks that still need polling."""
         handle = self.handle
         verdict = handle.verdict_of(details)
@@ -127,20 +131,20 @@ class _Track:
             details = handle.succeeded(details)
         except UnexpectedJobResultError as unexpected:
             return self.finish(details, unexpected if self.raise_on_failure else None)
-        followups = handle.followups if self.follow else []  # type: ignore[attr-defined]
+        followups = handle.followups if self.follow else []
         if not followups:
             return self.finish(details, None)
         self.value = details
         self.children = [
-            _Track(f, self.schedule.config, self.deadline, self.raise_on_failure, False, self)
+            Track(f, self.schedule.config, self.deadline, self.raise_on_failure, False, self)
             for f in followups
         ]
-        polling: list[_Track] = []
+        polling: list[Track] = []
         for child in self.children:
             polling += child.start(now)
         return polling
 
-    def finish(self, value: Any, error: BaseException | None) -> list[_Track]:
+    def finish(self, value: Any, error: BaseException | None) -> list[Track]:
         self.done, self.value, self.error = True, value, error
         if self.parent is not None:
             self.parent.child_done()
@@ -186,7 +190,7 @@ class _Track:
 # -- shared by the drivers --------------------------------------------------------------------
 
 
-def check_wait_timeout(timeout: float | None) -> None:
+def check_wait_timeout(timeout: object) -> None:
     """Refuse NaN, infinities, negatives and booleans before anything is submitted or polled."""
     if timeout is None:
         return
@@ -202,7 +206,7 @@ def _deadline(config: PollConfig, timeout: float | None, timer: Timer = REAL_TIM
 
 
 def _report(
-    tracks: Sequence[_Track], report: Reporter, clock: Clock, batch_of: Callable[[_Track], int | None]
+    tracks: Sequence[Track], report: Reporter, clock: Clock, batch_of: Callable[[Track], int | None]
 ) -> None:
     for t in tracks:
         if t.done and not t.reported:
@@ -219,12 +223,12 @@ def _report(
             )
 
 
-def _polled(clock: Clock, track: _Track, details: Any) -> ProgressEvent:
+def _polled(clock: Clock, track: Track, details: Any) -> ProgressEvent:
     h = track.handle
     return clock.event("polled", track.root.handle, status=h.status_text(details), job_progress=h.progress)
 
 
-def _checked(handles: Sequence[Any], want_async: bool, other: str) -> list[Any]:
+def _checked(handles: Sequence[H], want_async: bool, other: str) -> list[H]:
     handles = list(handles)
     for h in handles:
         kind = getattr(type(h), "is_async", None)
@@ -235,7 +239,7 @@ def _checked(handles: Sequence[Any], want_async: bool, other: str) -> list[Any]:
     return handles
 
 
-def _no_batch(t: _Track) -> int | None:
+def _no_batch(t: Track) -> int | None:
     return None
 
 
@@ -252,20 +256,20 @@ class _Poller:
         self.clock = clock
         self.workers = workers
         self.timer = timer
-        self.tracks: list[_Track] = []
-        self.polling: list[_Track] = []
-        self.batch_of: Callable[[_Track], int | None] = _no_batch
+        self.tracks: list[Track] = []
+        self.polling: list[Track] = []
+        self.batch_of: Callable[[Track], int | None] = _no_batch
 
-    def add(self, track: _Track) -> None:
+    def add(self, track: Track) -> None:
         self.tracks.append(track)
         self.polling += track.start(self.timer.now())
 
-    def _poll(self, track: _Track) -> tuple[_Track, Any, BaseException | None]:
+    def _poll(self, track: Track) -> tuple[Track, Any, BaseException | None]:
         try:
             # The client's budget is shared with every other wait on it: take a slot, then send.
             slot = budget_of(track.handle.client).reserve(self.timer.now())
             self.timer.sleep(slot - self.timer.now())
-            return track, track.handle.status(opts=track.status_options(self.timer)), None  # type: ignore[attr-defined]
+            return track, track.handle.status(opts=track.status_options(self.timer)), None
         except Exception as exc:  # kept on the job's outcome, never lost
             return track, None, exc
 
@@ -285,7 +289,7 @@ class _Poller:
             if not due:
                 self.timer.sleep(min(t.due for t in self.polling) - now)
                 continue
-            rest = [t for t in self.polling if t.due > now]
+            rest: list[Track] = [t for t in self.polling if t.due > now]
             results = pool.map(self._poll, due) if pool is not None else map(self._poll, due)
             for track, details, error in results:
                 if error is not None:
@@ -315,7 +319,7 @@ def wait_one(
     timer: Timer = REAL_TIME,
 ) -> T:
     config = poll or handle.client.poll_config
-    track = _Track(handle, config, _deadline(config, timeout, timer), raise_on_failure, follow)
+    track = Track(handle, config, _deadline(config, timeout, timer), raise_on_failure, follow)
     report = reporter(progress, "job")
     try:
         poller = _Poller(report, Clock(1), 1, timer)
@@ -357,20 +361,20 @@ def wait_all(
     try:
         poller = _Poller(report, Clock(len(handles)), concurrency)
         for h in handles:
-            poller.add(_Track(h, config, deadline, raise_on_failure, follow))
+            poller.add(Track(h, config, deadline, raise_on_failure, follow))
         poller.run_all()
     finally:
         report.close()
-    return [JobOutcome(t.handle, t.value, t.error) for t in poller.tracks]  # type: ignore[arg-type]
+    return [JobOutcome(t.handle, t.value, t.error) for t in poller.tracks]
 
 
 # -- async: every wait goes through the client's one scheduler -----------------------------------
 
 
-async def _scheduled(tracks: list[_Track], report: Reporter, clock: Clock, limit: int) -> None:
+async def _scheduled(tracks: list[Track], report: Reporter, clock: Clock, limit: int) -> None:
     from .scheduler import scheduled
 
-    def polled(track: _Track, details: Any) -> None:
+    def polled(track: Track, details: Any) -> None:
         report(_polled(clock, track, details))
 
     await scheduled(
@@ -387,7 +391,7 @@ async def wait_one_async(
     progress: ProgressArg,
 ) -> T:
     config = poll or handle.client.poll_config
-    track = _Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
+    track = Track(handle, config, _deadline(config, timeout), raise_on_failure, follow)
     report = reporter(progress, "job")
     try:
         await _scheduled([track], report, Clock(1), limit=1)
@@ -420,10 +424,10 @@ async def wait_all_async(
         return []
     config = poll or handles[0].client.poll_config
     deadline = _deadline(config, timeout)
-    tracks = [_Track(h, config, deadline, raise_on_failure, follow) for h in handles]
+    tracks = [Track(h, config, deadline, raise_on_failure, follow) for h in handles]
     report = reporter(progress, "jobs")
     try:
         await _scheduled(tracks, report, Clock(len(tracks)), limit=concurrency)
     finally:
         report.close()
-    return [JobOutcome(t.handle, t.value, t.error) for t in tracks]  # type: ignore[arg-type]
+    return [JobOutcome(t.handle, t.value, t.error) for t in tracks]
