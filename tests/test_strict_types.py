@@ -1,4 +1,4 @@
-"""pyright (strict where pyproject's [tool.pyright] says) reports nothing on src/alation_workflows.
+"""pyright --strict (pyproject's [tool.pyright]: strict everywhere) reports nothing on src/alation_workflows.
 
 mypy --strict runs in every landing's checklist; pyright does not, so this test is where a change
 that breaks it shows up before CI.
@@ -34,3 +34,12 @@ def test_pyright_is_clean() -> None:
     ]
     assert report["summary"]["filesAnalyzed"] > 100
     assert not errors, "\n".join(errors)
+
+
+def test_the_whole_package_is_checked_strictly() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert config["tool"]["pyright"]["typeCheckingMode"] == "strict"
+    assert config["tool"]["pyright"]["include"] == ["src/alation_workflows"]
+    assert config["tool"]["mypy"]["strict"] is True
