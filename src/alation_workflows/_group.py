@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from ._runtime.config import CallOptions
 from ._runtime.operation import JobLink, Operation, operation
 from ._runtime.paging import AsyncPageIterator, PageIterator
-from .jobs.handle import AsyncJobHandle, JobHandle
 
+# The handle classes come from the generated groups: a program that only reads never loads jobs/.
 if TYPE_CHECKING:
     from ._runtime.client import BaseClient
+    from .jobs.handle import AsyncJobHandle, JobHandle
 
 __all__ = ["Group", "operation"]
 
@@ -42,7 +43,7 @@ class Group:
         args: dict[str, Any],
         body: Any,
         opts: CallOptions,
-        handle: type[JobHandle[Any, Any]] = JobHandle,
+        handle: type[JobHandle[Any, Any]],
     ) -> Any:
         assert op.job is not None, f"{op.id} is not a job operation"
         return handle(self._sdk, op.job, self._sdk.invoke(op, method, args, body, opts), operation=op)
@@ -54,7 +55,7 @@ class Group:
         args: dict[str, Any],
         body: Any,
         opts: CallOptions,
-        handle: type[AsyncJobHandle[Any, Any]] = AsyncJobHandle,
+        handle: type[AsyncJobHandle[Any, Any]],
     ) -> Any:
         assert op.job is not None, f"{op.id} is not a job operation"
         submitted = await self._sdk.invoke_async(op, method, args, body, opts)
@@ -92,7 +93,7 @@ class Group:
         args: dict[str, Any],
         body: Any,
         opts: CallOptions,
-        handle: type[JobHandle[Any, Any]] = JobHandle,
+        handle: type[JobHandle[Any, Any]],
     ) -> Any:
         link = _link(op)
         value = self._sdk.invoke(op, method, args, body, opts)
@@ -105,7 +106,7 @@ class Group:
         args: dict[str, Any],
         body: Any,
         opts: CallOptions,
-        handle: type[AsyncJobHandle[Any, Any]] = AsyncJobHandle,
+        handle: type[AsyncJobHandle[Any, Any]],
     ) -> Any:
         link = _link(op)
         value = await self._sdk.invoke_async(op, method, args, body, opts)

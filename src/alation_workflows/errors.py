@@ -1,5 +1,7 @@
 """Every exception the SDK raises on purpose, importable from one place."""
 
+from typing import TYPE_CHECKING
+
 from ._runtime.exceptions import (
     APIError,
     ClientClosedError,
@@ -16,17 +18,37 @@ from ._runtime.exceptions import (
     SubmitUncertainResponseError,
     WorkflowsError,
 )
-from .auth import RefreshTokenError
-from .jobs.exceptions import (
-    JobError,
-    JobFailedError,
-    JobTimeoutError,
-    UnexpectedJobResultError,
-    UnexpectedJobStatusError,
+from ._runtime.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from .auth import RefreshTokenError
+    from .jobs.exceptions import (
+        JobError,
+        JobFailedError,
+        JobTimeoutError,
+        UnexpectedJobResultError,
+        UnexpectedJobStatusError,
+    )
+    from .jobs.handle import JobRefError
+    from .jobs.outcomes import NoDetailsError
+    from .lookups import NameNotFoundError
+
+# The job, auth and lookup errors load with their modules, on first use (start-up stays small).
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "RefreshTokenError": ".auth",
+        "JobError": ".jobs.exceptions",
+        "JobFailedError": ".jobs.exceptions",
+        "JobTimeoutError": ".jobs.exceptions",
+        "UnexpectedJobResultError": ".jobs.exceptions",
+        "UnexpectedJobStatusError": ".jobs.exceptions",
+        "JobRefError": ".jobs.handle",
+        "NoDetailsError": ".jobs.outcomes",
+        "NameNotFoundError": ".lookups",
+    },
+    globals(),
 )
-from .jobs.handle import JobRefError
-from .jobs.outcomes import NoDetailsError
-from .lookups import NameNotFoundError
 
 __all__ = [
     "APIError",
