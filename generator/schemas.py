@@ -79,6 +79,8 @@ def _wire_operation(
         "path": op.path,
         "pointer": pointer,
         "public": not op.secured,
+        # A listing reads even when it is a POST (domain membership rules): not a submission.
+        "reads": op.method == "GET" or op.paging is not None,
         "params": params,
         "body": body,
         "responses": responses,

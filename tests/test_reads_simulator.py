@@ -150,6 +150,9 @@ def test_domains_membership_rules_page_a_post_listing(
     ]
     # Three pages of 100: every page (followed through X-Next-Page) repeats the body.
     assert len(posts) == 3 and len({r.body for r in posts}) == 1 and posts[0].body
+    # A listing reads even as a POST: the simulator does not count it as a submission.
+    assert alation_server.sim.submissions["listDomainMembershipRules"] == 0
+    assert alation_server.sim.submissions["assignDomainMembership"] == 1
 
     async def collect() -> int:
         return len(

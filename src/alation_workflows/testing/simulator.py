@@ -214,7 +214,8 @@ class Simulator:
             return rejected if rejected.status == invalid.status else invalid
         request.processed = True
         response = self._run_handler(route, request, params)
-        if request.method != "GET" and 200 <= response.status < 300:
+        reads = route.spec.get("reads", False) if route.spec is not None else request.method == "GET"
+        if not reads and 200 <= response.status < 300:
             self.submissions.record(route.operation_id, request.method, request.path)
         return response
 
