@@ -8,15 +8,13 @@ is a type error (and, at run time, a TypeError before anything is sent).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Collection, Iterable, Mapping
-from typing import Any, Protocol, TypeVar, overload
+from collections.abc import Awaitable, Iterable
+from typing import Any, Protocol, TypeVar, Unpack, overload
 
 from . import models
-from ._runtime.config import PollConfig, RetryConfig
 from .jobs import batches
-from .jobs.batches import BulkResult, JournalArg
+from .jobs.batches import BatchOptions, BulkResult
 from .jobs.handle import AsyncJobHandle, JobHandle
-from .jobs.progress import ProgressArg
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,10 +27,6 @@ class _Batch0(Protocol[T]):
         self,
         *,
         request: Any,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -43,10 +37,6 @@ class _BatchAsync0(Protocol[T]):
         self,
         *,
         request: Any,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -58,10 +48,6 @@ class _Batch1(Protocol[T]):
         *,
         request: Any,
         bi_server_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -73,10 +59,6 @@ class _BatchAsync1(Protocol[T]):
         *,
         request: Any,
         bi_server_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -89,10 +71,6 @@ class _Batch2(Protocol[T]):
         request: Any,
         column_id: int,
         ds_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -105,10 +83,6 @@ class _BatchAsync2(Protocol[T]):
         request: Any,
         column_id: int,
         ds_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -120,10 +94,6 @@ class _Batch3(Protocol[T]):
         *,
         request: Any,
         ds_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -135,10 +105,6 @@ class _BatchAsync3(Protocol[T]):
         *,
         request: Any,
         ds_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -152,10 +118,6 @@ class _Batch4(Protocol[T]):
         ds_id: int,
         set_title_descs: bool | None = ...,
         remove_not_seen: bool | None = ...,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -169,10 +131,6 @@ class _BatchAsync4(Protocol[T]):
         ds_id: int,
         set_title_descs: bool | None = ...,
         remove_not_seen: bool | None = ...,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -184,10 +142,6 @@ class _Batch5(Protocol[T]):
         *,
         request: Any,
         fs_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -199,10 +153,6 @@ class _BatchAsync5(Protocol[T]):
         *,
         request: Any,
         fs_id: int,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -214,10 +164,6 @@ class _Batch6(Protocol[T]):
         *,
         request: Any,
         key_field: models.DataflowKeyField,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> JobHandle[T, Any]: ...
 
 
@@ -229,10 +175,6 @@ class _BatchAsync6(Protocol[T]):
         *,
         request: Any,
         key_field: models.DataflowKeyField,
-        retries: RetryConfig | None = ...,
-        timeout_ms: int | None = ...,
-        server_url: str | None = ...,
-        http_headers: Mapping[str, str] | None = ...,
     ) -> Awaitable[AsyncJobHandle[T, Any]]: ...
 
 
@@ -240,25 +182,7 @@ class _BatchAsync6(Protocol[T]):
 def submit_batches(
     method: _Batch0[R],
     items: Iterable[Any],
-    *,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -268,24 +192,7 @@ def submit_batches(
     items: Iterable[Any],
     *,
     bi_server_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -296,24 +203,7 @@ def submit_batches(
     *,
     column_id: int,
     ds_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -323,24 +213,7 @@ def submit_batches(
     items: Iterable[Any],
     *,
     ds_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -352,24 +225,7 @@ def submit_batches(
     ds_id: int,
     set_title_descs: bool | None = ...,
     remove_not_seen: bool | None = ...,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -379,24 +235,7 @@ def submit_batches(
     items: Iterable[Any],
     *,
     fs_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -406,24 +245,7 @@ def submit_batches(
     items: Iterable[Any],
     *,
     key_field: models.DataflowKeyField,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -436,25 +258,7 @@ def submit_batches(method: Any, items: Iterable[Any], **options: Any) -> Any:
 async def submit_batches_async(
     method: _BatchAsync0[R],
     items: Iterable[Any],
-    *,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -464,24 +268,7 @@ async def submit_batches_async(
     items: Iterable[Any],
     *,
     bi_server_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -492,24 +279,7 @@ async def submit_batches_async(
     *,
     column_id: int,
     ds_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -519,24 +289,7 @@ async def submit_batches_async(
     items: Iterable[Any],
     *,
     ds_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -548,24 +301,7 @@ async def submit_batches_async(
     ds_id: int,
     set_title_descs: bool | None = ...,
     remove_not_seen: bool | None = ...,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -575,24 +311,7 @@ async def submit_batches_async(
     items: Iterable[Any],
     *,
     fs_id: int,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 
@@ -602,24 +321,7 @@ async def submit_batches_async(
     items: Iterable[Any],
     *,
     key_field: models.DataflowKeyField,
-    batch_size: int | None = ...,
-    concurrency: int = ...,
-    wait: bool = ...,
-    timeout: float | None = ...,
-    poll: PollConfig | None = ...,
-    raise_on_failure: bool = ...,
-    follow: bool = ...,
-    progress: ProgressArg = ...,
-    journal: JournalArg = ...,
-    dry_run: bool = ...,
-    resubmit_valid: bool = ...,
-    skip_invalid: bool = ...,
-    resend_ambiguous: bool | Collection[int] = ...,
-    summary: bool = ...,
-    retries: RetryConfig | None = ...,
-    timeout_ms: int | None = ...,
-    server_url: str | None = ...,
-    http_headers: Mapping[str, str] | None = ...,
+    **options: Unpack[BatchOptions],
 ) -> BulkResult[R]: ...
 
 

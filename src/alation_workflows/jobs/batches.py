@@ -20,13 +20,13 @@ import queue
 import threading
 from array import array
 from collections import deque
-from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypedDict, TypeVar, Union, get_args, get_origin
 
 import pydantic
 import pydantic_core
 
-from .._runtime.config import PollConfig
+from .._runtime.config import PollConfig, RetryConfig
 from .._runtime.exceptions import APIError, NetworkError, SubmitUncertainError
 from .._runtime.operation import Operation, Verdict, operation_of
 from .._runtime.rejection import messages as error_messages
@@ -50,6 +50,31 @@ from .summary import ItemFailure, object_ids, result_item_problems
 
 T = TypeVar("T")
 JournalArg = Union[str, "os.PathLike[str]", Journal, None]
+
+
+class BatchOptions(TypedDict, total=False):
+    """What `submit_batches` takes besides the operation, the items and the operation's own
+    parameters (see `run_batches`); the generated overloads in `_batching.py` share it."""
+
+    batch_size: int | None
+    concurrency: int
+    wait: bool
+    timeout: float | None
+    poll: PollConfig | None
+    raise_on_failure: bool
+    follow: bool
+    progress: ProgressArg
+    journal: JournalArg
+    dry_run: bool
+    resubmit_valid: bool
+    skip_invalid: bool
+    resend_ambiguous: bool | Collection[int]
+    summary: bool
+    # Passed on to every submit call.
+    retries: RetryConfig | None
+    timeout_ms: int | None
+    server_url: str | None
+    http_headers: Mapping[str, str] | None
 
 
 class BulkResult(list[BatchOutcome[T]]):
