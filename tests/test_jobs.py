@@ -302,6 +302,18 @@ def test_to_dict_resume_round_trip_keeps_the_details_type() -> None:
         assert type(generic.wait()) is models.JobDetails
 
 
+def test_resume_with_the_succeeded_type_polls_a_running_job_and_narrows_at_the_end() -> None:
+    # `details_type` is what wait() returns; running answers (result null) still parse.
+    fake = FakeAlation(script=lambda body: (3, created(body)))
+    with fake.client() as wf:
+        handle = wf.documents.create_documents(request=DOCS)
+        for state in (handle.to_dict(), handle.id):
+            resumed = JobHandle.resume(wf, state, details_type=models.JobDetailsDocumentPostSucceeded)
+            done = resumed.wait()
+            assert type(done) is models.JobDetailsDocumentPostSucceeded
+            assert done.result.created_term_count == len(DOCS)
+
+
 def test_resume_rejects_bad_state() -> None:
     with FakeAlation().client() as wf:
         with pytest.raises(ValueError, match="not a job operation"):

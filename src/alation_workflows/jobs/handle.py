@@ -22,7 +22,7 @@ Every wait is bounded by a timeout (`PollConfig.timeout` unless given), after wh
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, overload
 
@@ -329,8 +329,21 @@ def _resume_parts(
             raise ValueError(f"no status operation of this SDK takes {ref.param!r} (job {ref})")
         link = _followup_link(JobLink(polling, LazyType(lambda: Any), ()))
     if details_type is not None:
-        link = JobLink(link.polling, LazyType(lambda: details_type), link.sources)
+        # `details_type` is what wait() returns; status answers (running ones too) are parsed into
+        # the job-details model it is or extends, and narrowed to it once the job succeeds.
+        parse = _details_model_of(table.values(), details_type) or link.details
+        link = JobLink(link.polling, parse, link.sources, succeeded=LazyType(lambda: details_type))
     return link, submitted, ref, op, followups
+
+
+def _details_model_of(operations: Iterable[Operation], wanted: Any) -> LazyType | None:
+    """The most specific job-details model of an operation that `wanted` is or extends."""
+    found = [
+        o.job.details
+        for o in operations
+        if o.job is not None and isinstance(wanted, type) and issubclass(wanted, o.job.details.type)
+    ]
+    return max(found, key=lambda d: len(d.type.__mro__), default=None)
 
 
 class JobRefError(AttributeError):
