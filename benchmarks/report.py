@@ -619,7 +619,10 @@ def _startup_md(res: dict[str, Any]) -> list[str]:
         "client, touch its `job_status` group and have its sync httpx.Client built (ttd-workflows builds",
         'its httpx clients in the constructor, this SDK on first use). "First call" = one job-status GET',
         "parsed into the SDK's type (allie-sdk's constructor also validates the token with a request of",
-        "its own). Median (min–max), ms.",
+        "its own). Median (min–max), ms. httpx 0.28 imports its command line (click, rich, pygments)",
+        "from `import httpx` whenever they are installed, as they are here; this SDK registers a",
+        "stand-in for `httpx._main` before importing httpx (`_runtime/httpx_cli.py`), so its import",
+        "skips that. ttd-workflows and the floor row pay it.",
         "",
     ]
 

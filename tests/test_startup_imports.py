@@ -77,3 +77,42 @@ def test_lazy_names_of_the_jobs_package_resolve() -> None:
         assert getattr(jobs, name) is not None, name
     assert callable(jobs.item_errors)  # the function, not its module
     assert callable(jobs.submit_batches) and jobs.Journal.__name__ == "Journal"
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_importing_the_sdk_does_not_import_httpx_command_line() -> None:
+    # click, rich and pygments are installed (this SDK's CLI needs them); httpx would import them all
+    out = _run(
+        "import sys, alation_workflows, httpx\n"
+        "print(','.join(m for m in ('click', 'rich', 'pygments', 'httpx._main') if m in sys.modules))\n"
+        "import click, rich\n"
+    )
+    assert out.returncode == 0, out.stderr
+    # httpx._main is there, as the stand-in; the real module and its imports are not
+    assert out.stdout.strip() == "httpx._main"
+
+
+def test_httpx_command_line_still_runs_after_importing_the_sdk() -> None:
+    out = _run("import alation_workflows, httpx\nhttpx.main(['--help'])")
+    assert out.returncode == 0, out.stderr
+    assert "Usage: httpx" in out.stdout and "--method" in out.stdout
+
+
+def test_httpx_cli_module_attributes_load_the_real_module() -> None:
+    out = _run(
+        "import sys, alation_workflows\n"
+        "from httpx._main import print_help\n"
+        "import httpx._main\n"
+        "print(callable(print_help), 'rich' in sys.modules, sys.modules['httpx._main'].__file__.endswith('_main.py'))"
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "True"]
+
+
+def test_httpx_imported_first_is_left_alone() -> None:
+    out = _run("import httpx, click, alation_workflows\nprint(isinstance(httpx.main, click.Command))")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
