@@ -22,6 +22,10 @@ def stdlib_imports(lines: set[str]) -> list[str]:
     return [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(by_module.items())]
 
 
+# Lax pydantic would coerce these from other JSON types ("0" -> 0, true -> 1.0).
+_EXACT = frozenset({"int", "float", "bool"})
+
+
 @dataclass
 class TypeWriter:
     """Renders types for one output module; `models_prefix` is "" inside models/, "models." elsewhere."""
@@ -60,7 +64,7 @@ class TypeWriter:
                 return f"Annotated[Union[{name}, str], ORDERED]"
             return name
         if isinstance(node, ir.Union):
-            inner = ", ".join(self.py(o) for o in node.options)
+            inner = ", ".join(self._member(o, node.ordered) for o in node.options)
             self.typing.add("Union")
             if node.ordered:
                 self.typing.add("Annotated")
@@ -78,6 +82,14 @@ class TypeWriter:
             self.typing.add("Literal")
             return f"Literal[{node.value!r}]"
         raise TypeError(f"unknown type node {node!r}")
+
+    def _member(self, node: ir.TypeNode, ordered: bool) -> str:
+        """A union member; in a first-fit union a number or boolean takes only its own JSON type."""
+        if ordered and isinstance(node, ir.Prim) and node.name in _EXACT:
+            self.typing.add("Annotated")
+            self.runtime.add("EXACT")
+            return f"Annotated[{node.name}, EXACT]"
+        return self.py(node)
 
     def constrained(self, node: ir.TypeNode, constraints: dict[str, object]) -> str:
         base = self.py(node)

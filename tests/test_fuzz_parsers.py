@@ -156,3 +156,34 @@ def test_pathological_bodies(body: bytes) -> None:
             _parse(name, _respond(200, body, "application/json"))
         except ResponseValidationError as exc:
             str(exc)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "sent"),
+    [
+        ("DataDictionaryResource", "id", "0"),  # anyOf [integer, string]: a numeric string stays a string
+        ("DataDictionaryResource", "oid", 17),
+        ("CustomTemplate", "layout_otype", "7"),
+        ("BiServer", "type", "12"),
+        ("DataQualityValue", "value_value", True),  # anyOf [string, number, boolean]: true is not 1.0
+        ("DataQualityValue", "value_value", "1.5"),
+        ("DataQualityValue", "value_value", 1.5),
+    ],
+)
+def test_first_fit_unions_keep_the_json_type_the_server_sent(model: str, field: str, sent: Any) -> None:
+    from alation_workflows import models
+
+    body = {"id": 1, field: sent}  # the models that require an id get one
+    parsed = getattr(models, model).model_validate_json(json.dumps(body))
+    value = getattr(parsed, field)
+    assert value == sent and type(value) is type(sent)
+    assert parsed.to_wire()[field] == sent
+
+
+def test_a_value_of_no_member_type_is_refused_not_coerced() -> None:
+    from pydantic import ValidationError
+
+    from alation_workflows import models
+
+    with pytest.raises(ValidationError):
+        models.DataDictionaryResource.model_validate_json('{"id": true}')  # neither integer nor string

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BeforeValidator, Field, SerializationInfo, SerializerFunctionWrapHandler, WrapSerializer
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    Strict,
+    WrapSerializer,
+)
 from pydantic_core import PydanticSerializationUnexpectedValue
 
 
@@ -30,6 +37,9 @@ UNSET: Any = _Unset()
 
 # Unions the spec writes as anyOf, and open enums: try each member in order, keep the first fit.
 ORDERED = Field(union_mode="left_to_right")
+# A number or boolean member of such a union takes only its own JSON type, as in JSON Schema:
+# otherwise `anyOf: [integer, string]` would turn the string "0" into the integer 0.
+EXACT = Strict()
 
 
 def _decode_json_string(value: Any) -> Any:

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import Field
 
-from .._runtime.annotations import ORDERED
+from .._runtime.annotations import EXACT, ORDERED
 from .._runtime.model import BaseModel
 
 
@@ -12,7 +12,7 @@ class BiServer(BaseModel):
 
     id: int
     type: Annotated[
-        Optional[Annotated[Union[int, str], ORDERED]],
+        Optional[Annotated[Union[Annotated[int, EXACT], str], ORDERED]],
         Field(description="Server type (a number or a name, depending on the version)."),
     ] = None
     uri: Optional[str] = None
