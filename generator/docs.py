@@ -7,13 +7,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from . import ir
 from .errors import SpecError
 from .naming import enum_member, field_name
 from .paging import paging_docs
 from .pytypes import doc_type
+from .raw import is_arr, is_obj
 from .render import MD_HEADER, environment
 
 README = "README.md"
@@ -23,6 +24,24 @@ WIDTH = 100
 # The hand-written runtime types the per-call options link to (parsed from their source, not imported).
 CONFIG_SOURCE = "_runtime/config.py"
 CONFIG_CLASSES = ("RetryConfig", "BackoffStrategy", "PollConfig")
+# A field row of a type's page: name, type, required, description, example (or default).
+_Row = tuple[str, str, bool, str, str]
+
+
+class Page(TypedDict):
+    """What docs_model.md.jinja renders for one model, enum or option type."""
+
+    file: str
+    title: str
+    import_path: str
+    description: str
+    notes: list[str]
+    fields: list[_Row] | None
+    values: list[tuple[str, str]] | None
+    example: str | None
+    default_column: NotRequired[str]
+
+
 CALL_OPTIONS = (
     (
         "retries",
@@ -102,7 +121,7 @@ class _Docs:
 
     def operation(self, op: ir.Operation) -> dict[str, Any]:
         link = "../../models/"
-        params = []
+        params: list[tuple[str, str, bool, str]] = []
         if op.body:
             desc = op.body.description or "The request body."
             if op.batch_limit:
@@ -322,9 +341,9 @@ class _Docs:
             return _Atom("None") if v is None else self.value(node.inner, v)
         if isinstance(node, ir.JsonString):
             return _Atom(_literal(v)) if isinstance(v, str) else self.value(node.inner, v)
-        if isinstance(node, ir.ListOf) and isinstance(v, list):
+        if isinstance(node, ir.ListOf) and is_arr(v):
             return _Seq("[", "]", [("", self.value(node.item, x)) for x in v])
-        if isinstance(node, ir.DictOf) and isinstance(v, dict):
+        if isinstance(node, ir.DictOf) and is_obj(v):
             return _Seq("{", "}", [(f"{json.dumps(k)}: ", self.value(node.value, x)) for k, x in v.items()])
         if isinstance(node, ir.Prim) and node.name == "bytes" and isinstance(v, str):
             return _Atom(repr(v.encode()))
@@ -347,7 +366,7 @@ class _Docs:
         return _plain(v)
 
     def fits(self, ref: ir.Ref, v: Any) -> bool:
-        if ref.kind != "model" or not isinstance(v, dict):
+        if ref.kind != "model" or not is_obj(v):
             return False
         fields = self.all_fields(self.models[ref.name])
         wires = {f.wire for f in fields}
@@ -355,10 +374,10 @@ class _Docs:
 
     # -- model pages ------------------------------------------------------------------------------
 
-    def model_pages(self) -> list[dict[str, Any]]:
-        pages = []
+    def model_pages(self) -> list[Page]:
+        pages: list[Page] = []
         for m in self.api.models:
-            fields = []
+            fields: list[_Row] = []
             for f in self.all_fields(m):
                 desc = f.description
                 if _has_json_string(f.type):
@@ -384,7 +403,7 @@ class _Docs:
                 fields.append(
                     (name, _cell(typ if "[" in typ else f"*{typ}*"), f.required, _cell(desc), _cell(example))
                 )
-            notes = []
+            notes: list[str] = []
             if m.base:
                 notes.append(f"Extends [{m.base}]({page_file(m.base)}): its fields are listed here too.")
             if m.extra == "forbid":
@@ -450,7 +469,7 @@ def _has_json_string(node: ir.TypeNode) -> bool:
 
 def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
     if isinstance(node, ir.Prim):
-        kinds = {
+        kinds: dict[str, type | tuple[type, ...]] = {
             "str": str,
             "int": int,
             "float": (int, float),
@@ -463,13 +482,13 @@ def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
         }
         return node.name == "Any" or isinstance(v, kinds[node.name])
     if isinstance(node, ir.ListOf):
-        return isinstance(v, list) and all(_plain_fits(node.item, x) for x in v)
+        return is_arr(v) and all(_plain_fits(node.item, x) for x in v)
     if isinstance(node, ir.DictOf):
-        return isinstance(v, dict)
+        return is_obj(v)
     if isinstance(node, ir.Ref):
-        return isinstance(v, dict) if node.kind == "model" else isinstance(v, str)
+        return is_obj(v) if node.kind == "model" else isinstance(v, str)
     if isinstance(node, ir.Const):
-        return v == node.value
+        return bool(v == node.value)
     return True
 
 
@@ -517,9 +536,9 @@ def _literal(v: Any) -> str:
 
 
 def _plain(v: Any) -> _Doc:
-    if isinstance(v, dict):
+    if is_obj(v):
         return _Seq("{", "}", [(f"{json.dumps(k, ensure_ascii=False)}: ", _plain(x)) for k, x in v.items()])
-    if isinstance(v, list):
+    if is_arr(v):
         return _Seq("[", "]", [("", _plain(x)) for x in v])
     if isinstance(v, str):
         return _Atom(json.dumps(v, ensure_ascii=False))
@@ -529,17 +548,17 @@ def _plain(v: Any) -> _Doc:
 # ---- pages for the hand-written option types (fields read from their source) -------------------
 
 
-def _config_pages(api: ir.Api, root: Path) -> list[dict[str, Any]]:
+def _config_pages(api: ir.Api, root: Path) -> list[Page]:
     source = root / "src" / api.package / CONFIG_SOURCE
     tree = ast.parse(source.read_text(encoding="utf-8"))
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    pages = []
+    pages: list[Page] = []
     problems: list[tuple[str, str]] = []
     for name in CONFIG_CLASSES:
         cls = classes.get(name)
         if cls is None:
             raise DocsError([(str(source), f"class {name} not found (docs link to it)")])
-        fields = []
+        fields: list[_Row] = []
         for stmt, after in zip(cls.body, [*cls.body[1:], None], strict=True):
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 key = f"{name}.{stmt.target.id}"

@@ -12,6 +12,6 @@ class SpecError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the spec:\n{lines}")
 
 
-def esc(token: str) -> str:
-    """Escape one JSON-pointer token."""
+def esc(token: object) -> str:
+    """Escape one JSON-pointer token (a YAML key may be an int, e.g. an unquoted `200:`)."""
     return str(token).replace("~", "~0").replace("/", "~1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import esc
+from .raw import is_arr, is_obj
 
 KNOWN: dict[str, str] = {
     "x-retries": "operation: idempotent|submit, whether a retry may repeat the request",
@@ -60,24 +61,25 @@ def unknown_extensions(spec: dict[str, Any]) -> list[tuple[str, str]]:
     """(pointer, message) for every `x-` key the generator does not read."""
     found: list[tuple[str, str]] = []
 
-    def walk(node: Any, pointer: str, names: bool) -> None:
-        if isinstance(node, list):
+    def walk(node: object, pointer: str, names: bool) -> None:
+        if is_arr(node):
             for i, v in enumerate(node):
                 walk(v, f"{pointer}/{i}", False)
             return
-        if not isinstance(node, dict):
+        if not is_obj(node):
             return
         for key, value in node.items():
             child = f"{pointer}/{esc(key)}"
             if names:
                 walk(value, child, False)
                 continue
-            if isinstance(key, str) and key.startswith("x-") and key not in KNOWN:
+            # str(): a YAML key may be an int (an unquoted `200:`), never an extension.
+            if str(key).startswith("x-") and key not in KNOWN:
                 found.append((child, f"unknown extension {key!r} is not read by the generator"))
                 continue
             if key in _DATA:
                 continue
-            walk(value, child, key in _NAME_MAPS and isinstance(value, dict))
+            walk(value, child, key in _NAME_MAPS and is_obj(value))
 
     walk(spec, "", False)
     return found

@@ -106,7 +106,7 @@ class Field:
     required: bool
     description: str = ""
     example: Any = None
-    constraints: dict[str, Any] = field(default_factory=dict)
+    constraints: dict[str, Any] = field(default_factory=dict[str, Any])
     # The schema's `default` (NO_DEFAULT when it has none): an unset field reads as this value.
     default: Any = NO_DEFAULT
     read_only: bool = False  # set by the server, never sent
@@ -122,7 +122,7 @@ class Model:
     module: str
     pointer: str
     description: str = ""
-    fields: list[Field] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list[Field])
     base: str | None = None
     # "allow" for anything the server sends, "forbid" for request-only models.
     extra: Literal["allow", "forbid"] = "allow"
@@ -184,9 +184,9 @@ class Body:
     description: str = ""
     example: Any = None
     item_type: TypeNode | None = None
-    constraints: dict[str, Any] = field(default_factory=dict)
+    constraints: dict[str, Any] = field(default_factory=dict[str, Any])
     # multipart: (part name, content type, filename) from the media type's `encoding`.
-    encoding: list[tuple[str, str, str]] = field(default_factory=list)
+    encoding: list[tuple[str, str, str]] = field(default_factory=list[tuple[str, str, str]])
     # `x-content-type`: the Content-Type header sent when it differs from the body's format (media).
     content_type: str | None = None
 
@@ -231,8 +231,8 @@ class JobLink:
     details: Ref
     sources: list[tuple[str, str]]
     # 2XX statuses whose bodies are job handles; any other 2XX response is a finished result.
-    handle_statuses: list[str] = field(default_factory=list)
-    sync_statuses: list[str] = field(default_factory=list)
+    handle_statuses: list[str] = field(default_factory=list[str])
+    sync_statuses: list[str] = field(default_factory=list[str])
     # What `wait()` returns: the successful job's narrower details (x-job.succeeded), else `details`.
     succeeded: Ref | None = None
 
@@ -310,7 +310,7 @@ class Group:
     class_name: str
     module: str
     description: str
-    operations: list[Operation] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list[Operation])
 
 
 @dataclass

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import difflib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .cache import validated
 from .errors import SpecError, esc
 from .extensions import unknown_extensions
+from .raw import Obj, arr, is_arr, is_obj, obj
 
 # JSON Schema keywords the generator understands; anything else (not x-) is a typo or unsupported.
 SCHEMA_KEYWORDS = frozenset(
@@ -74,15 +76,22 @@ class _DuplicateKey(Exception):
     """A mapping names a key twice (found while loading; `duplicate_keys` then says where)."""
 
 
-# libyaml's C loader is ~10x faster than the pure-Python one on this spec.
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+if TYPE_CHECKING:
+    from yaml import SafeLoader as _Loader
+else:
+    # libyaml's C loader is ~10x faster than the pure-Python one on this spec.
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc]  # mypy: without types-PyYAML the base is Any
     """YAML keeps the last of two equal keys silently: a second `/path:` block would hide the first."""
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
         if len(set(keys)) != len(keys):
             raise _DuplicateKey()
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def duplicate_keys(text: str) -> list[tuple[str, str]]:
@@ -109,7 +118,8 @@ def duplicate_keys(text: str) -> list[tuple[str, str]]:
             for i, item in enumerate(node.value):
                 walk(item, f"{pointer}/{i}")
 
-    walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+    # The PyYAML stub pyright bundles leaves compose's stream parameter unannotated.
+    walk(yaml.compose(text, Loader=yaml.SafeLoader), "")  # pyright: ignore[reportUnknownMemberType]
     return problems
 
 
@@ -122,13 +132,14 @@ def load_spec(
     except OSError as exc:
         raise SpecError([("", f"cannot read the spec {path}: {exc.strerror}")]) from exc
     try:
-        spec = yaml.load(text, Loader=_StrictLoader)
+        loaded: object = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise SpecError([("", f"{path.name} is not valid YAML: {exc}")]) from exc
     except _DuplicateKey:
         raise SpecError(duplicate_keys(text)) from None
-    if not isinstance(spec, dict):
+    if not is_obj(loaded):
         raise SpecError([("", "the spec is not a YAML mapping")])
+    spec = loaded
     version = str(spec.get("openapi", spec.get("swagger", "")))
     if not version.startswith(("3.0.", "3.1.")):
         raise SpecError(
@@ -176,17 +187,17 @@ def check_refs(spec: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     names = [
         f"#/components/{kind}/{esc(n)}"
-        for kind, m in (spec.get("components") or {}).items()
-        if isinstance(m, dict)
+        for kind, m in obj(spec.get("components")).items()
+        if is_obj(m)
         for n in m
     ]
 
-    def walk(node: Any, pointer: str) -> None:
-        if isinstance(node, list):
+    def walk(node: object, pointer: str) -> None:
+        if is_arr(node):
             for i, v in enumerate(node):
                 walk(v, f"{pointer}/{i}")
             return
-        if not isinstance(node, dict):
+        if not is_obj(node):
             return
         ref = node.get("$ref")
         if isinstance(ref, str):
@@ -236,20 +247,20 @@ def _upgrade_30(node: dict[str, Any]) -> None:
                 node[flag] = node.pop(bound)
 
 
-def _walk_schemas(spec: dict[str, Any], visit: Any) -> None:
-    def walk(node: Any, in_schema: bool) -> None:
-        if isinstance(node, list):
+def _walk_schemas(spec: dict[str, Any], visit: Callable[[Obj], None]) -> None:
+    def walk(node: object, in_schema: bool) -> None:
+        if is_arr(node):
             for v in node:
                 walk(v, in_schema)
             return
-        if not isinstance(node, dict):
+        if not is_obj(node):
             return
         if in_schema:
             visit(node)
         for key, value in node.items():
             if key in ("example", "examples", "default", "const", "enum"):
                 continue
-            if in_schema and key in ("properties", "patternProperties") and isinstance(value, dict):
+            if in_schema and key in ("properties", "patternProperties") and is_obj(value):
                 for sub in value.values():
                     walk(sub, True)
                 continue
@@ -264,21 +275,21 @@ def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[t
     `settings["require"]` lists what every operation of this project's spec must say (x-retries,
     operationId, tags); a foreign spec requires none of them and gets defaults instead.
     """
-    required = set((settings or {}).get("require") or [])
+    required = set(arr(obj(settings).get("require")))
     problems: list[tuple[str, str]] = []
     op_ids = {
         op.get("operationId")
-        for item in (spec.get("paths") or {}).values()
-        for m, op in item.items()
-        if m in _METHODS and isinstance(op, dict)
+        for item in obj(spec.get("paths")).values()
+        for m, op in obj(item).items()
+        if m in _METHODS and is_obj(op)
     }
 
-    def walk(node: Any, pointer: str, in_schema: bool) -> None:
-        if isinstance(node, list):
+    def walk(node: object, pointer: str, in_schema: bool) -> None:
+        if is_arr(node):
             for i, v in enumerate(node):
                 walk(v, f"{pointer}/{i}", in_schema)
             return
-        if not isinstance(node, dict):
+        if not is_obj(node):
             return
         if in_schema:
             _lint_schema(node, pointer, problems)
@@ -287,12 +298,12 @@ def lint(spec: dict[str, Any], settings: dict[str, Any] | None = None) -> list[t
             if key in ("example", "examples", "default", "const", "enum"):
                 continue
             if in_schema and key in ("properties", "patternProperties"):
-                for name, sub in (value or {}).items():
+                for name, sub in obj(value).items():
                     walk(sub, f"{child}/{esc(name)}", True)
                 continue
-            if key == "links" and isinstance(value, dict):
+            if key == "links" and is_obj(value):
                 for lname, link in value.items():
-                    if isinstance(link, dict) and link.get("operationId") not in op_ids:
+                    if is_obj(link) and link.get("operationId") not in op_ids:
                         problems.append(
                             (
                                 f"{child}/{esc(lname)}",
@@ -342,18 +353,19 @@ def _lint_schema(node: dict[str, Any], pointer: str, problems: list[tuple[str, s
             problems.append((f"{pointer}/{esc(key)}", REFUSED_KEYWORDS[key]))
         elif key not in SCHEMA_KEYWORDS and key != "nullable" and not key.startswith("x-"):
             problems.append((f"{pointer}/{esc(key)}", f"unknown or unsupported schema keyword {key!r}"))
-    props = node.get("properties") or {}
-    for name in node.get("required") or []:
+    props = obj(node.get("properties"))
+    for name in arr(node.get("required")):
         if props and name not in props:
             problems.append((f"{pointer}/required", f"required property {name!r} is not in properties"))
 
 
 def iter_operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for path, item in (spec.get("paths") or {}).items():
+    out: list[tuple[str, Obj]] = []
+    for path, item in obj(spec.get("paths")).items():
         for method in _METHODS:
-            if isinstance(item.get(method), dict):
-                out.append((f"/paths/{esc(path)}/{method}", item[method]))
+            op = obj(item).get(method)
+            if is_obj(op):
+                out.append((f"/paths/{esc(path)}/{method}", op))
     return out
 
 
@@ -366,7 +378,7 @@ def resolve_pointer(spec: dict[str, Any], ref: str) -> Any:
         if not token:
             continue
         token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
+        if is_obj(node) and token in node:
             node = node[token]
         else:
             return None

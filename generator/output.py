@@ -96,7 +96,7 @@ def _as_committed(py: dict[str, str], root: Path) -> dict[str, str]:
         parts = line.split(" ")
         if len(parts) == 3 and not line.startswith("#"):
             entries[parts[2]] = (parts[0], parts[1])
-    out = {}
+    out: dict[str, str] = {}
     for path, text in py.items():
         disk = _read(root / path)
         rendered, formatted_ = entries.get(path, ("", ""))
@@ -128,7 +128,7 @@ def _ruff(py: dict[str, str], root: Path) -> dict[str, str]:
 
 
 def existing_generated(root: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for top in OWNED:
         for path in (root / top).rglob("*"):
             if path.suffix in (".py", ".md") and path.is_file() and "__pycache__" not in path.parts:

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import ir
 from .pytypes import doc_type
+from .raw import is_obj
 
 _KEYS = {"limit", "offset", "next_page_header", "page_size", "max_page_size"}
 _REQUIRED = _KEYS - {"next_page_header"}
@@ -25,14 +26,16 @@ def pagination(
     if spec is None:
         return None
     ptr = f"{pointer}/x-pagination"
-    if not isinstance(spec, dict):
+    if not is_obj(spec):
         fail(ptr, "x-pagination must be a mapping")
         return None
     problems = len(_problems(spec, ptr, method, params, responses, fail))
     if problems:
         return None
     by_wire = {p.wire: p for p in params}
-    item = responses[0].type.item  # type: ignore[union-attr]  # checked: a list
+    listed = responses[0].type
+    assert isinstance(listed, ir.ListOf)  # _problems checked: the first response is a list
+    item = listed.item
     return ir.Paging(
         limit=by_wire[spec["limit"]].name,
         offset=by_wire[spec["offset"]].name,

@@ -36,8 +36,8 @@ def load_settings(root: Path) -> dict[str, Any]:
 
 def build_api(root: Path, spec_rel: str | None = None) -> Api:
     settings = load_settings(root)
-    spec_rel = spec_rel or settings["spec"]
-    return Builder(load_spec(root / spec_rel, settings), settings, spec_rel).build()
+    rel: str = spec_rel or settings["spec"]
+    return Builder(load_spec(root / rel, settings), settings, rel).build()
 
 
 def generate(

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import ir
 from .load import resolve_pointer
+from .raw import arr, is_arr, is_obj, obj
 
 PATH = "src/{package}/testing/operations.json"
 
@@ -27,16 +28,16 @@ def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
             entry = operations[wire_id] = _wire_operation(spec, op, raw, base_pointer)
         if _variant:
             entry["variants"][op.id] = _body_schema(spec, _at(spec, op.pointer))
-    unserved = {
+    unserved: dict[str, list[str]] = {
         path: sorted(str(m).upper() for m in item["x-alation-also-serves"])
-        for path, item in (spec.get("paths") or {}).items()
-        if isinstance(item, dict) and item.get("x-alation-also-serves")
+        for path, item in obj(spec.get("paths")).items()
+        if is_obj(item) and item.get("x-alation-also-serves")
     }
-    table = {
+    table: dict[str, Any] = {
         "generated": f"by `python -m generator` from {api.spec_path}: do not edit",
         "operations": dict(sorted(operations.items())),
         "unserved": dict(sorted(unserved.items())),
-        "components": {"schemas": (spec.get("components") or {}).get("schemas") or {}},
+        "components": {"schemas": obj(obj(spec.get("components")).get("schemas"))},
     }
     return {PATH.format(package=api.package): json.dumps(table, indent=1, sort_keys=True) + "\n"}
 
@@ -44,8 +45,8 @@ def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
 def _wire_operation(
     spec: dict[str, Any], op: ir.Operation, raw: dict[str, Any], pointer: str
 ) -> dict[str, Any]:
-    params = []
-    for p in raw.get("parameters") or []:
+    params: list[dict[str, Any]] = []
+    for p in arr(raw.get("parameters")):
         p = _deref(spec, p)
         if p.get("in") in ("path", "query"):
             params.append(
@@ -68,9 +69,9 @@ def _wire_operation(
         }
     responses: dict[str, Any] = {}
     invalid = None
-    for status, resp in (raw.get("responses") or {}).items():
+    for status, resp in obj(raw.get("responses")).items():
         answer = _deref(spec, resp)
-        content = {media: mt.get("schema", {}) for media, mt in (answer.get("content") or {}).items()}
+        content = {media: mt.get("schema", {}) for media, mt in obj(answer.get("content")).items()}
         responses[str(status)] = content
         if str(status) == "400":
             invalid = {"status": 400, "answer": _answer_name(resp, content)}
@@ -97,14 +98,14 @@ def _answer_name(resp: dict[str, Any], content: dict[str, Any]) -> str:
     """What names the 400 body's shape: the spec's response or schema name, else its JSON type."""
     if "$ref" in resp:
         return str(resp["$ref"]).rsplit("/", 1)[-1]
-    schema = content.get("application/json") or {}
+    schema = obj(content.get("application/json"))
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     return str(schema.get("type", "object"))
 
 
 def _body_schema(spec: dict[str, Any], raw: dict[str, Any]) -> Any:
-    content = (_deref(spec, raw.get("requestBody") or {}).get("content")) or {}
+    content = obj(_deref(spec, obj(raw.get("requestBody"))).get("content"))
     return next(iter(content.values())).get("schema", {}) if content else None
 
 
@@ -117,5 +118,5 @@ def _at(spec: dict[str, Any], pointer: str) -> dict[str, Any]:
     node: Any = spec
     for token in pointer.lstrip("/").split("/"):
         token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node if isinstance(node, dict) else {}
+        node = node[int(token)] if is_arr(node) else node[token]
+    return node if is_obj(node) else {}

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from .errors import SpecError
+from .raw import is_obj
 
 DEFAULTS: dict[str, Any] = {
     "spec": "openapi/openapi.yaml",  # relative to the project root
@@ -68,10 +69,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
-    """The settings with every missing key filled in from DEFAULTS (nested mappings merged)."""
-    settings = settings or {}
-    if not isinstance(settings, dict) or not isinstance(settings.get("package"), str):
+def with_defaults(raw: object) -> dict[str, Any]:
+    """gen.yaml's settings with every missing key filled in from DEFAULTS (nested mappings merged)."""
+    # An empty gen.yaml (None) has no package either.
+    settings = raw
+    if not is_obj(settings) or not isinstance(settings.get("package"), str):
         raise SpecError([("gen.yaml", "settings need at least `package: <python package name>`")])
     out = _merge(copy.deepcopy(DEFAULTS), settings)
     if out["user_agent"] is None:
@@ -81,7 +83,7 @@ def with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if is_obj(value) and is_obj(base.get(key)):
             _merge(base[key], value)
         else:
             base[key] = value

@@ -85,7 +85,7 @@ class TwinWriter:
                 assert_never(node)
 
     def fields(self, model: ir.Model) -> list[str]:
-        out = []
+        out: list[str] = []
         for f in model.fields:
             if f.read_only:
                 continue  # set by the server, never sent

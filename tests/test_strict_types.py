@@ -1,4 +1,5 @@
-"""pyright --strict (pyproject's [tool.pyright]: strict everywhere) reports nothing on src/alation_workflows.
+"""pyright --strict (pyproject's [tool.pyright]: strict everywhere) reports nothing on src/alation_workflows
+and generator/.
 
 mypy --strict runs in every landing's checklist; pyright does not, so this test is where a change
 that breaks it shows up before CI.
@@ -41,5 +42,14 @@ def test_the_whole_package_is_checked_strictly() -> None:
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["tool"]["pyright"]["typeCheckingMode"] == "strict"
-    assert config["tool"]["pyright"]["include"] == ["src/alation_workflows"]
     assert config["tool"]["mypy"]["strict"] is True
+    # Both checkers cover the SDK and the generator that writes it (benchmarks/ is not checked).
+    for checked in ("src/alation_workflows", "generator"):
+        assert checked in config["tool"]["pyright"]["include"], checked
+        assert checked in config["tool"]["mypy"]["files"], checked
+    # Nothing may drop files or strictness again: no excludes, and mypy overrides only for missing stubs.
+    assert not config["tool"]["mypy"].get("exclude"), "[tool.mypy] exclude"
+    for key in ("exclude", "ignore"):
+        assert not config["tool"]["pyright"].get(key), f"[tool.pyright] {key}"
+    for override in config["tool"]["mypy"].get("overrides", []):
+        assert set(override) <= {"module", "ignore_missing_imports"}, override

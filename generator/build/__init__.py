@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import ir
 from ..errors import SpecError
+from ..raw import arr, obj
 from .access import apply_access
 from .context import Context
 from .operations import Operations
@@ -26,7 +27,7 @@ class Builder:
 
     def build(self) -> ir.Api:
         ctx = self.ctx
-        for name in sorted((ctx.spec.get("components") or {}).get("schemas") or {}):
+        for name in sorted(obj(obj(ctx.spec.get("components")).get("schemas"))):
             self.types.component(name)
         groups = self.operations.groups()
         mark_sides(ctx, groups)
@@ -39,7 +40,7 @@ class Builder:
             title=info["title"],
             version=str(ctx.settings.get("version", info["version"])),
             description=info.get("description", ""),
-            server_template=((ctx.spec.get("servers") or [{}])[0]).get("url", ""),
+            server_template=obj((arr(ctx.spec.get("servers")) or [{}])[0]).get("url", ""),
             package=ctx.settings["package"],
             client_class=ctx.settings["client_class"],
             settings=ctx.settings,

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import ir
 from ..load import resolve_pointer
+from ..raw import is_obj, obj
 from ..settings import with_defaults
 
 
@@ -15,12 +16,12 @@ class Context:
     spec: dict[str, Any]
     settings: dict[str, Any]
     spec_path: str
-    models: dict[str, ir.Model] = field(default_factory=dict)
-    enums: dict[str, ir.Enum] = field(default_factory=dict)
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    models: dict[str, ir.Model] = field(default_factory=dict[str, ir.Model])
+    enums: dict[str, ir.Enum] = field(default_factory=dict[str, ir.Enum])
+    problems: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
     # Polling contracts (components/x-job-polling) read so far, by name; None if broken.
-    job_pollings: dict[str, ir.JobPolling | None] = field(default_factory=dict)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    job_pollings: dict[str, ir.JobPolling | None] = field(default_factory=dict[str, ir.JobPolling | None])
+    warnings: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
 
     def __post_init__(self) -> None:
         self.settings = with_defaults(self.settings)
@@ -32,13 +33,13 @@ class Context:
 
     def deref(self, node: Any) -> Any:
         """A parameter, body or response object with a local `$ref` followed (one level)."""
-        if isinstance(node, dict) and "$ref" in node:
+        if is_obj(node) and "$ref" in node:
             return resolve_pointer(self.spec, node["$ref"]) or {}
         return node
 
 
 def json_schema(holder: Any) -> Any:
     """The application/json schema of a request body or response object, if any."""
-    if not isinstance(holder, dict):
+    if not is_obj(holder):
         return None
-    return ((holder.get("content") or {}).get("application/json") or {}).get("schema")
+    return obj(obj(holder.get("content")).get("application/json")).get("schema")

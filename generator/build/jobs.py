@@ -16,6 +16,7 @@ from .. import ir
 from ..errors import esc
 from ..load import iter_operations, resolve_pointer
 from ..naming import param_name, snake
+from ..raw import Obj, arr, is_arr, is_obj, obj
 from .context import Context, json_schema
 from .types import Types
 
@@ -37,7 +38,7 @@ def job_link(
         ctx.fail(f"{x_ptr}/details", "x-job.details must $ref a job-details model")
         return None
     succeeded = _succeeded(ctx, types, xjob, x_ptr, details)
-    ref = (xjob.get("polling") or {}).get("$ref")
+    ref = obj(xjob.get("polling")).get("$ref")
     if not isinstance(ref, str) or not ref.startswith(_PREFIX):
         ctx.fail(f"{x_ptr}/polling", f"x-job.polling must $ref a contract under {_PREFIX[1:]}")
         return None
@@ -47,18 +48,18 @@ def job_link(
     sources: list[tuple[str, str]] = []
     handles: list[str] = []
     sync: list[str] = []
-    for status, resp in (op.get("responses") or {}).items():
+    for status, raw_resp in obj(op.get("responses")).items():
         if not str(status).startswith("2"):
             continue
         r_ptr = f"{pointer}/responses/{esc(str(status))}"
-        resp = ctx.deref(resp)
-        links = resp.get("links") or {}
+        resp = obj(ctx.deref(raw_resp))
+        links = obj(resp.get("links"))
         (handles if links else sync).append(str(status))
         for lname, link in links.items():
             l_ptr = f"{r_ptr}/links/{esc(lname)}"
-            if snake(link.get("operationId", "")) != polling.status_operation:
+            if snake(obj(link).get("operationId", "")) != polling.status_operation:
                 ctx.fail(l_ptr, f"the link must target the polling contract's status operation ({ref})")
-            for param, expr in (link.get("parameters") or {}).items():
+            for param, expr in obj(obj(link).get("parameters")).items():
                 prefix = "$response.body#"
                 if not isinstance(expr, str) or not expr.startswith(prefix):
                     ctx.fail(l_ptr, "link parameters must be $response.body#/pointer")
@@ -106,10 +107,10 @@ def _succeeded(
     if "succeeded" not in xjob:
         return None
     at = f"{x_ptr}/succeeded"
-    ref = (xjob.get("succeeded") or {}).get("$ref")
+    ref = obj(xjob.get("succeeded")).get("$ref")
     succeeded = types.type_of(xjob["succeeded"], at, "Succeeded")
     raw = resolve_pointer(ctx.spec, ref) if isinstance(ref, str) else None
-    base = ((raw or {}).get("allOf") or [{}])[0].get("$ref") if isinstance(raw, dict) else None
+    base = (arr(obj(raw).get("allOf")) or [{}])[0].get("$ref") if is_obj(raw) else None
     if not isinstance(succeeded, ir.Ref) or succeeded.kind != "model" or base != xjob["details"].get("$ref"):
         ctx.fail(
             at,
@@ -129,7 +130,7 @@ def _polling(ctx: Context, name: str) -> ir.JobPolling | None:
 def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
     ptr = f"/components/x-job-polling/{esc(name)}"
     raw = resolve_pointer(ctx.spec, "#" + ptr)
-    if not isinstance(raw, dict):
+    if not is_obj(raw):
         ctx.fail(ptr, "no such polling contract")
         return None
     for key in raw:
@@ -140,11 +141,12 @@ def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
             )
     ops = {o.get("operationId"): (p, o) for p, o in iter_operations(ctx.spec)}
     status_id = raw.get("status-operation")
-    if status_id not in ops:
+    # Not a string: no operation has that id (an operation without operationId is keyed None).
+    if not isinstance(status_id, str) or status_id not in ops:
         ctx.fail(f"{ptr}/status-operation", f"unknown operation {status_id!r}")
         return None
     s_ptr, status_op = ops[status_id]
-    answer = json_schema(ctx.deref((status_op.get("responses") or {}).get("200") or {}))
+    answer = json_schema(ctx.deref(obj(status_op.get("responses")).get("200") or {}))
     if answer is None:
         ctx.fail(f"{ptr}/status-operation", f"{status_id} needs a JSON 200 response to read statuses from")
         return None
@@ -156,7 +158,7 @@ def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
         return value
 
     rules: list[tuple[str, str, list[str]]] = []
-    status = raw.get("status") or {}
+    status = obj(raw.get("status"))
     for verdict in status:
         if verdict not in VERDICTS:
             ctx.fail(
@@ -167,9 +169,9 @@ def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
         if rule is None:
             continue
         at = f"{ptr}/status/{verdict}"
-        values = rule.get("values") if isinstance(rule, dict) else None
-        where = field(rule.get("field") if isinstance(rule, dict) else None, f"{at}/field")
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        values = rule.get("values") if is_obj(rule) else None
+        where = field(rule.get("field") if is_obj(rule) else None, f"{at}/field")
+        if not is_arr(values) or not values or not all(isinstance(v, str) for v in values):
             ctx.fail(f"{at}/values", "values must be a non-empty list of strings")
         elif where is not None:
             rules.append((verdict.replace("-", "_"), where, sorted({v.casefold() for v in values})))
@@ -179,7 +181,8 @@ def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
     message = field(raw["message"], f"{ptr}/message") if "message" in raw else None
     progress = None
     if "progress" in raw:
-        prog = raw["progress"] if isinstance(raw["progress"], dict) else {}
+        given = raw["progress"]
+        prog: Obj = given if is_obj(given) else {}
         done = field(prog.get("done"), f"{ptr}/progress/done")
         total = field(prog.get("total"), f"{ptr}/progress/total")
         progress = (done, total) if done and total else None
@@ -187,7 +190,7 @@ def _read_polling(ctx: Context, name: str) -> ir.JobPolling | None:
     if errors_op is not None and errors_op not in ops:
         ctx.fail(f"{ptr}/errors-operation", f"unknown operation {errors_op!r}")
         errors_op = None
-    params = [ctx.deref(p).get("name") for p in (status_op.get("parameters") or [])]
+    params = [ctx.deref(p).get("name") for p in arr(status_op.get("parameters"))]
     return ir.JobPolling(
         name=name,
         status_operation=snake(status_id),
@@ -212,15 +215,15 @@ def _schema_has(ctx: Context, schema: Any, pointer: str) -> bool:
     return True
 
 
-def _property(ctx: Context, schema: Any, name: str, depth: int) -> Any:
-    if not isinstance(schema, dict) or depth > 20:
+def _property(ctx: Context, schema: object, name: str, depth: int) -> Any:
+    if not is_obj(schema) or depth > 20:
         return None
     if "$ref" in schema:
         return _property(ctx, resolve_pointer(ctx.spec, schema["$ref"]), name, depth + 1)
-    if name in (schema.get("properties") or {}):
+    if name in obj(schema.get("properties")):
         return schema["properties"][name]
     # allOf parts always apply; a property of an anyOf/oneOf option (e.g. beside "null") may be present.
-    for part in [*(schema.get("allOf") or []), *(schema.get("anyOf") or []), *(schema.get("oneOf") or [])]:
+    for part in [*arr(schema.get("allOf")), *arr(schema.get("anyOf")), *arr(schema.get("oneOf"))]:
         found = _property(ctx, part, name, depth + 1)
         if found is not None:
             return found

@@ -9,6 +9,7 @@ from ..errors import esc
 from ..load import iter_operations
 from ..naming import param_name, pascal, snake
 from ..paging import pagination
+from ..raw import arr, is_arr, is_obj, obj
 from .batches import batch_limit
 from .context import Context
 from .jobs import job_link
@@ -37,7 +38,7 @@ class Operations:
 
     def groups(self) -> list[ir.Group]:
         spec = self.ctx.spec
-        tags = {t["name"]: t for t in spec.get("tags") or []}
+        tags = {t["name"]: t for t in arr(spec.get("tags"))}
         groups: dict[str, ir.Group] = {}
         seen: dict[str, str] = {}
         for base_pointer, base_op in iter_operations(spec):
@@ -45,7 +46,7 @@ class Operations:
             if not base_op.get("operationId"):
                 base_op = {**base_op, "operationId": snake(f"{method} {path}")}
             for pointer, op in variants(self.ctx, base_op, base_pointer):
-                tag = (op.get("tags") or [self.ctx.settings["default_group"]])[0]
+                tag = (arr(op.get("tags")) or [self.ctx.settings["default_group"]])[0]
                 tags.setdefault(tag, {"name": tag})
                 if op.get("operationId") in seen:
                     self.ctx.fail(
@@ -78,7 +79,7 @@ class Operations:
         responses, errors = self.responses(op, pointer, name)
         if not responses:
             self.ctx.fail(f"{pointer}/responses", "operation declares no 2XX response")
-        exactly = list(op.get("x-exactly-one-of") or [])
+        exactly = list(arr(op.get("x-exactly-one-of")))
         for n in exactly:
             if n not in {p.wire for p in params}:
                 self.ctx.fail(f"{pointer}/x-exactly-one-of", f"{n!r} is not a parameter of this operation")
@@ -108,8 +109,8 @@ class Operations:
         )
 
     def params(self, op: dict[str, Any], pointer: str, name: str) -> list[ir.Param]:
-        params = []
-        for i, p in enumerate(op.get("parameters") or []):
+        params: list[ir.Param] = []
+        for i, p in enumerate(arr(op.get("parameters"))):
             p_ptr = f"{pointer}/parameters/{i}"
             p = self.ctx.deref(p)
             if p.get("in") not in ("query", "path", "header"):
@@ -151,7 +152,7 @@ class Operations:
                     else first_example(p.get("schema")),
                     style=style,
                     explode=bool(p.get("explode", style == "form")),
-                    default=(p.get("schema") or {}).get("default", ir.NO_DEFAULT),
+                    default=obj(p.get("schema")).get("default", ir.NO_DEFAULT),
                     deprecated=bool(p.get("deprecated")),
                 )
             )
@@ -162,7 +163,7 @@ class Operations:
         if rb is None:
             return None
         rb = self.ctx.deref(rb)
-        content = rb.get("content") or {}
+        content = obj(rb.get("content"))
         if len(content) != 1:
             self.ctx.fail(f"{pointer}/requestBody/content", "exactly one request media type is supported")
             return None
@@ -172,8 +173,8 @@ class Operations:
             self.ctx.fail(b_ptr, f"unsupported request media type {media!r}")
             return None
         typ = self.types.type_of(mt.get("schema", {}), f"{b_ptr}/schema", pascal(name) + "Request")
-        encoding = []
-        for part, enc in (mt.get("encoding") or {}).items():
+        encoding: list[tuple[str, str, str]] = []
+        for part, enc in obj(mt.get("encoding")).items():
             e_ptr = f"{b_ptr}/encoding/{esc(part)}"
             if media != "multipart/form-data":
                 self.ctx.fail(e_ptr, "encoding is only supported for multipart/form-data bodies")
@@ -210,10 +211,10 @@ class Operations:
     ) -> tuple[list[ir.Response], list[ir.Response]]:
         ok: list[ir.Response] = []
         bad: list[ir.Response] = []
-        for status, resp in (op.get("responses") or {}).items():
+        for status, raw_resp in obj(op.get("responses")).items():
             r_ptr = f"{pointer}/responses/{esc(str(status))}"
-            resp = self.ctx.deref(resp)
-            content = resp.get("content") or {}
+            resp = self.ctx.deref(raw_resp)
+            content = obj(resp.get("content"))
             typ = media = example = None
             if content:
                 media = _pick_media(content)
@@ -236,7 +237,7 @@ class Operations:
                 else:
                     # Text is read as str, anything else as bytes; a schema there can only say so.
                     typ = ir.Prim("str" if media.startswith("text/") else "bytes")
-                    schema = mt.get("schema") or {}
+                    schema = obj(mt.get("schema"))
                     if schema and schema.get("type", "string") != "string":
                         self.ctx.fail(
                             s_ptr,
@@ -269,18 +270,18 @@ def _pick_media(content: dict[str, Any]) -> str | None:
     return None
 
 
-def first_example(node: Any) -> Any:
+def first_example(node: object) -> Any:
     """`example`, else the first of `examples` (a map of Example objects, or a JSON Schema list)."""
-    if not isinstance(node, dict):
+    if not is_obj(node):
         return None
     if "example" in node:
         return node["example"]
     examples = node.get("examples")
-    if isinstance(examples, list) and examples:
+    if is_arr(examples) and examples:
         return examples[0]
-    if isinstance(examples, dict) and examples:
+    if is_obj(examples) and examples:
         first = next(iter(examples.values()))
-        return first.get("value") if isinstance(first, dict) else None
+        return first.get("value") if is_obj(first) else None
     return None
 
 

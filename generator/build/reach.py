@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import ir
 from ..errors import esc
 from ..naming import pascal
+from ..raw import arr, obj
 from .context import Context
 
 
@@ -35,13 +36,13 @@ def unused(ctx: Context, groups: list[ir.Group]) -> list[tuple[str, str]]:
                 visit(op.job.details)
                 if op.job.succeeded:
                     visit(op.job.succeeded)
-    out = []
-    for name in (ctx.spec.get("components") or {}).get("schemas") or {}:
+    out: list[tuple[str, str]] = []
+    for name in obj(obj(ctx.spec.get("components")).get("schemas")):
         target = ctx.models.get(pascal(name)) or ctx.enums.get(pascal(name))
         if target is None or target.name not in seen:
             out.append((f"/components/schemas/{esc(name)}", "orphaned schema: no operation uses it"))
     used_tags = {g.tag for g in groups}
-    for i, tag in enumerate(ctx.spec.get("tags") or []):
+    for i, tag in enumerate(arr(ctx.spec.get("tags"))):
         if tag.get("name") not in used_tags:
             out.append((f"/tags/{i}", f"empty tag {tag.get('name')!r}: no operation has it"))
     return out

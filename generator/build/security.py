@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import ir
 from ..errors import esc
+from ..raw import arr, is_obj, obj
 from .context import Context
 
 
@@ -14,7 +15,7 @@ def security_for(ctx: Context, op: dict[str, Any], pointer: str) -> ir.Security 
     own = "security" in op
     requirements = op["security"] if own else ctx.spec.get("security")
     where = f"{pointer}/security" if own else "/security"
-    alternatives = [r for r in requirements or [] if r]
+    alternatives = [r for r in arr(requirements) if r]
     if not alternatives:
         return None
     refused: list[tuple[str, str]] = []
@@ -33,8 +34,8 @@ def security_for(ctx: Context, op: dict[str, Any], pointer: str) -> ir.Security 
 
 def _scheme(ctx: Context, name: str, refused: list[tuple[str, str]]) -> ir.Security | None:
     s_ptr = f"/components/securitySchemes/{esc(name)}"
-    scheme = ctx.deref(((ctx.spec.get("components") or {}).get("securitySchemes") or {}).get(name))
-    if not isinstance(scheme, dict):
+    scheme = ctx.deref(obj(obj(ctx.spec.get("components")).get("securitySchemes")).get(name))
+    if not is_obj(scheme):
         refused.append((s_ptr, f"security scheme {name!r} is not declared"))
         return None
     kind = scheme.get("type")

@@ -9,6 +9,7 @@ from .. import ir
 from ..errors import esc
 from ..load import resolve_pointer
 from ..naming import enum_member, field_name, pascal, snake
+from ..raw import Obj, arr, is_arr, is_obj, obj
 from .context import Context
 
 _PRIMS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
@@ -132,10 +133,10 @@ class Types:
             base=base,
             example=schema.get("example", body.get("example", _first(body.get("examples")))),
         )
-        required = set(body.get("required") or [])
-        for prop, sub in (body.get("properties") or {}).items():
+        required = set(arr(body.get("required")))
+        for prop, given in obj(body.get("properties")).items():
             sub_ptr = f"{pointer}/properties/{esc(prop)}"
-            sub = sub if isinstance(sub, dict) else {}
+            sub: Obj = given if is_obj(given) else {}
             model.fields.append(
                 ir.Field(
                     name=field_name(prop),
@@ -153,7 +154,7 @@ class Types:
                 )
             )
         extra = body.get("additionalProperties")
-        if isinstance(extra, dict) and extra and body.get("properties"):
+        if is_obj(extra) and extra and body.get("properties"):
             # Keys beyond the declared properties are kept and typed, not dropped.
             model.extra_type = self.type_of(extra, f"{pointer}/additionalProperties", cls + "Value")
         names = [f.name for f in model.fields]
@@ -173,9 +174,9 @@ class Types:
 
     # ---- the one dispatch -----------------------------------------------------------------------
 
-    def type_of(self, schema: Any, pointer: str, hint: str) -> ir.TypeNode:
+    def type_of(self, schema: object, pointer: str, hint: str) -> ir.TypeNode:
         """The IR type of a schema; `hint` names any model or enum synthesized from an inline schema."""
-        if not isinstance(schema, dict):
+        if not is_obj(schema):
             return self.ctx.fail(pointer, "schema must be a mapping")
         kind = kind_of(schema)
         if kind is None:
@@ -184,7 +185,7 @@ class Types:
 
     def _inline_all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeNode:
         parts = schema["allOf"]
-        if isinstance(parts, list) and len(parts) == 1:
+        if is_arr(parts) and len(parts) == 1:
             # `allOf: [$ref]` is how 3.0 specs attach a description or nullable to a reference.
             return self.type_of(parts[0], f"{pointer}/allOf/0", hint)
         return self.ctx.fail(
@@ -248,8 +249,8 @@ class Types:
         return ir.DictOf(self.type_of(extra, f"{pointer}/additionalProperties", hint + "Value"))
 
 
-def _first(examples: Any) -> Any:
-    return examples[0] if isinstance(examples, list) and examples else None
+def _first(examples: object) -> Any:
+    return examples[0] if is_arr(examples) and examples else None
 
 
 def union(options: list[ir.TypeNode], ordered: bool) -> ir.TypeNode:
