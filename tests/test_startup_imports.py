@@ -116,3 +116,18 @@ def test_httpx_imported_first_is_left_alone() -> None:
     out = _run("import httpx, click, alation_workflows\nprint(isinstance(httpx.main, click.Command))")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"
+
+
+def test_first_use_of_httpx_cli_from_many_threads_loads_it_once() -> None:
+    out = _run(
+        "import sys, threading, alation_workflows, httpx\n"
+        "import httpx._main as stand_in\n"
+        "found = []\n"
+        "def use():\n"
+        "    found.append(stand_in.print_help)\n"
+        "threads = [threading.Thread(target=use) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(found), len({id(f) for f in found}), sys.modules['httpx._main'] is not stand_in)\n"
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["8", "1", "True"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 import types
 from typing import Any
 
@@ -24,10 +25,13 @@ def defer_httpx_cli() -> None:
         return
     stand_in = types.ModuleType(_CLI, "httpx's command line, imported on first use by alation_workflows")
 
+    lock = threading.Lock()  # two threads' first use must not both swap the stand-in out
+
     def real() -> types.ModuleType:
-        if sys.modules.get(_CLI) is stand_in:
-            del sys.modules[_CLI]
-        return importlib.import_module(_CLI)
+        with lock:
+            if sys.modules.get(_CLI) is stand_in:
+                del sys.modules[_CLI]
+            return importlib.import_module(_CLI)
 
     def main(*args: Any, **kwargs: Any) -> Any:
         return real().main(*args, **kwargs)
