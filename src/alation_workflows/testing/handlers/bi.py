@@ -5,61 +5,22 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..fields import request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
-from .common import Spec, check_fields, job_id_handle, list_body
+from .common import check_fields, job_id_handle, list_body
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
 LIMIT = 1000
-SERVER: Spec = {
-    "uri": ("str", True),
-    "title": ("str", True),
-    "description": ("str", False),
-    "name_configuration": ("dict", False),
-}
-BASE: Spec = {
-    "name": ("str", True),
-    "external_id": ("str", True),
-    "source_url": ("str", False),
-    "bi_object_type": ("str", False),
-    "description_at_source": ("str", False),
-    "owner": ("str", False),
-    "created_at": ("str", False),
-    "last_updated": ("str", False),
-}
-FOLDER: Spec = {
-    **BASE,
-    "num_reports": ("int", False),
-    "num_report_accesses": ("int", False),
-    "parent_folder": ("str", False),
-}
-REPORT: Spec = {
-    **BASE,
-    "report_type": ("str", False),
-    "num_accesses": ("int", False),
-    "popularity": ("num", False),
-    "parent_folder": ("str", False),
-    "parent_reports": ("list", False),
-    "parent_datasources": ("list", False),
-}
-COLUMN: Spec = {
-    **BASE,
-    "data_type": ("str", False),
-    "role": ("str", False),
-    "expression": ("str", False),
-    "values": ("list[str]", False),
-    "report": ("str", False),
-    "parent_report_columns": ("list", False),
-    "parent_datasource_columns": ("list", False),
-}
 
 
 @handles("createBiServers")
 def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
-    errors = [check_fields(item, SERVER) for item in items]
+    fields = request_fields(request.operation)
+    errors = [check_fields(item, fields) for item in items]
     if any(errors):
         problems = [f"Item {i}: {e}" for i, e in enumerate(errors) if e]
         raise Reject(400, {"detail": "Unable to create BI servers", "errors": problems, "code": "400002"})
@@ -79,13 +40,12 @@ def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
     )
 
 
-def _upsert(
-    sim: Simulator, request: SimRequest, server_id: int, spec: Spec, table_name: str, label: str
-) -> SimResponse:
+def _upsert(sim: Simulator, request: SimRequest, server_id: int, table_name: str, label: str) -> SimResponse:
     if server_id not in sim.catalog.bi_servers:
         raise Reject(404, {"detail": f"BI server with id {server_id} does not exist", "code": "404000"})
     items = list_body(request, LIMIT)
-    errors = [check_fields(item, spec) for item in items]
+    fields = request_fields(request.operation)
+    errors = [check_fields(item, fields) for item in items]
     if any(errors):
         raise Reject(
             400,
@@ -121,14 +81,14 @@ def _upsert(
 
 @handles("createBiFolders")
 def upsert_folders(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
-    return _upsert(sim, request, bi_server_id, FOLDER, "bi_folders", "BIFolder")
+    return _upsert(sim, request, bi_server_id, "bi_folders", "BIFolder")
 
 
 @handles("createBiReports")
 def upsert_reports(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
-    return _upsert(sim, request, bi_server_id, REPORT, "bi_reports", "BIReport")
+    return _upsert(sim, request, bi_server_id, "bi_reports", "BIReport")
 
 
 @handles("createBiReportColumns")
 def upsert_report_columns(sim: Simulator, request: SimRequest, bi_server_id: int) -> SimResponse:
-    return _upsert(sim, request, bi_server_id, COLUMN, "bi_columns", "BIReportColumn")
+    return _upsert(sim, request, bi_server_id, "bi_columns", "BIReportColumn")

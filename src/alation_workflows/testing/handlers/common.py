@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..fields import Fields
 from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
 
 if TYPE_CHECKING:
@@ -12,10 +13,6 @@ if TYPE_CHECKING:
 
 REQUIRED = "This field is required."
 BLANK = "This field may not be blank."
-
-# Field spec: name -> (kind, required). Kinds: str, int, bool, num, list[int], list[str], list, dict, any.
-Spec = dict[str, tuple[str, bool]]
-
 
 _TYPE_NAMES: dict[type, str] = {
     dict: "dict",
@@ -64,20 +61,25 @@ def check_value(kind: str, value: Any) -> str | None:
     raise AssertionError(kind)
 
 
-def check_fields(item: Any, spec: Spec) -> dict[str, list[str]]:
-    """Field errors of one submitted object against a spec (unknown fields are ignored, as DRF does)."""
+def check_fields(item: Any, fields: Fields) -> dict[str, list[str]]:
+    """Field errors of one submitted object against the spec's fields (unknown fields are ignored, as DRF does).
+
+    `fields` comes from `request_fields(...)`: the handlers keep no field lists of their own.
+    """
     if not is_object(item):
         return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(item)}."]}
     errors: dict[str, list[str]] = {}
-    for name, (kind, required) in spec.items():
-        if name not in item or item[name] is None:
-            if required:
+    for name, field in fields.items():
+        value = item.get(name)
+        if value is None:
+            # A null the spec allows is a value; any other null counts as left out.
+            if field.required and not (field.nullable and name in item):
                 errors[name] = [REQUIRED]
             continue
-        problem = check_value(kind, item[name])
+        problem = check_value(field.kind, value)
         if problem:
             errors[name] = [problem]
-        elif kind == "str" and required and not item[name].strip():
+        elif field.non_blank and not value.strip():  # DRF trims whitespace before its blank check
             errors[name] = [BLANK]
     return errors
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..fields import request_fields
 from ..jobs import Job
 from ..registry import handles
 from ..routes import enum_values
-from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
+from ..wire import Reject, SimRequest, SimResponse, is_array
 from .common import REQUIRED, check_fields, check_value, job_id_handle, list_body
 
 if TYPE_CHECKING:
@@ -32,23 +33,11 @@ OBJECT_SET_OTYPES = (
 LEGACY = "Legacy(Rosemeta) write job_id (can be tracked using jobs API): {}"
 
 
-def _field_errors(item: Any) -> dict[str, list[str]]:
-    errors = check_fields(
-        item,
-        {
-            "field_type": ("str", True),
-            "name_singular": ("str", True),
-            "name_plural": ("str", False),
-            "options": ("list[str]", False),
-            "tooltip_text": ("str", False),
-            "allow_multiple": ("bool", False),
-            "allowed_otypes": ("list[str]", False),
-            "backref_name": ("str", False),
-            "backref_tooltip_text": ("str", False),
-        },
-    )
+def _field_errors(item: Any, operation: str | None) -> dict[str, list[str]]:
+    errors = check_fields(item, request_fields(operation))
     if errors:
         return errors
+    # What each field type needs is in the schema's description only (no if/then): behaviour kept here.
     kind = item["field_type"]
     if kind not in enum_values("CustomFieldType"):
         return {"field_type": [f'"{kind}" is not a valid choice.']}
@@ -74,7 +63,7 @@ def _field_errors(item: Any) -> dict[str, list[str]]:
 @handles("createCustomFields")
 def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, FIELD_LIMIT)
-    errors = [_field_errors(item) for item in items]
+    errors = [_field_errors(item, request.operation) for item in items]
     if any(errors):
         raise Reject(400, errors)  # DRF list errors: one object per item, empty for valid ones
 
@@ -92,10 +81,8 @@ def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
     return job_id_handle(sim.start_job(request, work))
 
 
-def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
-    problems = check_fields(item, {"field_id": ("int", True), "otype": ("str", True), "value": ("any", True)})
-    if is_object(item) and "oid" not in item:
-        problems["oid"] = [REQUIRED]
+def _value_error(sim: Simulator, index: int, item: Any, operation: str | None) -> str | None:
+    problems = check_fields(item, request_fields(operation))
     if problems:
         name, messages = next(iter(problems.items()))
         return f"Item {index}: {name}: {messages[0]}"
@@ -110,9 +97,7 @@ def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
     value, kind = item["value"], definition.get("field_type")
     if kind == "OBJECT_SET":
         refs = value if is_array(value) else None
-        if refs is None or any(
-            check_fields(ref, {"otype": ("str", True), "oid": ("any", True)}) for ref in refs
-        ):
+        if refs is None or any(check_fields(ref, request_fields(operation, "value")) for ref in refs):
             return f"Item {index}: an object set value must be a list of {{otype, oid}} objects."
         if len(refs) > OBJECT_SET_MAX:
             return f"Item {index}: at most {OBJECT_SET_MAX} objects per object set value, got {len(refs)}."
@@ -133,7 +118,9 @@ def _value_error(sim: Simulator, index: int, item: Any) -> str | None:
 @handles("updateCustomFieldValues")
 def put_values(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, VALUE_LIMIT)
-    problems = [p for p in (_value_error(sim, i, item) for i, item in enumerate(items)) if p]
+    problems = [
+        p for p in (_value_error(sim, i, item, request.operation) for i, item in enumerate(items)) if p
+    ]
     if problems:
         raise Reject(
             400,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..fields import Fields, request_fields
 from ..registry import handles
 from ..routes import enum_values
 from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
@@ -42,7 +43,7 @@ def _body(request: SimRequest) -> tuple[list[Any], list[Any]]:
     return fields, values
 
 
-def _first_error(item: Any, spec: dict[str, tuple[str, bool]]) -> str | None:
+def _first_error(item: Any, spec: Fields) -> str | None:
     errors = check_fields(item, spec)
     if not errors:
         return None
@@ -61,21 +62,8 @@ def _href(job_id: int) -> SimResponse:
 @handles("postDataQuality")
 def post(sim: Simulator, request: SimRequest) -> SimResponse:
     fields, values = _body(request)
-    field_spec = {
-        "field_key": ("str", True),
-        "name": ("str", True),
-        "type": ("str", True),
-        "description": ("str", False),
-    }
-    value_spec = {
-        "field_key": ("str", True),
-        "object_key": ("str", True),
-        "object_type": ("str", True),
-        "status": ("str", True),
-        "value": ("any", True),
-        "url": ("str", False),
-        "last_updated": ("str", False),
-    }
+    field_spec = request_fields(request.operation, "fields")
+    value_spec = request_fields(request.operation, "values")
     # Entry numbers count fields first, then values (1-based).
     for entry, item in enumerate(fields, start=1):
         types = enum_values("DataQualityFieldType")
@@ -143,7 +131,7 @@ def delete(sim: Simulator, request: SimRequest) -> SimResponse:
         if not isinstance(key, str):
             raise _reject(entry, "fields must be a list of field_key strings")
     for entry, item in enumerate(values, start=len(fields) + 1):
-        problem = _first_error(item, {"field_key": ("str", True), "object_key": ("str", True)})
+        problem = _first_error(item, request_fields(request.operation, "values"))
         if problem:
             raise _reject(entry, problem)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..fields import request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields, dict_body, int_list, job_id_handle
@@ -12,19 +13,12 @@ if TYPE_CHECKING:
     from ..simulator import Simulator
 
 RECURSIVE_MAX = 99
-SPEC = {
-    "id": ("int", True),
-    "oid": ("list[int]", True),
-    "otype": ("str", True),
-    "exclude": ("bool", False),
-    "recursive": ("bool", False),
-}
 
 
 @handles("assignDomainMembership")
 def assign_membership(sim: Simulator, request: SimRequest) -> SimResponse:
     body = dict_body(request)
-    errors = check_fields(body, SPEC)
+    errors = check_fields(body, request_fields(request.operation))
     if errors:
         raise Reject(400, {"detail": errors, "code": "400000"})
     domain_id = body["id"]

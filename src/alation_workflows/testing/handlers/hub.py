@@ -5,74 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..fields import request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse
-from .common import Spec, check_fields, dict_body, int_list, job_id_handle, list_body, object_pk_error
+from .common import check_fields, dict_body, int_list, job_id_handle, list_body, object_pk_error
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
 LIMIT = 1000
 NO_TEMPLATE = "Custom field values were included, but no template was specified."
-CF_SPEC: Spec = {"field_id": ("int", True), "value": ("any", True)}
-
-DOC_CREATE: Spec = {
-    "title": ("str", True),
-    "document_hub_id": ("int", True),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "parent_folder_id": ("int", False),
-    "parent_document_id": ("int", False),
-    "nav_link_folder_ids": ("list[int]", False),
-    "custom_fields": ("list", False),
-}
-DOC_UPDATE: Spec = {
-    "id": ("int", True),
-    "title": ("str", False),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "parent_folder_id": ("int", False),
-    "parent_document_id": ("int", False),
-    "nav_link_folder_ids": ("list[int]", False),
-    "custom_fields": ("list", False),
-}
-FOLDER_CREATE: Spec = {
-    "title": ("str", True),
-    "document_hub_id": ("int", True),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "parent_folder_id": ("int", False),
-    "custom_fields": ("list", False),
-}
-FOLDER_UPDATE: Spec = {
-    "id": ("int", True),
-    "title": ("str", False),
-    "description": ("str", False),
-    "document_hub_id": ("int", False),
-    "template_id": ("int", False),
-    "parent_folder_id": ("int", False),
-    "custom_fields": ("list", False),
-}
-TERM_CREATE: Spec = {
-    "title": ("str", True),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "glossary_ids": ("list[int]", False),
-    "custom_fields": ("list", False),
-}
-TERM_UPDATE: Spec = {
-    "id": ("int", True),
-    "title": ("str", False),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "glossary_ids": ("list[int]", False),
-    "custom_fields": ("list", False),
-}
 
 
-def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
+def _item_errors(sim: Simulator, item: Any, operation_id: str | None, kind: str) -> list[Any]:
     """Alation's `errors` list for one item: field errors, then custom-field errors as a nested list."""
-    fields = check_fields(item, spec)
+    fields = check_fields(item, request_fields(operation_id))
     if "non_field_errors" in fields:
         return [fields]
     cat = sim.catalog
@@ -98,7 +45,7 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
         else:
             cf_errors: list[dict[str, list[str]]] = []
             for value in custom:
-                problem = check_fields(value, CF_SPEC)
+                problem = check_fields(value, request_fields(operation_id, "custom_fields"))
                 if not problem and value["field_id"] not in cat.custom_fields:
                     problem = {"field_id": object_pk_error("field_id", value["field_id"])}
                 if problem:
@@ -108,11 +55,11 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec, kind: str) -> list[Any]:
     return errors
 
 
-def _validate(sim: Simulator, request: SimRequest, spec: Spec, kind: str) -> list[dict[str, Any]]:
+def _validate(sim: Simulator, request: SimRequest, kind: str) -> list[dict[str, Any]]:
     items = list_body(request, LIMIT)
     invalid: list[dict[str, Any]] = []
     for index, item in enumerate(items):
-        errors = _item_errors(sim, item, spec, kind)
+        errors = _item_errors(sim, item, request.operation, kind)
         if errors:
             invalid.append({"index": index, "errors": errors, kind: item})
     if invalid:
@@ -151,8 +98,8 @@ class _Kind:
 
     store: str  # attribute of sim.catalog holding the objects by id
     noun: str  # in validation messages
-    create: tuple[str, Spec]  # operationId, accepted fields
-    update: tuple[str, Spec]
+    create: str  # operationIds (the served operation's request schema gives the fields checked)
+    update: str
     delete: str
     delete_field: str  # body key carrying the ids to delete
     created: str  # job-result key stem ("term" even for documents: Alation's words)
@@ -167,9 +114,9 @@ def _register(kind: _Kind) -> None:
         store: dict[int, dict[str, Any]] = getattr(sim.catalog, kind.store)
         return store
 
-    @handles(kind.create[0])
+    @handles(kind.create)
     def create(sim: Simulator, request: SimRequest) -> SimResponse:
-        items = _validate(sim, request, kind.create[1], kind.noun)
+        items = _validate(sim, request, kind.noun)
 
         def work() -> dict[str, Any]:
             created = _create(sim, table(sim), items)
@@ -177,9 +124,9 @@ def _register(kind: _Kind) -> None:
 
         return job_id_handle(sim.start_job(request, work))
 
-    @handles(kind.update[0])
+    @handles(kind.update)
     def update(sim: Simulator, request: SimRequest) -> SimResponse:
-        items = _validate(sim, request, kind.update[1], kind.noun)
+        items = _validate(sim, request, kind.noun)
 
         def work() -> dict[str, Any]:
             updated = _update(table(sim), items)
@@ -202,8 +149,8 @@ for _kind in (
     _Kind(
         "documents",
         "document",
-        ("createDocuments", DOC_CREATE),
-        ("updateDocuments", DOC_UPDATE),
+        "createDocuments",
+        "updateDocuments",
         "deleteDocuments",
         "id",
         "term",
@@ -213,8 +160,8 @@ for _kind in (
     _Kind(
         "folders",
         "folder",
-        ("createDocumentHubFolders", FOLDER_CREATE),
-        ("updateDocumentHubFolders", FOLDER_UPDATE),
+        "createDocumentHubFolders",
+        "updateDocumentHubFolders",
         "deleteDocumentHubFolders",
         "ids",
         "folder",
@@ -223,8 +170,8 @@ for _kind in (
     _Kind(
         "terms",
         "term",
-        ("createTerms", TERM_CREATE),
-        ("updateTerms", TERM_UPDATE),
+        "createTerms",
+        "updateTerms",
         "deleteTerms",
         "id",
         "term",

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..fields import request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse, is_array
-from .common import Spec, check_fields, dict_body, job_id_handle, list_body
+from .common import check_fields, check_value, dict_body, job_id_handle, list_body
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
 LIMIT = 1000
-DATAFLOW: Spec = {
-    "external_id": ("str", True),
-    "title": ("str", False),
-    "description": ("str", False),
-    "content": ("str", False),
-    "group_name": ("str", False),
-}
-SEGMENT_ITEM: Spec = {"otype": ("str", True), "key": ("str", True)}
 
 
 def _invalid(errors: Any) -> Reject:
@@ -27,21 +20,23 @@ def _invalid(errors: Any) -> Reject:
     return Reject(400, {"detail": "Invalid lineage payload.", "errors": errors, "code": "400000"})
 
 
-def _check_graph(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+def _check_graph(body: dict[str, Any], operation_id: str | None) -> tuple[list[dict[str, Any]], list[Any]]:
     objects: object = body.get("dataflow_objects") or []
     paths: object = body.get("paths") or []
     if not is_array(objects) or not is_array(paths):
         raise _invalid([{"non_field_errors": ["dataflow_objects and paths must be lists."]}])
     if len(objects) > LIMIT:
         raise _invalid([{"dataflow_objects": [f"At most {LIMIT} dataflow objects per request."]}])
-    errors = [check_fields(obj, DATAFLOW) for obj in objects]
+    dataflow = request_fields(operation_id, "dataflow_objects")
+    errors = [check_fields(obj, dataflow) for obj in objects]
     if any(errors):
         raise _invalid({"dataflow_objects": errors})
+    node_fields = request_fields(operation_id, "paths")
     for number, path in enumerate(paths):
         if not is_array(path) or len(path) < 2 or not all(is_array(seg) and seg for seg in path):
             raise _invalid({"paths": [f"Path {number} must be a list of at least two non-empty segments."]})
         for segment in path:
-            if any(check_fields(node, SEGMENT_ITEM) for node in segment):
+            if any(check_fields(node, node_fields) for node in segment):
                 raise _invalid({"paths": [f"Path {number}: each node needs otype and key."]})
         if any(node["otype"] == "dataflow" for node in path[0] + path[-1]):
             raise _invalid(
@@ -68,22 +63,22 @@ def _upsert(sim: Simulator, objects: list[dict[str, Any]], paths: list[Any]) -> 
 
 @handles("createDataflows")
 def post_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
-    objects, paths = _check_graph(dict_body(request))
+    objects, paths = _check_graph(dict_body(request), request.operation)
     return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
 
 
 @handles("createLineage")
 def post_lineage(sim: Simulator, request: SimRequest) -> SimResponse:
     # The lineage V2 result shape was never captured; it mirrors the dataflow POST result.
-    objects, paths = _check_graph(dict_body(request))
+    objects, paths = _check_graph(dict_body(request), request.operation)
     return job_id_handle(sim.start_job(request, lambda: _upsert(sim, objects, paths)))
 
 
 @handles("updateDataflows")
 def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     items = list_body(request, LIMIT)
-    spec = {**DATAFLOW, "id": ("int", True), "external_id": ("str", False)}
-    errors = [check_fields(item, spec) for item in items]
+    fields = request_fields(request.operation)
+    errors = [check_fields(item, fields) for item in items]
     if any(errors):
         raise _invalid(errors)
 
@@ -104,7 +99,8 @@ def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     key_field = request.arg("keyField")  # present and one of the spec's values: the route checked it
     keys = list_body(request, LIMIT)
     kind = "int" if key_field == "id" else "str"
-    if any(check_fields({"k": key}, {"k": (kind, True)}) for key in keys):
+    # The keyField query parameter decides the keys' type: a cross-parameter rule the schema cannot state.
+    if any(key is None or check_value(kind, key) for key in keys):
         raise _invalid([f"Expected a list of {'integer ids' if kind == 'int' else 'external id strings'}."])
 
     def work() -> list[dict[str, Any]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..fields import Fields, request_fields
 from ..registry import handles
 from ..wire import SimRequest, SimResponse, is_array, is_object
-from .common import Spec, check_fields, dict_body, int_list, list_body
+from .common import check_fields, dict_body, int_list, list_body
 
 if TYPE_CHECKING:
     from ..jobs import Job
@@ -15,22 +16,6 @@ if TYPE_CHECKING:
 
 LIMIT = 1000
 SERVER_BATCH = 250  # Alation processes policies in batches of 250 inside one job
-
-CREATE: Spec = {
-    "title": ("str", True),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "policy_group_ids": ("list[int]", False),
-    "fields": ("list", False),
-}
-UPDATE: Spec = {
-    "id": ("int", True),
-    "title": ("str", False),
-    "description": ("str", False),
-    "template_id": ("int", False),
-    "policy_group_ids": ("dict", False),
-    "fields": ("list", False),
-}
 
 
 def _task_handle(request: SimRequest, job: Job, kind: str) -> SimResponse:
@@ -51,7 +36,7 @@ def _task_handle(request: SimRequest, job: Job, kind: str) -> SimResponse:
     return SimResponse.json(202, {"task": task})
 
 
-def _item_errors(sim: Simulator, item: Any, spec: Spec) -> dict[str, Any]:
+def _item_errors(sim: Simulator, item: Any, spec: Fields) -> dict[str, Any]:
     errors: dict[str, Any] = check_fields(item, spec)
     if errors:
         return errors
@@ -77,7 +62,7 @@ def _item_errors(sim: Simulator, item: Any, spec: Spec) -> dict[str, Any]:
     return errors
 
 
-def _run(sim: Simulator, items: list[Any], spec: Spec, apply: Any) -> list[str]:
+def _run(sim: Simulator, items: list[Any], spec: Fields, apply: Any) -> list[str]:
     """Process items in server batches; the result lines say what succeeded and what failed."""
     lines: list[str] = []
     succeeded = failed = 0
@@ -111,7 +96,8 @@ def create_policies(sim: Simulator, request: SimRequest) -> SimResponse:
         new_id = sim.catalog.new_id()
         sim.catalog.policies[new_id] = {**item, "id": new_id}
 
-    job = sim.start_job(request, lambda: _run(sim, items, CREATE, apply))
+    fields = request_fields(request.operation)
+    job = sim.start_job(request, lambda: _run(sim, items, fields, apply))
     return _task_handle(request, job, "BUSINESS_POLICY_BULK_CREATE")
 
 
@@ -129,7 +115,8 @@ def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
             item = {**item, "policy_group_ids": current}
         policy.update({k: v for k, v in item.items() if v is not None})
 
-    job = sim.start_job(request, lambda: _run(sim, items, UPDATE, apply))
+    fields = request_fields(request.operation)
+    job = sim.start_job(request, lambda: _run(sim, items, fields, apply))
     return _task_handle(request, job, "BUSINESS_POLICY_BULK_UPDATE")
 
 

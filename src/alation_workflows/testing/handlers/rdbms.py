@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..fields import Fields, request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse, is_object
-from .common import Spec, check_fields, job_id_handle, list_body
+from .common import check_fields, job_id_handle, list_body
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
@@ -19,31 +20,6 @@ KINDS: dict[str, tuple[str, int, str, int]] = {
     "schema": ("schemas", 1, "schema", 1000),
     "table": ("tables", 2, "table", 1000),
     "column": ("columns", 3, "attribute", 10000),
-}
-COMMON: Spec = {"title": ("str", False), "description": ("str", False), "custom_fields": ("list", False)}
-POST_SPECS: dict[str, Spec] = {
-    "schema": {"key": ("str", True), **COMMON, "db_comment": ("str", False)},
-    "table": {
-        "key": ("str", True),
-        **COMMON,
-        "table_comment": ("str", False),
-        "table_type": ("str", False),
-        "base_table_key": ("str", False),
-        "table_type_name": ("str", False),
-        "owner": ("str", False),
-        "sql": ("str", False),
-        "partition_definition": ("any", False),
-        "partition_columns": ("list", False),
-    },
-    "column": {
-        "key": ("str", True),
-        "column_type": ("str", True),
-        **COMMON,
-        "column_comment": ("str", False),
-        "nullable": ("bool", False),
-        "position": ("int", False),
-        "index": ("dict", False),
-    },
 }
 
 
@@ -67,7 +43,7 @@ def _key_error(ds_id: int, key: str, depth: int) -> str | None:
     return None
 
 
-def _check(items: list[Any], spec: Spec, ds_id: int, depth: int, need_key: bool) -> None:
+def _check(items: list[Any], spec: Fields, ds_id: int, depth: int, need_key: bool) -> None:
     errors: list[dict[str, Any]] = []
     for item in items:
         problem: dict[str, Any] = check_fields(item, spec)
@@ -91,7 +67,7 @@ def _post(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
     table_name, depth, word, limit = KINDS[kind]
     ds_id = _datasource(sim, request)
     items = list_body(request, limit)
-    _check(items, POST_SPECS[kind], ds_id, depth, need_key=True)
+    _check(items, request_fields(request.operation), ds_id, depth, need_key=True)
 
     def work() -> list[dict[str, Any]]:
         table: dict[str, Any] = getattr(sim.catalog, table_name)
@@ -119,10 +95,8 @@ def _patch(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
     table_name, depth, word, limit = KINDS[kind]
     ds_id = _datasource(sim, request)
     items = list_body(request, limit)
-    spec = {**POST_SPECS[kind], "key": ("str", False), "id": ("int", False)}
-    spec.pop("column_type", None)
-    spec["column_type"] = ("str", False)
-    _check(items, spec, ds_id, depth, need_key=False)
+    _check(items, request_fields(request.operation), ds_id, depth, need_key=False)
+    # "Give one of id or key" is stated in the schema's description only: a cross-field rule kept here.
     missing = [i for i, item in enumerate(items) if "id" not in item and "key" not in item]
     if missing:
         errors: list[dict[str, Any]] = [{} for _ in items]
@@ -179,9 +153,6 @@ def patch_columns(sim: Simulator, request: SimRequest) -> SimResponse:
     return _patch(sim, request, "column")
 
 
-CHILD: Spec = {"key": ("str", True), "title": ("str", False), "description": ("str", False)}
-
-
 @handles("updateChildColumns")
 def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimResponse:
     ds_id = _datasource(sim, request)
@@ -189,7 +160,8 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
     if column_key is None:
         raise Reject(404, {"detail": f"Column with id {column_id} does not exist", "code": "404000"})
     items = list_body(request, 1000)
-    errors = [check_fields(item, CHILD) for item in items]
+    fields = request_fields(request.operation)
+    errors = [check_fields(item, fields) for item in items]
     if any(errors):
         raise Reject(400, {"detail": INCORRECT, "errors": errors, "code": "400010"})
 
@@ -208,14 +180,12 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
     return job_id_handle(sim.start_job(request, work))
 
 
-ROOT_CHILD: Spec = {**CHILD, "parent_key": ("str", True)}
-
-
 @handles("updateRootChildColumns")
 def patch_root_children(sim: Simulator, request: SimRequest) -> SimResponse:
     ds_id = _datasource(sim, request)
     items = list_body(request, 1000)
-    errors = [check_fields(item, ROOT_CHILD) for item in items]
+    fields = request_fields(request.operation)
+    errors = [check_fields(item, fields) for item in items]
     if any(errors):
         raise Reject(400, {"detail": INCORRECT, "errors": errors, "code": "400010"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..fields import Fields, request_fields
 from ..registry import handles, simulator_only
 from ..wire import Reject, SimRequest, SimResponse
 from .common import check_fields, jsonl_lines, parse_line
@@ -98,7 +99,7 @@ def post_vds(sim: Simulator, request: SimRequest, ds_id: int) -> SimResponse:
     return SimResponse.json(200, {"job_name": job.name})
 
 
-def _valid_lines(request: SimRequest, spec: dict[str, tuple[str, bool]]) -> list[dict[str, Any]]:
+def _valid_lines(request: SimRequest, spec: Fields) -> list[dict[str, Any]]:
     """Every JSONL line as an object fitting `spec`, else a 400 naming the first bad line."""
     objects: list[dict[str, Any]] = []
     for number, text in jsonl_lines(request):
@@ -114,19 +115,6 @@ def _valid_lines(request: SimRequest, spec: dict[str, tuple[str, bool]]) -> list
 
 # -- virtual file system ---------------------------------------------------------------------
 
-FILE_SPEC = {
-    "path": ("str", True),
-    "name": ("str", True),
-    "is_directory": ("bool", True),
-    "size_in_bytes": ("int", False),
-    "ts_last_modified": ("str", False),
-    "ts_last_accessed": ("str", False),
-    "owner": ("str", False),
-    "group": ("str", False),
-    "permission_bits": ("int", False),
-    "storage_type": ("int", False),
-}
-
 
 @simulator_only(
     "postVirtualFileSystemMetadataNoSlash",
@@ -138,7 +126,7 @@ FILE_SPEC = {
 def post_vfs(sim: Simulator, request: SimRequest, fs_id: int) -> SimResponse:
     if fs_id not in sim.catalog.file_systems:
         raise Reject(400, {"error": f"Cannot find FileSystem id: {fs_id}"})
-    entries = _valid_lines(request, FILE_SPEC)
+    entries = _valid_lines(request, request_fields(request.operation))
 
     def work() -> list[str]:
         # Each upload replaces the file system's listing (an empty upload deletes everything).
@@ -160,20 +148,12 @@ def post_vfs(sim: Simulator, request: SimRequest, fs_id: int) -> SimResponse:
 
 # -- query log ingestion ---------------------------------------------------------------------
 
-QLI_SPEC = {
-    "userName": ("str", True),
-    "sessionId": ("str", True),
-    "text": ("str", True),
-    "startTime": ("str", True),
-    "defaultDatabases": ("any", True),
-}
-
 
 @handles("pushQueryLogs")
 def post_qli(sim: Simulator, request: SimRequest, ds_id: int) -> SimResponse:
     if ds_id not in sim.catalog.datasources:
         raise Reject(400, {"error": "Cannot find Datasource"})
-    events = _valid_lines(request, QLI_SPEC)
+    events = _valid_lines(request, request_fields(request.operation))
 
     def work() -> str:
         log = sim.catalog.query_logs.setdefault(ds_id, [])
