@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 from . import ir
-from .errors import SpecError
+from .config_docs import config_pages
+from .doc_pages import DocsError, Page, Row, cell, page_file
 from .naming import enum_member, field_name
 from .paging import paging_docs
+from .pretty import Atom, Doc, Seq, flat, fmt, literal, plain
 from .pytypes import doc_type
 from .raw import is_arr, is_obj
 from .render import MD_HEADER, environment
@@ -20,28 +19,6 @@ from .render import MD_HEADER, environment
 README = "README.md"
 MODELS = "docs/models"
 UTILS = "docs/models/utils"
-WIDTH = 100
-# The hand-written runtime types the per-call options link to (parsed from their source, not imported).
-CONFIG_SOURCE = "_runtime/config.py"
-CONFIG_CLASSES = ("RetryConfig", "BackoffStrategy", "PollConfig")
-# A field row of a type's page: name, type, required, description, example (or default).
-_Row = tuple[str, str, bool, str, str]
-
-
-class Page(TypedDict):
-    """What docs_model.md.jinja renders for one model, enum or option type."""
-
-    file: str
-    title: str
-    import_path: str
-    description: str
-    notes: list[str]
-    fields: list[_Row] | None
-    values: list[tuple[str, str]] | None
-    example: str | None
-    default_column: NotRequired[str]
-
-
 CALL_OPTIONS = (
     (
         "retries",
@@ -52,10 +29,6 @@ CALL_OPTIONS = (
     ("server_url", "*Optional[str]*", "Override the client's server URL for this call."),
     ("http_headers", "*Optional[Mapping[str, str]]*", "Extra HTTP headers to send with this call."),
 )
-
-
-class DocsError(SpecError):
-    """The docs cannot be rendered (e.g. the README lost a generated-section marker)."""
 
 
 def render_docs(api: ir.Api, root: Path) -> dict[str, str]:
@@ -73,7 +46,7 @@ def render_docs(api: ir.Api, root: Path) -> dict[str, str]:
         out[f"{MODELS}/{page['file']}"] = env.get_template("docs_model.md.jinja").render(
             header=header, **page
         )
-    for page in _config_pages(api, root):
+    for page in config_pages(api, root):
         out[f"{UTILS}/{page['file']}"] = env.get_template("docs_model.md.jinja").render(header=header, **page)
     readme = root / README
     if readme.exists():
@@ -117,7 +90,7 @@ class _Docs:
             files[f] = name
 
     def summary(self, op: ir.Operation) -> dict[str, Any]:
-        return {"op": op, "summary": _cell(op.summary or op.description.split("\n")[0])}
+        return {"op": op, "summary": cell(op.summary or op.description.split("\n")[0])}
 
     def operation(self, op: ir.Operation) -> dict[str, Any]:
         link = "../../models/"
@@ -137,7 +110,7 @@ class _Docs:
                 others = ", ".join(f"`{n}`" for n in op.exactly_one_of if n != p.name)
                 desc += f" Give exactly one of this and {others}."
             params.append((p.name, doc_type(p.type, link), p.required, desc))
-        rows = [(f"`{n}`", _cell(t if "[" in t else f"*{t}*"), req, _cell(d)) for n, t, req, d in params]
+        rows = [(f"`{n}`", cell(t if "[" in t else f"*{t}*"), req, cell(d)) for n, t, req, d in params]
         if op.paging:
             rows.append(
                 (
@@ -183,7 +156,7 @@ class _Docs:
             if r.type is not None and r.media and "json" in r.media:
                 by_type.setdefault((doc_type(r.type, link), r.media), []).append(r.status)
         rows = [
-            ("errors.ProblemDetailsError", ", ".join(st), media, _cell(data))
+            ("errors.ProblemDetailsError", ", ".join(st), media, cell(data))
             for (data, media), st in by_type.items()
         ]
         rows.append(("errors.APIError", "4XX, 5XX", "\\*/\\*", "—"))
@@ -197,33 +170,33 @@ class _Docs:
     def snippet(self, op: ir.Operation) -> str:
         lines: list[str] = []
         if op.job and op.job.hybrid:
-            lines.append(_fmt(self.call(op, "res = "), 4))
+            lines.append(fmt(self.call(op, "res = "), 4))
             # A new name for the waited result: `res` is typed handle-or-result, the wait's details are not.
             lines.append(f"    # {self.service} may run the request as a job: then wait for its details")
             lines.append("    result = res.wait(timeout=60) if isinstance(res, JobHandle) else res")
             lines.append("    print(result)")
         elif op.job:
-            lines.append(_fmt(self.call(op, "job = "), 4))
+            lines.append(fmt(self.call(op, "job = "), 4))
             lines.append("    details = job.wait(timeout=60)  # polls until the job ends")
             lines += self.use_details(op.job.result, op.job.polling)
         elif op.paging:
             call = self.call(op, "")
-            lines.append(_fmt(_Seq("for item in " + call.open, call.close + ":", call.items), 4))
+            lines.append(fmt(Seq("for item in " + call.open, call.close + ":", call.items), 4))
             lines.append("        print(item)")
         elif (source := self.job_source(op)) is not None:
             job_op, param = source
             assert job_op.job is not None
-            lines.append(_fmt(self.call(job_op, "job = "), 4))
+            lines.append(fmt(self.call(job_op, "job = "), 4))
             # The contract's handle class has a typed property per status parameter (handles.py).
-            call = _Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", _Atom(f"job.{param}"))])
-            lines.append(_fmt(_Seq("res = " + call.open, call.close, call.items), 4))
+            call = Seq(f"{self.var}.{op.group}.{op.name}(", ")", [(f"{param}=", Atom(f"job.{param}"))])
+            lines.append(fmt(Seq("res = " + call.open, call.close, call.items), 4))
             if op.slug == job_op.job.polling.status_operation:
                 lines.append(f"    print({_status_fields(job_op.job.polling, 'res')})")
             else:
                 lines.append("    print(res)")
         else:
             res = "res = " if op.success.type is not None else ""
-            lines.append(_fmt(self.call(op, res), 4))
+            lines.append(fmt(self.call(op, res), 4))
             if res:
                 lines.append("    print(res)")
         body = "\n".join(lines)
@@ -253,7 +226,7 @@ class _Docs:
         if not starters:
             return None
         best = min(
-            starters, key=lambda o: (not o.name.startswith("create"), len(_flat(self.call(o, ""))), o.name)
+            starters, key=lambda o: (not o.name.startswith("create"), len(flat(self.call(o, ""))), o.name)
         )
         assert best.job is not None
         return best, best.job.sources[0][0]
@@ -276,8 +249,8 @@ class _Docs:
             lines.append("    print(details.result)")
         return lines
 
-    def call(self, op: ir.Operation, assign: str) -> _Seq:
-        items: list[tuple[str, _Doc]] = []
+    def call(self, op: ir.Operation, assign: str) -> Seq:
+        items: list[tuple[str, Doc]] = []
         if op.body:
             example = op.body.example if op.body.example is not None else self.synth(op.body.type)
             items.append(("request=", self.value(op.body.type, example)))
@@ -291,7 +264,7 @@ class _Docs:
                 continue
             example = p.example if p.example is not None else self.synth(p.type)
             items.append((f"{p.name}=", self.value(p.type, example, p.wire)))
-        return _Seq(f"{assign}{self.var}.{op.group}.{op.name}(", ")", items)
+        return Seq(f"{assign}{self.var}.{op.group}.{op.name}(", ")", items)
 
     def all_fields(self, model: ir.Model) -> list[ir.Field]:
         inherited = self.all_fields(self.models[model.base]) if model.base else []
@@ -332,28 +305,28 @@ class _Docs:
             return node.value
         return {}
 
-    def value(self, node: ir.TypeNode, v: Any, wire: str = "") -> _Doc:
+    def value(self, node: ir.TypeNode, v: Any, wire: str = "") -> Doc:
         """Render an example value as Python: models as constructors, enums as members."""
         credentials = self.settings["docs"]["credentials"]
         if wire in credentials and isinstance(v, str):
-            return _Atom(f'os.environ["{credentials[wire]}"]')
+            return Atom(f'os.environ["{credentials[wire]}"]')
         if isinstance(node, ir.Nullable):
-            return _Atom("None") if v is None else self.value(node.inner, v)
+            return Atom("None") if v is None else self.value(node.inner, v)
         if isinstance(node, ir.JsonString):
-            return _Atom(_literal(v)) if isinstance(v, str) else self.value(node.inner, v)
+            return Atom(literal(v)) if isinstance(v, str) else self.value(node.inner, v)
         if isinstance(node, ir.ListOf) and is_arr(v):
-            return _Seq("[", "]", [("", self.value(node.item, x)) for x in v])
+            return Seq("[", "]", [("", self.value(node.item, x)) for x in v])
         if isinstance(node, ir.DictOf) and is_obj(v):
-            return _Seq("{", "}", [(f"{json.dumps(k)}: ", self.value(node.value, x)) for k, x in v.items()])
+            return Seq("{", "}", [(f"{json.dumps(k)}: ", self.value(node.value, x)) for k, x in v.items()])
         if isinstance(node, ir.Prim) and node.name == "bytes" and isinstance(v, str):
-            return _Atom(repr(v.encode()))
+            return Atom(repr(v.encode()))
         if isinstance(node, ir.Ref) and node.kind == "enum":
             if v in self.enums[node.name].values:
-                return _Atom(f"models.{node.name}.{enum_member(v)}")
-            return _Atom(_literal(v))
+                return Atom(f"models.{node.name}.{enum_member(v)}")
+            return Atom(literal(v))
         if isinstance(node, ir.Ref) and self.fits(node, v):
             fields = {f.wire: f for f in self.all_fields(self.models[node.name])}
-            return _Seq(
+            return Seq(
                 f"models.{node.name}(",
                 ")",
                 [(f"{fields[k].name}=", self.value(fields[k].type, x, k)) for k, x in v.items()],
@@ -363,7 +336,7 @@ class _Docs:
                 if not isinstance(option, ir.Ref) or self.fits(option, v):
                     if isinstance(option, ir.Ref) or _plain_fits(option, v):
                         return self.value(option, v)
-        return _plain(v)
+        return plain(v)
 
     def fits(self, ref: ir.Ref, v: Any) -> bool:
         if ref.kind != "model" or not is_obj(v):
@@ -377,7 +350,7 @@ class _Docs:
     def model_pages(self) -> list[Page]:
         pages: list[Page] = []
         for m in self.api.models:
-            fields: list[_Row] = []
+            fields: list[Row] = []
             for f in self.all_fields(m):
                 desc = f.description
                 if _has_json_string(f.type):
@@ -401,7 +374,7 @@ class _Docs:
                 example = "" if f.example is None else f"`{json.dumps(f.example, ensure_ascii=False)}`"
                 typ = doc_type(f.type, "")
                 fields.append(
-                    (name, _cell(typ if "[" in typ else f"*{typ}*"), f.required, _cell(desc), _cell(example))
+                    (name, cell(typ if "[" in typ else f"*{typ}*"), f.required, cell(desc), cell(example))
                 )
             notes: list[str] = []
             if m.base:
@@ -449,10 +422,6 @@ class _Docs:
         return sorted(pages, key=lambda p: p["file"])
 
 
-def page_file(name: str) -> str:
-    return f"{name.lower()}.md"
-
-
 def _first_model(node: ir.TypeNode | None) -> ir.Ref | None:
     if isinstance(node, ir.Ref) and node.kind == "model":
         return node
@@ -490,145 +459,6 @@ def _plain_fits(node: ir.TypeNode, v: Any) -> bool:
     if isinstance(node, ir.Const):
         return bool(v == node.value)
     return True
-
-
-def _cell(text: str) -> str:
-    # Newlines would end the table row; a bare "|" would split the cell (doc_type's "\\|" stays).
-    return re.sub(r"(?<!\\)\|", r"\\|", re.sub(r"\s*\n\s*", " ", str(text))).strip()
-
-
-# ---- a tiny pretty printer for snippet arguments -------------------------------------------------
-
-
-@dataclass
-class _Atom:
-    text: str
-
-
-@dataclass
-class _Seq:
-    open: str
-    close: str
-    items: list[tuple[str, _Doc]]
-
-
-_Doc = _Atom | _Seq
-
-
-def _flat(d: _Doc) -> str:
-    if isinstance(d, _Atom):
-        return d.text
-    return d.open + ", ".join(p + _flat(x) for p, x in d.items) + d.close
-
-
-def _fmt(d: _Doc, indent: int) -> str:
-    pad = " " * indent
-    flat = _flat(d)
-    if isinstance(d, _Atom) or len(pad + flat) <= WIDTH or not d.items:
-        return pad + flat
-    inner = [_fmt(x, indent + 4).lstrip() for _, x in d.items]
-    lines = [f"{pad}    {p}{x}," for (p, _), x in zip(d.items, inner, strict=True)]
-    return f"{pad}{d.open}\n" + "\n".join(lines) + f"\n{pad}{d.close}"
-
-
-def _literal(v: Any) -> str:
-    return _flat(_plain(v))
-
-
-def _plain(v: Any) -> _Doc:
-    if is_obj(v):
-        return _Seq("{", "}", [(f"{json.dumps(k, ensure_ascii=False)}: ", _plain(x)) for k, x in v.items()])
-    if is_arr(v):
-        return _Seq("[", "]", [("", _plain(x)) for x in v])
-    if isinstance(v, str):
-        return _Atom(json.dumps(v, ensure_ascii=False))
-    return _Atom(repr(v))
-
-
-# ---- pages for the hand-written option types (fields read from their source) -------------------
-
-
-def _config_pages(api: ir.Api, root: Path) -> list[Page]:
-    source = root / "src" / api.package / CONFIG_SOURCE
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    pages: list[Page] = []
-    problems: list[tuple[str, str]] = []
-    for name in CONFIG_CLASSES:
-        cls = classes.get(name)
-        if cls is None:
-            raise DocsError([(str(source), f"class {name} not found (docs link to it)")])
-        fields: list[_Row] = []
-        for stmt, after in zip(cls.body, [*cls.body[1:], None], strict=True):
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                key = f"{name}.{stmt.target.id}"
-                # The field's description is the string literal right below it (an attribute docstring).
-                described = isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-                text = str(after.value.value).strip() if described else ""  # type: ignore[union-attr]
-                if not text:
-                    problems.append((str(source), f"{key} has no description (a docstring line below it)"))
-                default = _default(stmt.value)
-                typ = ast.unparse(stmt.annotation)
-                typ = re.sub(
-                    r"\b(" + "|".join(CONFIG_CLASSES) + r")\b", lambda m: f"[{m[1]}]({page_file(m[1])})", typ
-                )
-                fields.append(
-                    (
-                        f"`{stmt.target.id}`",
-                        _cell(typ if "[" in typ else f"*{typ}*"),
-                        False,
-                        _cell(" ".join(text.split())),
-                        _cell(default),
-                    )
-                )
-        pages.append(
-            {
-                "file": page_file(name),
-                "title": name,
-                # The README imports these from the package top level; `utils` is the Speakeasy-style alias.
-                "import_path": f"{api.package}.{name}",
-                "description": (ast.get_docstring(cls) or "").split("\n\n")[0],
-                "notes": [f"Also importable as `{api.package}.utils.{name}`.", *_client_defaults(api, name)],
-                "fields": fields,
-                "values": None,
-                "example": None,
-                "default_column": "Default",
-            }
-        )
-    if problems:
-        raise DocsError(problems)
-    return pages
-
-
-def _default(node: ast.expr | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, ast.Call) and ast.unparse(node.func) == "field":
-        for kw in node.keywords:
-            if kw.arg == "default_factory":
-                return f"`{ast.unparse(kw.value)}()`"
-    return f"`{ast.unparse(node)}`"
-
-
-def _client_defaults(api: ir.Api, name: str) -> list[str]:
-    d = api.settings.get("defaults", {})
-    if name == "RetryConfig" and "retry" in d:
-        r = d["retry"]
-        return [
-            f"The generated `{api.client_class}` client uses strategy `{r['strategy']}`, "
-            f"{r['max_attempts']} attempts, backoff {r['initial_interval_ms']} ms × {r['exponent']} "
-            f"up to {r['max_interval_ms']} ms, at most {r['max_elapsed_time_ms']} ms in all "
-            "(from `openapi/gen.yaml`); pass `retry_config=` to the client or `retries=` to a call to change it."
-        ]
-    if name == "PollConfig" and "poll" in d:
-        p = d["poll"]
-        return [
-            f"The generated `{api.client_class}` client first polls after {p['initial_interval_s']} s, then waits "
-            f"at most {p['lag_ratio']} of the job's age (at most {p['max_interval_s']} s) between polls, for at "
-            f"most {p['timeout_s']} s, and sends at most {p['requests_per_second']} status requests per second "
-            "(from `openapi/gen.yaml`); pass `poll_config=` to the client or `poll=` to `wait()` to change it."
-        ]
-    return []
 
 
 def _status_fields(polling: ir.JobPolling, var: str) -> str:

@@ -267,11 +267,11 @@ def test_identical_responses_are_one_object_so_their_adapter_is_built_once() -> 
 
 def test_option_docs_come_from_the_fields_and_a_field_without_one_is_refused(tmp_path: Path) -> None:
     # The per-call option pages are written from the docstring line under each config field.
-    from generator.docs import CONFIG_SOURCE, DocsError, _config_pages
+    from generator.config_docs import CONFIG_SOURCE, DocsError, config_pages
     from generator.pipeline import build_api
 
     api = build_api(ROOT)
-    pages = {p["title"]: p for p in _config_pages(api, ROOT)}
+    pages = {p["title"]: p for p in config_pages(api, ROOT)}
     row = next(f for f in pages["PollConfig"]["fields"] if f[0] == "`requests_per_second`")
     assert "Status requests per second for the whole client" in row[3]
 
@@ -284,7 +284,7 @@ def test_option_docs_come_from_the_fields_and_a_field_without_one_is_refused(tmp
     assert line in text
     target.write_text(text.replace(line, "", 1), encoding="utf-8")
     with pytest.raises(DocsError, match="BackoffStrategy.max_interval has no description"):
-        _config_pages(api, copy_root)
+        config_pages(api, copy_root)
 
 
 def test_check_without_ruff_uses_the_committed_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
