@@ -83,7 +83,7 @@ else:
     _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_Loader):  # type: ignore[misc]  # mypy: without types-PyYAML the base is Any
+class _StrictLoader(_Loader):
     """YAML keeps the last of two equal keys silently: a second `/path:` block would hide the first."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

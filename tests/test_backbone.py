@@ -124,7 +124,7 @@ def test_update_documents_sends_put_without_hub_id() -> None:
         job("successful", {"updated_term_count": 1, "updated_terms": [{"id": 12}]}),
     )
     with client(rec) as wf:
-        done = wf.documents.update_documents(request=[{"id": 12, "title": "New"}]).wait(timeout=5)  # type: ignore[list-item]
+        done = wf.documents.update_documents(request=[{"id": 12, "title": "New"}]).wait(timeout=5)
     assert rec.requests[0].method == "PUT"
     assert json.loads(rec.requests[0].content) == [{"id": 12, "title": "New"}]
     assert isinstance(done.result, models.DocumentPutResult)
@@ -322,7 +322,7 @@ async def test_async_twins_share_behaviour() -> None:
         )
         done = await handle.wait(timeout=5)
         details = await wf.job_status.get_job_status_async(name=JOB_NAME)
-    assert isinstance(done, models.JobDetailsDocumentPost) and done.result.created_term_count == 0  # type: ignore[union-attr]
+    assert isinstance(done, models.JobDetailsDocumentPost) and done.result.created_term_count == 0
     assert handle.polls == 2
     assert "%23" in rec.requests[-1].url.raw_path.decode() and details.status == "successful"
 

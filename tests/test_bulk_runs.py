@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from alation_workflows import PollConfig, Workflows, models
+from alation_workflows._runtime.rejection import messages
 from alation_workflows.errors import NoDetailsError
 from alation_workflows.jobs import (
     InvalidItemsError,
@@ -23,7 +24,6 @@ from alation_workflows.jobs import (
     submit_batches,
     submit_batches_async,
 )
-from alation_workflows.jobs.item_errors import messages
 from alation_workflows.testing.pytest_plugin import ServedSimulator
 
 QUICK = PollConfig(initial_interval=0.01, multiplier=1.5, max_interval=0.05, timeout=10.0, jitter=0.0)
@@ -90,13 +90,13 @@ def test_parameters_are_checked_before_anything_is_sent(
 ) -> None:
     tables = [{"key": "1.s.t", "table_type": "TABLE"}]
     with pytest.raises(TypeError, match="ds_id"):
-        submit_batches(wf.rdbms.create_tables, tables, progress=None)  # missing
+        submit_batches(wf.rdbms.create_tables, tables, progress=None)  # type: ignore[arg-type]  # missing
     with pytest.raises(TypeError, match="dsid"):
-        submit_batches(wf.rdbms.create_tables, tables, dsid=1, progress=None)  # type: ignore[call-arg]
+        submit_batches(wf.rdbms.create_tables, tables, dsid=1, progress=None)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="ds_id"):
-        submit_batches(wf.rdbms.create_tables, tables, ds_id="one", progress=None)
+        submit_batches(wf.rdbms.create_tables, tables, ds_id="one", progress=None)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="request="):
-        submit_batches(wf.documents.create_documents, docs(1), request=[], progress=None)
+        submit_batches(wf.documents.create_documents, docs(1), request=[], progress=None)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="iterable"):
         submit_batches(wf.documents.create_documents, "abc", progress=None)
     assert posts(alation_server) == []
@@ -233,9 +233,8 @@ def test_a_5xx_after_the_job_was_created_is_ambiguous_and_not_resent(
         "status", path="/integration/v2/document/", method="POST", status=502, after=True, times=1
     )
     path = tmp_path / "run.journal"
-    no_retry = {"retries": None}
     result = submit_batches(
-        wf.documents.create_documents, docs(10), batch_size=5, journal=path, progress=None, **no_retry
+        wf.documents.create_documents, docs(10), batch_size=5, journal=path, progress=None, retries=None
     )
     assert [o.state for o in result] == ["ambiguous", "finished"]
     assert "may have reached Alation" in str(result[0].error) and result.exit_code == 3

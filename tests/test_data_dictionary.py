@@ -41,13 +41,16 @@ def test_wait_returns_the_typed_task_with_progress_events(
     keys = seed_tables(alation_server, 250)  # three batches of 100 rows in the simulator
     alation_server.sim.set_job_duration(0.3)
     upload = models.DataDictionaryUpload(file=csv_rows(keys), overwrite_values=True)
-    handle = wf.data_dictionary.upload_data_dictionary(request=upload, object_type="schema", object_id=17)
+    handle = wf.data_dictionary.upload_data_dictionary(
+        request=upload, object_type=models.DataDictionaryObjectType.SCHEMA, object_id=17
+    )
     assert isinstance(handle, JobHandle) and isinstance(handle.id, str) and len(handle.id) == 36
     events: list[Any] = []
     task = handle.wait(progress=events.append)
     assert isinstance(task, models.DataDictionaryTask)
     assert (task.state, task.status, handle.verdict) == ("COMPLETED", "SUCCEEDED", "successful")
-    assert task.result is not None and task.result.records.total == 250
+    assert task.result is not None and task.result.records is not None
+    assert task.result.records.total == 250
     polled = [e for e in events if e.kind == "polled"]
     assert polled and all(e.job_progress.total == 3 for e in polled)
     assert [e.job_progress.done for e in polled] == sorted(e.job_progress.done for e in polled)
@@ -64,7 +67,9 @@ def test_partially_succeeded_task_exposes_its_typed_error_list(
     upload = models.DataDictionaryUpload(
         file=csv_rows([keys[0], "9.sales.nope", keys[1]]), overwrite_values=False
     )
-    handle = wf.data_dictionary.upload_data_dictionary(request=upload, object_type="table", object_id=501)
+    handle = wf.data_dictionary.upload_data_dictionary(
+        request=upload, object_type=models.DataDictionaryObjectType.TABLE, object_id=501
+    )
     task = handle.wait()
     assert (task.status, handle.verdict, handle.done) == ("PARTIALLY_SUCCEEDED", "partially_successful", True)
     errors = handle.errors()
@@ -79,7 +84,9 @@ def test_resume_by_task_id_finds_the_data_dictionary_contract(
     keys = seed_tables(alation_server, 1)
     alation_server.sim.set_job_duration(0.05)
     upload = models.DataDictionaryUpload(file=csv_rows(keys), overwrite_values=True, allow_reset=True)
-    handle = wf.data_dictionary.upload_data_dictionary(request=upload, object_type="table", object_id=501)
+    handle = wf.data_dictionary.upload_data_dictionary(
+        request=upload, object_type=models.DataDictionaryObjectType.TABLE, object_id=501
+    )
     state = handle.to_dict()
     assert state["job"] == {"task_id": handle.id} and state["operation"] == "uploadDataDictionary"
     again = JobHandle.resume(wf, state)

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from generator.docs import DocsError, page_file, replace_sections
+from generator.doc_pages import DocsError, page_file
+from generator.docs import replace_sections
 from generator.pipeline import build_api
 
 ROOT = Path(__file__).resolve().parents[1]

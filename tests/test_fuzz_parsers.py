@@ -136,7 +136,7 @@ def test_any_response_raises_only_documented_errors(
         _parse(name, _respond(status, body, ctype))
     except WorkflowsError as exc:
         assert isinstance(exc, APIError) and exc.status_code == status
-        str(exc), repr(exc)  # rendering the message never fails either
+        _ = str(exc), repr(exc)  # rendering the message never fails either
 
 
 @pytest.mark.parametrize(

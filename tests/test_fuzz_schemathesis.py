@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
+from schemathesis.checks import CheckFunction
 from schemathesis.config import SchemathesisConfig
 
 from alation_workflows.testing.pytest_plugin import ServedSimulator
@@ -48,7 +50,7 @@ negative = _load("negative", 2)
 
 # "The simulator conforms to the spec". Not positive_data_acceptance: schema-valid requests
 # may still break rules OpenAPI cannot state (x-exactly-one-of, ids that must exist).
-CONFORMANCE = [
+CONFORMANCE: list[CheckFunction] = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
@@ -56,14 +58,14 @@ CONFORMANCE = [
     checks.response_schema_conformance,
 ]
 # Never a 5XX, and a request that violates the spec is refused (4XX), not acted on.
-REJECTION = [checks.not_a_server_error, checks.negative_data_rejection]
+REJECTION: list[CheckFunction] = [checks.not_a_server_error, checks.negative_data_rejection]
 
 # Examples of one operation share its simulator (hence the suppressed function-scoped-fixture
 # health check); derandomize + no example database: the same requests on every run.
-FUZZ = {"deadline": None, "derandomize": True, "database": None, "suppress_health_check": list(HealthCheck)}
+FUZZ: dict[str, Any] = {"deadline": None, "derandomize": True, "database": None, "suppress_health_check": list(HealthCheck)}
 
 
-def _run(case: schemathesis.Case, server: ServedSimulator, which: list[object]) -> None:
+def _run(case: schemathesis.Case, server: ServedSimulator, which: list[CheckFunction]) -> None:
     case.call_and_validate(base_url=server.url, headers={"TOKEN": server.token}, timeout=5, checks=which)
 
 

@@ -267,12 +267,15 @@ def test_identical_responses_are_one_object_so_their_adapter_is_built_once() -> 
 
 def test_option_docs_come_from_the_fields_and_a_field_without_one_is_refused(tmp_path: Path) -> None:
     # The per-call option pages are written from the docstring line under each config field.
-    from generator.config_docs import CONFIG_SOURCE, DocsError, config_pages
+    from generator.config_docs import CONFIG_SOURCE, config_pages
+    from generator.doc_pages import DocsError
     from generator.pipeline import build_api
 
     api = build_api(ROOT)
     pages = {p["title"]: p for p in config_pages(api, ROOT)}
-    row = next(f for f in pages["PollConfig"]["fields"] if f[0] == "`requests_per_second`")
+    fields = pages["PollConfig"]["fields"]
+    assert fields is not None
+    row = next(f for f in fields if f[0] == "`requests_per_second`")
     assert "Status requests per second for the whole client" in row[3]
 
     copy_root = tmp_path / "proj"

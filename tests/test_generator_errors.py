@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from generated_project import make_project, run_generator
+
+from tests.generated_project import make_project, run_generator
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",

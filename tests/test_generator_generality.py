@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from generated_project import ROOT, imported, make_project, run_generator
 
 from generator import ir
 from generator.docs import _Docs
 from generator.pipeline import build_api
+from tests.generated_project import ROOT, imported, make_project, run_generator
 
 # Slow (generates four foreign packages): .ci/run runs it on the main Python only.
 pytestmark = pytest.mark.slow

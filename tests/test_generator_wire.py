@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from generated_project import imported, make_project, run_generator
+
+from tests.generated_project import imported, make_project, run_generator
 
 OK = {"description": "ok"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from alation_workflows import Workflows, models
 from alation_workflows._runtime import retries
 from alation_workflows.errors import (
+    APIError,
     ResponseTooLargeError,
     ResponseValidationError,
     SubmitUncertainError,
@@ -34,11 +35,11 @@ class _Stream(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[bytes]:
         for i in range(0, len(self.data), 4096):
             yield self.data[i : i + 4096]
 
-    async def __aiter__(self):  # type: ignore[no-untyped-def]
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         for i in range(0, len(self.data), 4096):
             yield self.data[i : i + 4096]
 
@@ -101,6 +102,7 @@ async def test_the_cap_holds_for_the_async_client_and_submits_are_uncertain() ->
     )
     with pytest.raises(SubmitUncertainError) as info:
         await wf.documents.create_documents_async(request=[models.DocumentIn(title="KPI", document_hub_id=1)])
+    assert isinstance(info.value, APIError)  # the uncertain twin of the APIError it also is
     assert info.value.status_code == 202  # accepted: the job may exist
     assert "max_response_bytes=100000" in str(info.value)
     await wf.aclose()
@@ -154,7 +156,7 @@ def test_a_boolean_is_refused_where_an_id_belongs() -> None:
     with pytest.raises(TypeError, match="integer"):
         JobRef(id=True)
     with pytest.raises(TypeError):
-        JobHandle.resume(wf, True)  # type: ignore[arg-type]
+        JobHandle.resume(wf, True)  # a bool is an int to the checker: refused at run time
 
 
 def test_ndjson_bodies_escape_unicode_line_separators() -> None:

@@ -323,7 +323,7 @@ def test_resume_rejects_bad_state() -> None:
         with pytest.raises(ValueError, match="no 'job'"):
             JobHandle.resume(wf, {"operation": "createDocuments"})
         with pytest.raises(TypeError):
-            JobHandle.resume(wf, 1.5)  # type: ignore[arg-type]
+            JobHandle.resume(wf, 1.5)  # type: ignore[call-overload]  # a float id is refused
         with pytest.raises(ValueError, match="exactly one"):
             JobRef()
 

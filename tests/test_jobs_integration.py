@@ -68,7 +68,8 @@ def test_timeout_then_resume_from_persisted_state(wf: Workflows, alation_server:
     state = json.dumps(handle.to_dict())  # e.g. written to disk before a restart
     resumed = JobHandle.resume(wf, json.loads(state))
     done = resumed.wait()
-    assert isinstance(done, models.JobDetailsDocumentPost) and done.result.created_term_count == 1
+    assert isinstance(done, models.JobDetailsDocumentPost) and done.result is not None
+    assert done.result.created_term_count == 1
 
 
 def test_never_finishing_job_times_out(wf: Workflows, alation_server: ServedSimulator) -> None:
@@ -204,6 +205,7 @@ def test_custom_field_values_follow_the_legacy_job(cloud_native: tuple[str, Simu
     [legacy] = handle.followups
     assert legacy.id is not None and legacy.id != handle.id and legacy.parent is handle
     assert legacy.details is not None and legacy.details.status == "successful"
+    assert legacy.details.result is not None
     assert any("Updated objects: 0, created objects: 1" in line for line in legacy.details.result)
     assert sim.state.custom_field_values[("table", "7", field_id)] == "<p>x</p>"
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from alation_workflows import models
+from alation_workflows._runtime.operation import operation_of
 from alation_workflows.errors import NoDetailsError, ProblemDetailsError
 from alation_workflows.jobs import (
     AsyncJobHandle,
@@ -22,7 +23,6 @@ from alation_workflows.jobs import (
     wait_all_async,
 )
 from alation_workflows.jobs import progress as progress_mod
-from alation_workflows.jobs.batches import operation_of  # re-exported from the runtime
 from tests.jobs_fakes import FakeAlation, created
 
 
@@ -93,7 +93,9 @@ def test_wait_all_follows_followups() -> None:
     first = fake.add_job(0, details("successful", [f"x (can be tracked using jobs API): {legacy}"]))
     with fake.client() as wf:
         [outcome] = wait_all([JobHandle.resume(wf, first)])
-    assert outcome.ok and outcome.handle.followups[0].details.result == ["legacy"]
+    assert outcome.ok
+    followup = outcome.handle.followups[0]
+    assert followup.details is not None and followup.details.result == ["legacy"]
 
 
 async def test_wait_all_async_keeps_every_outcome() -> None:
@@ -118,7 +120,8 @@ def test_batches_use_the_spec_limit_and_keep_every_result() -> None:
     fake = FakeAlation(script=lambda body: (1, created(body)))
     events: list[ProgressEvent] = []
     with fake.client() as wf:
-        assert operation_of(wf.documents.create_documents).id == "createDocuments"  # type: ignore[union-attr]
+        op = operation_of(wf.documents.create_documents)
+        assert op is not None and op.id == "createDocuments"
         outcomes = submit_batches(wf.documents.create_documents, docs(2500), progress=events.append)
     assert [(o.index, o.start, o.stop) for o in outcomes] == [(0, 0, 1000), (1, 1000, 2000), (2, 2000, 2500)]
     assert all(o.ok and o.handle is not None for o in outcomes)
@@ -189,9 +192,9 @@ def test_batch_arguments_are_checked() -> None:
 async def test_sync_and_async_are_not_mixed() -> None:
     with FakeAlation().client() as wf:
         with pytest.raises(TypeError, match="use wait_all_async"):
-            wait_all([AsyncJobHandle.resume(wf, 1)])  # type: ignore[list-item]
+            wait_all([AsyncJobHandle.resume(wf, 1)])  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="use wait_all\\(\\)"):
-            await wait_all_async([JobHandle.resume(wf, 1)])  # type: ignore[list-item]
+            await wait_all_async([JobHandle.resume(wf, 1)])  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="use submit_batches_async"):
             submit_batches(wf.documents.create_documents_async, docs(1))  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="use submit_batches\\(\\)"):

@@ -110,7 +110,7 @@ def test_wait_all_and_async_wait_serve_every_family_with_the_same_code() -> None
         {"a": [task("PROCESSING", None), task("COMPLETED", "SUCCEEDED")], "b": [task("COMPLETED", "FAILED")]}
     )
     with client(transport) as wf:
-        handles = [JobHandle(wf, LINK, {"task": {"id": i}}) for i in "ab"]
+        handles: list[JobHandle[dict[str, Any]]] = [JobHandle(wf, LINK, {"task": {"id": i}}) for i in "ab"]
         ok, failed = wait_all(handles)
         assert ok.ok and failed.error is not None and failed.handle.verdict == "failed"
 

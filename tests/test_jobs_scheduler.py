@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import httpx
 import pytest
 
 from alation_workflows import PollConfig, Workflows, models
-from alation_workflows.jobs import wait_all, wait_all_async
+from alation_workflows.jobs import JobHandle, wait_all, wait_all_async
 from alation_workflows.jobs.pacing import RequestBudget
 from alation_workflows.jobs.scheduler import MAX_IN_FLIGHT, scheduler_of
 from alation_workflows.testing.pytest_plugin import ServedSimulator
@@ -146,7 +147,7 @@ def test_sync_waits_from_threads_and_wait_all_share_the_budget(
     handles = [wf.documents.create_documents(request=doc(i)) for i in range(80)]
     errors: list[BaseException] = []
 
-    def wait_some(part: list) -> None:  # type: ignore[type-arg]
+    def wait_some(part: Sequence[JobHandle[Any, Any]]) -> None:
         try:
             for h in part:
                 h.wait()

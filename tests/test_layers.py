@@ -68,7 +68,7 @@ def _imports(module: str) -> list[tuple[str, list[str], int]]:
     """(imported package-internal module, names, line) for every runtime import of `module`."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-    found = []
+    found: list[tuple[str, list[str], int]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and not _in_type_checking(node, parents):
             target = _resolve(module, node)

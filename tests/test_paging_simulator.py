@@ -32,6 +32,7 @@ def _seed_folders(wf: Workflows, n: int) -> int:
     server = wf.bi_sources.create_bi_servers(
         request=[models.BiServerIn(uri="https://bi.example.com", title="BI")]
     )
+    assert server.server_ids is not None
     server_id = server.server_ids[0]
     for start in range(0, n, 1000):
         batch = [
@@ -106,7 +107,7 @@ def test_async_iteration_matches_sync(workflows: Workflows, alation_server: Serv
 def test_async_offset_paging(workflows: Workflows, alation_server: ServedSimulator) -> None:
     server_id = _seed_folders(workflows, 150)
 
-    async def collect() -> list[str]:
+    async def collect() -> list[str | None]:
         return [
             f.external_id
             async for f in workflows.bi_sources.list_bi_folders_async(bi_server_id=server_id, limit=50)

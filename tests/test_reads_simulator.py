@@ -34,8 +34,10 @@ def test_custom_fields_by_name_and_type_and_values(
     wf = workflows
     created = wf.custom_fields.create_custom_fields(
         request=[
-            models.CustomFieldIn(field_type="RICH_TEXT", name_singular="Domain notes"),
-            models.CustomFieldIn(field_type="PICKER", name_singular="Tier", options=["Gold", "Silver"]),
+            models.CustomFieldIn(field_type=models.CustomFieldType.RICH_TEXT, name_singular="Domain notes"),
+            models.CustomFieldIn(
+                field_type=models.CustomFieldType.PICKER, name_singular="Tier", options=["Gold", "Silver"]
+            ),
         ]
     ).wait(timeout=30)
     assert created.status == "successful"
@@ -86,14 +88,22 @@ def test_data_quality_read_back(workflows: Workflows) -> None:
     wf = workflows
     wf.data_quality.post_data_quality_fields(
         request=models.DataQualityFieldsRequest(
-            fields=[models.DataQualityFieldIn(field_key="dq.rows", name="Rows", type="NUMERIC")]
+            fields=[
+                models.DataQualityFieldIn(
+                    field_key="dq.rows", name="Rows", type=models.DataQualityFieldType.NUMERIC
+                )
+            ]
         )
     ).wait(timeout=30)
     wf.data_quality.post_data_quality_values(
         request=models.DataQualityValuesRequest(
             values=[
                 models.DataQualityValueIn(
-                    field_key="dq.rows", object_key="1.s.t", object_type="TABLE", status="GOOD", value=12
+                    field_key="dq.rows",
+                    object_key="1.s.t",
+                    object_type=models.DataQualityObjectType.TABLE,
+                    status=models.DataQualityStatus.GOOD,
+                    value=12,
                 )
             ]
         )
@@ -105,9 +115,11 @@ def test_data_quality_read_back(workflows: Workflows) -> None:
 
 def test_bi_servers_and_reports_page_by_offset(workflows: Workflows, alation_server: ServedSimulator) -> None:
     wf = workflows
-    server_id = wf.bi_sources.create_bi_servers(
+    created = wf.bi_sources.create_bi_servers(
         request=[models.BiServerIn(uri="https://bi.example.com", title="BI")]
-    ).server_ids[0]
+    )
+    assert created.server_ids is not None
+    server_id = created.server_ids[0]
     reports = [
         models.BiReportIn(
             name=f"R{i}",
@@ -125,7 +137,7 @@ def test_bi_servers_and_reports_page_by_offset(workflows: Workflows, alation_ser
     assert [r.external_id for r in wf.bi_sources.list_bi_reports(bi_server_id=server_id)] == [
         f"r-{i}" for i in range(205)
     ]
-    picked = wf.bi_sources.list_bi_reports(bi_server_id=server_id, key_field="external_id", oids="r-3,r-7")
+    picked = wf.bi_sources.list_bi_reports(bi_server_id=server_id, key_field=models.ListBiReportsKeyField.EXTERNAL_ID, oids="r-3,r-7")
     assert [r.name for r in picked] == ["R3", "R7"]
     gets = [r for r in alation_server.sim.requests if r.path.endswith("/report/") and r.method == "GET"]
     assert all("x-next-page" not in str(r) for r in gets)
@@ -184,10 +196,10 @@ def test_dataflows_read_back_with_their_paths(workflows: Workflows) -> None:
         ],
     )
     wf.dataflows.create_dataflows(request=payload).wait(timeout=30)
-    got = wf.dataflows.get_dataflows(key_field="external_id", request=["api/df1"])
+    got = wf.dataflows.get_dataflows(key_field=models.DataflowKeyField.EXTERNAL_ID, request=["api/df1"])
     assert [(d.external_id, d.title) for d in got.dataflow_objects] == [("api/df1", "Load")]
     assert [[n.key for seg in path for n in seg] for path in got.paths or []] == [
         ["1.s.a", "api/df1", "1.s.b"]
     ]
-    by_id = wf.dataflows.get_dataflows(key_field="id", request=[got.dataflow_objects[0].id])
+    by_id = wf.dataflows.get_dataflows(key_field=models.DataflowKeyField.ID, request=[got.dataflow_objects[0].id])
     assert [d.external_id for d in by_id.dataflow_objects] == ["api/df1"]

@@ -74,7 +74,7 @@ def test_invalid_request_model_names_the_field_and_sends_nothing(body: list[obje
 
 def test_model_constructor_rejects_bad_field_before_any_call() -> None:
     with pytest.raises(pydantic.ValidationError, match="document_hub_id"):
-        models.DocumentIn(title="x", document_hub_id="nope")  # type: ignore[arg-type]
+        models.DocumentIn(title="x", document_hub_id="nope")  # pyright: ignore[reportArgumentType]
 
 
 def test_empty_and_oversized_batches_are_refused_before_sending() -> None:

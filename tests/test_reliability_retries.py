@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
@@ -51,10 +51,10 @@ class _Stream(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __init__(self, data: bytes, script: Script) -> None:
         self.data, self.script = data, script
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[bytes]:
         yield self.data
 
-    async def __aiter__(self):  # type: ignore[no-untyped-def]
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         yield self.data
 
     def close(self) -> None:

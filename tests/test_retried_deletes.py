@@ -17,7 +17,7 @@ FAST = RetryConfig(backoff=BackoffStrategy(initial_interval=1, max_interval=2), 
 class Catalog:
     """Deletes documents; the first answer can be lost after the delete was carried out."""
 
-    def __init__(self, lose_first: type[Exception] | int | None) -> None:
+    def __init__(self, lose_first: type[httpx.TransportError] | int | None) -> None:
         self.docs = {1, 2, 3}
         self.lose_first = lose_first
         self.calls = 0
@@ -47,7 +47,7 @@ def _delete(catalog: Catalog) -> models.DocumentDeleteResult:
 
 @pytest.mark.parametrize("lost", [httpx.ReadError, httpx.RemoteProtocolError, 502, 504])
 def test_a_delete_retried_after_a_lost_answer_says_so(
-    lost: type[Exception] | int, caplog: pytest.LogCaptureFixture
+    lost: type[httpx.TransportError] | int, caplog: pytest.LogCaptureFixture
 ) -> None:
     catalog = Catalog(lost)
     with caplog.at_level(logging.WARNING, logger="alation_workflows"):

@@ -66,7 +66,7 @@ CHECKED: list[tuple[str, tuple[str, ...]]] = [
 ]
 OPS = {op.id: op for op in API.operations}
 # The spec's examples of a body with variants are the variants' (data quality fields or values).
-EXAMPLES = {
+EXAMPLES: dict[tuple[str, tuple[str, ...]], str] = {
     ("postDataQuality", ("fields",)): "postDataQualityFields",
     ("postDataQuality", ("values",)): "postDataQualityValues",
     ("deleteDataQuality", ("values",)): "deleteDataQualityValues",

@@ -90,7 +90,8 @@ def test_every_declared_400_answer_has_a_shape_that_fits_its_schema() -> None:
         assert invalid["answer"] in SHAPES, f"{op_id}: no error shape for the spec's {invalid['answer']!r}"
         schema = entry["responses"]["400"]["application/json"]
         route = next(r for r in routes() if r.operation_id == op_id)
-        for path in ([], [0, "title"], ["fields", 2, "key"], ["query parameter x"]):
+        paths: list[list[str | int]] = [[], [0, "title"], ["fields", 2, "key"], ["query parameter x"]]
+        for path in paths:
             body = shape_for(route)(list(path), "bad value")
             errors = list(validator(schema).iter_errors(body))
             assert not errors, f"{op_id}: {body} does not fit its 400 schema: {errors[0].message}"

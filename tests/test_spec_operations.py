@@ -103,7 +103,7 @@ def _client(handler: Any) -> Workflows:
 
 def _used_params(op: ir.Operation) -> list[ir.Param]:
     """Parameters with an example; of an exactly-one-of set only the first one."""
-    used = []
+    used: list[ir.Param] = []
     for p in op.params:
         if p.example is None:
             assert not p.required, f"{op.id}: required parameter {p.wire} has no example"
@@ -333,7 +333,8 @@ def test_json_in_string_results_accept_decoded_objects_and_keep_garbage() -> Non
     assert isinstance(parsed.result, models.VirtualDatasourceResult)
     messages = [{"msg": "Finished", "data": {"field_ids": [1]}}]
     cf = models.JobDetailsCustomFieldPost.model_validate({"status": "successful", "result": messages})
-    assert cf.result[0].data.field_ids == [1]  # type: ignore[index]
+    assert isinstance(cf.result, list) and isinstance(cf.result[0], models.CustomFieldJobMessage)
+    assert cf.result[0].data is not None and cf.result[0].data.field_ids == [1]
     # A Python-repr string (older VFS versions) and a non-JSON string are kept, not dropped.
     vfs = models.JobDetailsVirtualFileSystemPost.model_validate(
         {"status": "successful", "result": "['Uploaded 3 directories and files.']"}
@@ -350,7 +351,7 @@ def test_request_bodies_reject_unknown_fields_and_wrong_shapes() -> None:
         models.DocumentIn(title="x", document_hub_id=1, hub=2)  # type: ignore[call-arg]
     # policy_group_ids is a list on create but an add/remove/replace object on update.
     with pytest.raises(pydantic.ValidationError):
-        models.BusinessPolicyUpdate(id=1, policy_group_ids=[1, 2])  # type: ignore[arg-type]
+        models.BusinessPolicyUpdate(id=1, policy_group_ids=[1, 2])  # pyright: ignore[reportArgumentType]
     assert models.BusinessPolicyIn(title="t", policy_group_ids=[1]).policy_group_ids == [1]
     # A table line must not carry view fields.
     with pytest.raises(pydantic.ValidationError):

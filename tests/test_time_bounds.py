@@ -121,22 +121,23 @@ def test_non_finite_or_negative_timeouts_are_refused_before_submitting(
             handle.wait(timeout=bad)
         assert handle.polls == polls  # refused before any status request
         with pytest.raises((ValueError, TypeError)):
-            wf.job_status.get_job_status(id=handle.id, timeout_ms=bad)
+            wf.job_status.get_job_status(id=handle.id, timeout_ms=bad)  # type: ignore[arg-type]  # int ms: a float is refused
     assert sim.submissions["createDocuments"] - before == 1  # only the explicit submit above
 
 
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: BackoffStrategy(initial_interval=math.nan),
-        lambda: BackoffStrategy(max_elapsed_time=math.inf),
+        # The millisecond options are int: the float ones below are deliberately wrong types.
+        lambda: BackoffStrategy(initial_interval=math.nan),  # type: ignore[arg-type]
+        lambda: BackoffStrategy(max_elapsed_time=math.inf),  # type: ignore[arg-type]
         lambda: BackoffStrategy(exponent=math.nan),
         lambda: RetryConfig(max_attempts=math.inf),  # type: ignore[arg-type]
         lambda: RetryConfig(max_attempts=True),
-        lambda: RetryConfig(max_retry_after_ms=math.nan),
+        lambda: RetryConfig(max_retry_after_ms=math.nan),  # type: ignore[arg-type]
         lambda: PollConfig(timeout=math.inf),
         lambda: PollConfig(initial_interval=math.nan),
-        lambda: Workflows(server_url="https://alation.test", timeout_ms=math.nan),
+        lambda: Workflows(server_url="https://alation.test", timeout_ms=math.nan),  # type: ignore[arg-type]
         lambda: Workflows(server_url="https://alation.test", retry_config="fast"),  # type: ignore[arg-type]
     ],
 )
@@ -151,7 +152,7 @@ def test_wait_timeout_must_be_a_number() -> None:
     with pytest.raises(TypeError):
         check_wait_timeout(True)
     with pytest.raises(TypeError):
-        check_wait_timeout("5")  # type: ignore[arg-type]
+        check_wait_timeout("5")  # typed `object`: the check itself refuses non-numbers
     check_wait_timeout(0)
     check_wait_timeout(2.5)
 

@@ -164,13 +164,16 @@ def test_errors_pickle_round_trip_without_the_token() -> None:
     for err in errors:
         data = pickle.dumps(err)
         assert SECRET.encode() not in data, type(err).__name__
-        back = pickle.loads(data)
+        back: object = pickle.loads(data)
         assert type(back) is type(err) and str(back) == str(err)
-        assert back.raw_response is None if isinstance(err, APIError) else back.cause is None
-        if isinstance(err, SubmitUncertainError):
-            assert back.operation == "createDocuments" and back.url.endswith("/integration/v2/document/")
         if isinstance(err, APIError):
+            assert isinstance(back, APIError) and back.raw_response is None
             assert back.status_code == err.status_code and back.body == err.body
+        else:
+            assert isinstance(back, NetworkError) and back.cause is None
+        if isinstance(err, SubmitUncertainError):
+            assert isinstance(back, SubmitUncertainError)
+            assert back.operation == "createDocuments" and back.url.endswith("/integration/v2/document/")
         for text in (str(err), repr(err), repr(vars(err)), str(vars(err))):
             assert SECRET not in text, type(err).__name__
 
@@ -200,16 +203,17 @@ def _token_sdk(handler: Callable[[httpx.Request], httpx.Response]) -> Workflows:
 
 
 def test_token_models_keep_secrets_out_of_their_repr() -> None:
+    request = models.RefreshTokenRequest(refresh_token=REFRESH, user_id=1)
     shown = [
-        models.RefreshTokenRequest(refresh_token=REFRESH, user_id=1),
+        request,
         models.AccessTokenRequest(api_access_token=NEW, user_id=1),
         models.ApiAccessToken(api_access_token=NEW, user_id=1, token_status="ACTIVE"),
         models.RefreshTokenInfo(refresh_token=REFRESH, user_id=1, token_status="ACTIVE"),
     ]
     for model in shown:
         assert REFRESH not in repr(model) + str(model) and NEW not in repr(model) + str(model)
-    assert shown[0].refresh_token == REFRESH  # still there to use and to send
-    assert shown[0].to_wire()["refresh_token"] == REFRESH
+    assert request.refresh_token == REFRESH  # still there to use and to send
+    assert request.to_wire()["refresh_token"] == REFRESH
 
 
 def _texts(err: BaseException) -> str:

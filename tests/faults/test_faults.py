@@ -149,11 +149,12 @@ async def test_get_faults_async(server: Served, fault_tally: Tally) -> None:
     job = await wf.documents.create_documents_async(
         request=[models.DocumentIn(title="KPI", document_hub_id=1)]
     )
-    for kind, params, times in [
+    cases: list[tuple[str, dict[str, Any], int]] = [
         ("status", {"status": 503}, 2),
         ("drop", {}, 1),
         ("delay", {"seconds": 0.6}, 1),
-    ]:
+    ]
+    for kind, params, times in cases:
         sim.faults.inject(kind, path=JOB, times=times, **params)
         details = await wf.job_status.get_job_status_async(id=job.id)
         assert details.status == "successful"
