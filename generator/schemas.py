@@ -28,6 +28,9 @@ def render_operation_table(api: ir.Api, spec: dict[str, Any]) -> dict[str, str]:
             entry = operations[wire_id] = _wire_operation(spec, op, raw, base_pointer)
         if _variant:
             entry["variants"][op.id] = _body_schema(spec, _at(spec, op.pointer))
+        if op.batch_limit is not None:
+            # Keyed by the list it limits: "" for a list body, the property name for an object body.
+            entry["batch_limits"][op.batch_field or ""] = op.batch_limit
     unserved: dict[str, list[str]] = {
         path: sorted(str(m).upper() for m in item["x-alation-also-serves"])
         for path, item in obj(spec.get("paths")).items()
@@ -87,6 +90,24 @@ def _wire_operation(
         "responses": responses,
         "invalid": invalid,
         "variants": {},
+        "batch_limits": {},
+        "job": _job(spec, op, raw),
+    }
+
+
+def _job(spec: dict[str, Any], op: ir.Operation, raw: dict[str, Any]) -> dict[str, Any] | None:
+    """What the status operation answers about this operation's jobs: the spec's `x-job` schema
+    refs and the rule saying a job succeeded (the simulator checks its job-status answers with them)."""
+    if op.job is None:
+        return None
+    x_job = obj(raw.get("x-job"))
+    polling = _deref(spec, obj(x_job.get("polling")))
+    successful = next((p, v) for verdict, p, v in op.job.polling.rules if verdict == "successful")
+    return {
+        "status_operation": polling["status-operation"],
+        "details": x_job["details"],
+        "succeeded": x_job.get("succeeded"),
+        "successful": {"field": successful[0], "values": successful[1]},
     }
 
 

@@ -63,6 +63,13 @@ CHECKED: list[tuple[str, tuple[str, ...]]] = [
     ("createBiReports", ()),
     ("createBiReportColumns", ()),
     ("assignDomainMembership", ()),
+    # Bodies carrying ids: the one required integer list is the ids' key (int_list).
+    ("deleteDocuments", ()),
+    ("deleteDocumentHubFolders", ()),
+    ("deleteTerms", ()),
+    ("deleteBusinessPolicies", ()),
+    ("deleteDomains", ()),
+    ("listDomainMembershipRules", ()),
 ]
 OPS = {op.id: op for op in API.operations}
 # The spec's examples of a body with variants are the variants' (data quality fields or values).

@@ -58,15 +58,34 @@ def _derived(operation_id: str, path: tuple[str, ...]) -> Fields:
     return {name: _field(node["properties"][name], name in required, components) for name in names}
 
 
+def batch_limit(operation_id: str | None, list_name: str = "") -> int | None:
+    """Most items one request may carry (the spec's `x-batch-limit`); None where it states none.
+
+    `list_name` names the limited list of an object body (data quality's "fields" or "values").
+    """
+    if operation_id is None:
+        raise KeyError("no operation: batch_limit needs the operation being served")
+    limits: dict[str, int] = _entry(routes.operation_table()["operations"], operation_id)["batch_limits"]
+    return limits.get(list_name)
+
+
 def clear_cache() -> None:
     """Forget derived tables (after the operation table was swapped, e.g. by a test)."""
     _derived.cache_clear()
 
 
-def _body_schema(operations: dict[str, Any], operation_id: str) -> Any:
+def _entry(operations: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    """The table entry of an operation, or of the spec operation a simulator-only one is `like`."""
     extra = EXTRAS.get(operation_id)
     entry = operations.get(operation_id) or operations.get(extra.like if extra and extra.like else "")
-    if entry is None or entry["body"] is None:
+    if entry is None:
+        raise KeyError(f"{operation_id}: not in the operation table")
+    return dict(entry)
+
+
+def _body_schema(operations: dict[str, Any], operation_id: str) -> Any:
+    entry = _entry(operations, operation_id)
+    if entry["body"] is None:
         raise KeyError(f"{operation_id}: no request body in the operation table")
     return entry["body"]["schema"]
 

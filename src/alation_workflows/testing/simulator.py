@@ -16,7 +16,14 @@ from .jobs import Job, JobRegistry, Work
 from .routes import Route, match, resolve_operation
 from .state import CatalogState
 from .token_store import TokenStore
-from .validation import AnswerMismatch, check_answer, check_body, check_media_type, check_params
+from .validation import (
+    AnswerMismatch,
+    check_answer,
+    check_body,
+    check_job_answer,
+    check_media_type,
+    check_params,
+)
 from .wire import MAX_BODY_BYTES, BadBody, Reject, SimRequest, SimResponse, too_large
 
 # Simulator attributes a handler may change (swapped for copies during a dry run).
@@ -59,7 +66,9 @@ class Simulator:
     """A stateful in-memory Alation speaking the wire format of the bulk-metadata APIs.
 
     With `check_answers` on, every handler answer is checked against the operation's declared
-    responses and a mismatch raises `AnswerMismatch` (the project's own tests turn it on).
+    responses, and a status answer about a job also against that job's operation's `x-job`
+    schema (`succeeded` for a successful job, `details` otherwise); a mismatch raises
+    `AnswerMismatch` (the project's own tests turn it on).
 
     Request bodies larger than `max_body_bytes` get a 413 (the loopback server stops reading
     at that size).
@@ -229,6 +238,8 @@ class Simulator:
             answer = SimResponse.json(400, {"detail": str(bad), "code": "400000"})
         if self.check_answers:
             problem = check_answer(route, answer)
+            if problem is None and request.reports_job is not None:
+                problem = check_job_answer(route, request.reports_job, answer)
             if problem is not None:
                 raise AnswerMismatch(problem)
         return answer

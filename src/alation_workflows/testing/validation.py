@@ -20,6 +20,7 @@ from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012, Schema
 
+from .registry import EXTRAS
 from .routes import Route, operation_table
 from .wire import BadBody, SimRequest, SimResponse, is_array, is_object
 
@@ -320,3 +321,62 @@ def check_answer(route: Route, answer: SimResponse) -> str | None:
         return None
     where = "/".join(str(p) for p in error.absolute_path) or "body"
     return f"{route.operation_id}: {answer.status} body at {where}: {_clip(error.message)}"
+
+
+# ---- job answers ---------------------------------------------------------------------------------
+
+
+def check_job_answer(route: Route, job_operation: str, answer: SimResponse) -> str | None:
+    """Why a status answer about a job of `job_operation` does not fit that operation's `x-job`.
+
+    A successful job (the polling contract's `successful` rule) must fit `x-job.succeeded`, any
+    other state `x-job.details`; the generic status schema `check_answer` applies lets any result by.
+    """
+    job: dict[str, Any] | None = _spec_entry(job_operation).get("job")
+    if job is None or not 200 <= answer.status < 300:
+        return None
+    status_operation = _spec_id(route.operation_id)
+    if job["status_operation"] != status_operation:
+        return f"{route.operation_id}: reports a {job_operation} job, whose status operation is {job['status_operation']}"
+    try:
+        data = json.loads(answer.body)
+    except ValueError as exc:
+        return f"{route.operation_id}: {answer.status} body is not JSON: {exc}"
+    rule: dict[str, Any] = job["successful"]
+    verdict = _at_pointer(data, rule["field"])
+    succeeded = isinstance(verdict, str) and verdict.casefold() in rule["values"]
+    schema: dict[str, str] = job["succeeded"] if succeeded and job["succeeded"] else job["details"]
+    error = _best_error(schema, data)
+    if error is None:
+        return None
+    pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return (
+        f"{route.operation_id}: {answer.status} body about a {job_operation} job does not fit "
+        f"{name} at {pointer!r}: {_clip(error.message)}"
+    )
+
+
+def _spec_id(operation_id: str) -> str:
+    """The spec operation a simulator-only operation stands in for (itself otherwise)."""
+    extra = EXTRAS.get(operation_id)
+    return extra.like if extra is not None and extra.like else operation_id
+
+
+def _spec_entry(operation_id: str) -> dict[str, Any]:
+    entry: dict[str, Any] = operation_table()["operations"].get(_spec_id(operation_id), {})
+    return entry
+
+
+def _at_pointer(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (None where the document has nothing there)."""
+    node = data
+    for token in pointer.lstrip("/").split("/") if pointer else ():
+        token = token.replace("~1", "/").replace("~0", "~")
+        if is_object(node):
+            node = node.get(token)
+        elif is_array(node) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node

@@ -30,6 +30,8 @@ class SimRequest:
     fault: str | None = None  # the fault kind applied to this request, if any
     status: int | None = None  # status code answered (None: connection dropped)
     operation: str | None = None  # operation id of the matched route
+    # Set by a status handler: the operation whose job it answers about (its `x-job` schemas apply).
+    reports_job: str | None = None
     # The spec's body check, made before the simulator lock is taken (see Simulator.handle).
     body_verdict: SimResponse | None = None
     # The body as JSON, once parsed (a list or dict).

@@ -13,12 +13,10 @@ from .common import check_fields, job_id_handle, list_body
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
-LIMIT = 1000
-
 
 @handles("createBiServers")
 def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, LIMIT)
+    items = list_body(request)
     fields = request_fields(request.operation)
     errors = [check_fields(item, fields) for item in items]
     if any(errors):
@@ -43,7 +41,7 @@ def create_servers(sim: Simulator, request: SimRequest) -> SimResponse:
 def _upsert(sim: Simulator, request: SimRequest, server_id: int, table_name: str, label: str) -> SimResponse:
     if server_id not in sim.catalog.bi_servers:
         raise Reject(404, {"detail": f"BI server with id {server_id} does not exist", "code": "404000"})
-    items = list_body(request, LIMIT)
+    items = list_body(request)
     fields = request_fields(request.operation)
     errors = [check_fields(item, fields) for item in items]
     if any(errors):

@@ -118,7 +118,7 @@ def list_domains(sim: Simulator, request: SimRequest) -> SimResponse:
 @handles("listDomainMembershipRules")
 def list_membership_rules(sim: Simulator, request: SimRequest) -> SimResponse:
     body = dict_body(request)
-    wanted = int_list(body, "domain_ids")
+    wanted = int_list(request, body)
     if body.get("exclude") is True:
         rules: list[dict[str, Any]] = []  # the simulator keeps inclusion rules only
     else:

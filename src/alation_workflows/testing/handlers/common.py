@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..fields import Fields
+from ..fields import Fields, batch_limit, request_fields
 from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ def check_fields(item: Any, fields: Fields) -> dict[str, list[str]]:
     return errors
 
 
-def list_body(request: SimRequest, limit: int) -> list[Any]:
-    """The body as a non-empty JSON list of at most `limit` items, else a 400."""
+def list_body(request: SimRequest) -> list[Any]:
+    """The body as a non-empty JSON list of at most the operation's batch limit (from the spec), else a 400."""
     body = request.json()
     if not is_array(body):
         raise Reject(
@@ -93,12 +93,12 @@ def list_body(request: SimRequest, limit: int) -> list[Any]:
         )
     if not body:
         raise Reject(400, {"detail": "This list may not be empty.", "code": "400000"})
-    check_limit(len(body), limit)
+    check_limit(len(body), batch_limit(request.operation))
     return body
 
 
-def check_limit(count: int, limit: int) -> None:
-    if count > limit:
+def check_limit(count: int, limit: int | None) -> None:
+    if limit is not None and count > limit:
         raise Reject(
             400,
             {
@@ -140,8 +140,14 @@ def job_id_handle(job: Job, status: int = 202) -> SimResponse:
     return SimResponse.json(status, {"job_id": job.id})
 
 
-def int_list(body: dict[str, Any], key: str) -> list[int]:
-    """`body[key]` as a list of ints, else Alation's 400 for delete bodies."""
+def int_list(request: SimRequest, body: dict[str, Any]) -> list[int]:
+    """The body's list of ids (the request schema's one required integer list), else Alation's 400."""
+    id_lists = [
+        name for name, f in request_fields(request.operation).items() if f.required and f.kind == "list[int]"
+    ]
+    if len(id_lists) != 1:  # a spec change made the ids ambiguous: say so rather than guess
+        raise ValueError(f"{request.operation}: {len(id_lists)} required integer lists in the request schema")
+    key = id_lists[0]
     value = body.get(key)
     problem = REQUIRED if value is None else check_value("list[int]", value)
     if problem or not is_array(value):

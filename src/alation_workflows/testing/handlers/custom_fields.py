@@ -15,8 +15,6 @@ from .common import REQUIRED, check_fields, check_value, job_id_handle, list_bod
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
-FIELD_LIMIT = 1000
-VALUE_LIMIT = 10000
 OBJECT_SET_MAX = 256
 OBJECT_SET_OTYPES = (
     "data",
@@ -62,7 +60,7 @@ def _field_errors(item: Any, operation: str | None) -> dict[str, list[str]]:
 
 @handles("createCustomFields")
 def create_fields(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, FIELD_LIMIT)
+    items = list_body(request)
     errors = [_field_errors(item, request.operation) for item in items]
     if any(errors):
         raise Reject(400, errors)  # DRF list errors: one object per item, empty for valid ones
@@ -117,7 +115,7 @@ def _value_error(sim: Simulator, index: int, item: Any, operation: str | None) -
 
 @handles("updateCustomFieldValues")
 def put_values(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, VALUE_LIMIT)
+    items = list_body(request)
     problems = [
         p for p in (_value_error(sim, i, item, request.operation) for i, item in enumerate(items)) if p
     ]

@@ -59,6 +59,7 @@ def upload(sim: Simulator, request: SimRequest, object_type: str, object_id: int
     now = datetime.now(UTC).isoformat()
     sim.catalog.dd_tasks[task_id] = {
         "id": task_id,
+        "operation": request.operation,
         "created": sim.clock(),
         "duration": sim.jobs.durations.get(request.operation or "", sim.jobs.default_duration),
         "total": len(rows),
@@ -92,6 +93,7 @@ def _task(sim: Simulator, task_id: str) -> dict[str, Any]:
 @handles("getDataDictionaryTask")
 def get_task(sim: Simulator, request: SimRequest, task_id: str) -> SimResponse:
     task = _task(sim, task_id)
+    request.reports_job = task.get("operation")
     elapsed = sim.clock() - task["created"]
     done = elapsed >= task["duration"]
     total, failed = task["total"], len(task["failures"])

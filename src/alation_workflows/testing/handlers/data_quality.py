@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..fields import Fields, request_fields
+from ..fields import Fields, batch_limit, request_fields
 from ..registry import handles
 from ..routes import enum_values
 from ..wire import Reject, SimRequest, SimResponse, is_array, is_object
@@ -14,7 +14,6 @@ from .common import check_fields
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
-LIMIT = 1000
 SAMPLE = 10  # how many keys Alation lists in each `sample`
 NOTHING = 'A "values" or "fields" property must be specified'
 
@@ -36,8 +35,9 @@ def _body(request: SimRequest) -> tuple[list[Any], list[Any]]:
         entries = body.get(name, [])
         if not is_array(entries):
             raise _reject(-1, f'"{name}" must be a list')
-        if len(entries) > LIMIT:
-            raise _reject(-1, f'At most {LIMIT} entries per "{name}" list, got {len(entries)}')
+        limit = batch_limit(request.operation, name)
+        if limit is not None and len(entries) > limit:
+            raise _reject(-1, f'At most {limit} entries per "{name}" list, got {len(entries)}')
         lists.append(entries)
     fields, values = lists
     return fields, values

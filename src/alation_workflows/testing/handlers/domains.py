@@ -70,7 +70,7 @@ def assign_membership(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("deleteDomains")
 def delete_domains(sim: Simulator, request: SimRequest) -> SimResponse:
-    ids = int_list(dict_body(request), "id")
+    ids = int_list(request, dict_body(request))
     deleted: list[int] = []
     for domain_id in ids:
         if sim.catalog.domains.pop(domain_id, None) is not None:

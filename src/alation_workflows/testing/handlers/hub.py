@@ -13,7 +13,6 @@ from .common import check_fields, dict_body, int_list, job_id_handle, list_body,
 if TYPE_CHECKING:
     from ..simulator import Simulator
 
-LIMIT = 1000
 NO_TEMPLATE = "Custom field values were included, but no template was specified."
 
 
@@ -56,7 +55,7 @@ def _item_errors(sim: Simulator, item: Any, operation_id: str | None, kind: str)
 
 
 def _validate(sim: Simulator, request: SimRequest, kind: str) -> list[dict[str, Any]]:
-    items = list_body(request, LIMIT)
+    items = list_body(request)
     invalid: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         errors = _item_errors(sim, item, request.operation, kind)
@@ -101,7 +100,6 @@ class _Kind:
     create: str  # operationIds (the served operation's request schema gives the fields checked)
     update: str
     delete: str
-    delete_field: str  # body key carrying the ids to delete
     created: str  # job-result key stem ("term" even for documents: Alation's words)
     deleted: str  # delete-answer key stem
     update_reports_ids_only: bool = False  # document updates report ids (terms and folders add the title)
@@ -138,7 +136,7 @@ def _register(kind: _Kind) -> None:
 
     @handles(kind.delete)
     def delete(sim: Simulator, request: SimRequest) -> SimResponse:
-        ids = int_list(dict_body(request), kind.delete_field)
+        ids = int_list(request, dict_body(request))
         deleted = [i for i in ids if table(sim).pop(i, None) is not None]
         return SimResponse.json(
             200, {f"deleted_{kind.deleted}_count": len(deleted), f"deleted_{kind.deleted}_ids": deleted}
@@ -152,7 +150,6 @@ for _kind in (
         "createDocuments",
         "updateDocuments",
         "deleteDocuments",
-        "id",
         "term",
         "document",
         update_reports_ids_only=True,
@@ -163,7 +160,6 @@ for _kind in (
         "createDocumentHubFolders",
         "updateDocumentHubFolders",
         "deleteDocumentHubFolders",
-        "ids",
         "folder",
         "folder",
     ),
@@ -173,7 +169,6 @@ for _kind in (
         "createTerms",
         "updateTerms",
         "deleteTerms",
-        "id",
         "term",
         "term",
     ),

@@ -31,4 +31,5 @@ def get_job_status(sim: Simulator, request: SimRequest) -> SimResponse:
         missing = f"Job with name {name} does not exist."
     if job is None:
         return SimResponse.json(404, {"detail": missing, "code": "404000"})
+    request.reports_job = job.operation
     return SimResponse.json(200, job.body())

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..fields import request_fields
+from ..fields import batch_limit, request_fields
 from ..registry import handles
 from ..wire import Reject, SimRequest, SimResponse, is_array
 from .common import check_fields, check_value, dict_body, job_id_handle, list_body
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
-
-LIMIT = 1000
 
 
 def _invalid(errors: Any) -> Reject:
@@ -25,8 +23,9 @@ def _check_graph(body: dict[str, Any], operation_id: str | None) -> tuple[list[d
     paths: object = body.get("paths") or []
     if not is_array(objects) or not is_array(paths):
         raise _invalid([{"non_field_errors": ["dataflow_objects and paths must be lists."]}])
-    if len(objects) > LIMIT:
-        raise _invalid([{"dataflow_objects": [f"At most {LIMIT} dataflow objects per request."]}])
+    limit = batch_limit(operation_id, "dataflow_objects")  # the spec states none today (no server batching)
+    if limit is not None and len(objects) > limit:
+        raise _invalid([{"dataflow_objects": [f"At most {limit} dataflow objects per request."]}])
     dataflow = request_fields(operation_id, "dataflow_objects")
     errors = [check_fields(obj, dataflow) for obj in objects]
     if any(errors):
@@ -76,7 +75,7 @@ def post_lineage(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("updateDataflows")
 def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, LIMIT)
+    items = list_body(request)
     fields = request_fields(request.operation)
     errors = [check_fields(item, fields) for item in items]
     if any(errors):
@@ -97,7 +96,7 @@ def patch_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
 @handles("deleteDataflows")
 def delete_dataflows(sim: Simulator, request: SimRequest) -> SimResponse:
     key_field = request.arg("keyField")  # present and one of the spec's values: the route checked it
-    keys = list_body(request, LIMIT)
+    keys = list_body(request)
     kind = "int" if key_field == "id" else "str"
     # The keyField query parameter decides the keys' type: a cross-parameter rule the schema cannot state.
     if any(key is None or check_value(kind, key) for key in keys):

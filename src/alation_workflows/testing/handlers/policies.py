@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..jobs import Job
     from ..simulator import Simulator
 
-LIMIT = 1000
 SERVER_BATCH = 250  # Alation processes policies in batches of 250 inside one job
 
 
@@ -90,7 +89,7 @@ def _run(sim: Simulator, items: list[Any], spec: Fields, apply: Any) -> list[str
 
 @handles("createBusinessPolicies")
 def create_policies(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, LIMIT)
+    items = list_body(request)
 
     def apply(item: dict[str, Any]) -> None:
         new_id = sim.catalog.new_id()
@@ -103,7 +102,7 @@ def create_policies(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("updateBusinessPolicies")
 def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
-    items = list_body(request, LIMIT)
+    items = list_body(request)
 
     def apply(item: dict[str, Any]) -> None:
         policy = sim.catalog.policies[item["id"]]
@@ -122,6 +121,6 @@ def update_policies(sim: Simulator, request: SimRequest) -> SimResponse:
 
 @handles("deleteBusinessPolicies")
 def delete_policies(sim: Simulator, request: SimRequest) -> SimResponse:
-    for policy_id in int_list(dict_body(request), "ids"):
+    for policy_id in int_list(request, dict_body(request)):
         sim.catalog.policies.pop(policy_id, None)
     return SimResponse.empty(204)

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 INCORRECT = "Incorrect input data. Please fix the errors and post the data."
 KEY_REQUIRED = "400068: API Key is a required input"
 
-# kind -> (catalog attribute, key depth below the data source, word used in result text, limit)
-KINDS: dict[str, tuple[str, int, str, int]] = {
-    "schema": ("schemas", 1, "schema", 1000),
-    "table": ("tables", 2, "table", 1000),
-    "column": ("columns", 3, "attribute", 10000),
+# kind -> (catalog attribute, key depth below the data source, word used in result text)
+KINDS: dict[str, tuple[str, int, str]] = {
+    "schema": ("schemas", 1, "schema"),
+    "table": ("tables", 2, "table"),
+    "column": ("columns", 3, "attribute"),
 }
 
 
@@ -64,9 +64,9 @@ def _parent_key(key: str) -> str:
 
 
 def _post(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
-    table_name, depth, word, limit = KINDS[kind]
+    table_name, depth, word = KINDS[kind]
     ds_id = _datasource(sim, request)
-    items = list_body(request, limit)
+    items = list_body(request)
     _check(items, request_fields(request.operation), ds_id, depth, need_key=True)
 
     def work() -> list[dict[str, Any]]:
@@ -92,9 +92,9 @@ def _post(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
 
 
 def _patch(sim: Simulator, request: SimRequest, kind: str) -> SimResponse:
-    table_name, depth, word, limit = KINDS[kind]
+    table_name, depth, word = KINDS[kind]
     ds_id = _datasource(sim, request)
-    items = list_body(request, limit)
+    items = list_body(request)
     _check(items, request_fields(request.operation), ds_id, depth, need_key=False)
     # "Give one of id or key" is stated in the schema's description only: a cross-field rule kept here.
     missing = [i for i, item in enumerate(items) if "id" not in item and "key" not in item]
@@ -159,7 +159,7 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
     column_key = next((k for k, c in sim.catalog.columns.items() if c["id"] == column_id), None)
     if column_key is None:
         raise Reject(404, {"detail": f"Column with id {column_id} does not exist", "code": "404000"})
-    items = list_body(request, 1000)
+    items = list_body(request)
     fields = request_fields(request.operation)
     errors = [check_fields(item, fields) for item in items]
     if any(errors):
@@ -183,7 +183,7 @@ def patch_children(sim: Simulator, request: SimRequest, column_id: int) -> SimRe
 @handles("updateRootChildColumns")
 def patch_root_children(sim: Simulator, request: SimRequest) -> SimResponse:
     ds_id = _datasource(sim, request)
-    items = list_body(request, 1000)
+    items = list_body(request)
     fields = request_fields(request.operation)
     errors = [check_fields(item, fields) for item in items]
     if any(errors):
