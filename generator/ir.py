@@ -165,6 +165,8 @@ class Param:
     explode: bool = True
     default: Any = NO_DEFAULT
     deprecated: bool = False
+    # minimum, maxLength, pattern, ... of the parameter's schema: checked before sending.
+    constraints: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 @dataclass

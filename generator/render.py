@@ -226,7 +226,7 @@ class OpTypes(TypedDict):
 
 def _op_types(op: ir.Operation, tw: TypeWriter) -> OpTypes:
     return {
-        "params": {p.name: tw.py(p.type) for p in op.params},
+        "params": {p.name: tw.constrained(p.type, p.constraints) for p in op.params},
         "body": tw.constrained(op.body.type, op.body.constraints) if op.body else None,
         "body_item": tw.py(op.body.item_type) if op.body and op.body.item_type else None,
         "responses": {r.status: tw.py(r.type) for r in op.responses if r.type},

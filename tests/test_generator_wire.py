@@ -60,8 +60,13 @@ SPEC: dict[str, Any] = {
                         "name": "limit",
                         "in": "query",
                         "deprecated": True,
-                        "schema": {"type": "integer", "default": 20},
+                        "schema": {"type": "integer", "default": 20, "minimum": 1, "maximum": 100},
                         "examples": {"small": {"value": 5}},
+                    },
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "schema": {"type": "string", "maxLength": 3, "pattern": "^[a-z]+$"},
                     },
                 ],
                 "responses": json_response({"type": "array", "items": PET}),
@@ -192,6 +197,31 @@ def test_bearer_scheme_and_query_styles(sdk: ModuleType) -> None:
     assert any("limit is deprecated" in str(w.message) for w in caught if w.category is DeprecationWarning)
     assert pets[0].id == uuid.UUID(PET_ID)
     assert pets[0].born == datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"q": "abcd"}, "q"), ({"q": "AB"}, "q")],
+)
+def test_parameter_constraints_are_checked_before_sending(
+    sdk: ModuleType, arguments: dict[str, Any], named: str
+) -> None:
+    from pydantic import ValidationError
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    with client(sdk, handler) as c, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(ValidationError) as caught:
+            c.pets.list_pets(**arguments)
+        assert [e["loc"][0] for e in caught.value.errors()] == [named]
+        assert seen == []  # refused before anything was sent
+        c.pets.list_pets(limit=100, q="abc")  # the bounds themselves are allowed
+    assert seen[0].url.params["limit"] == "100"
 
 
 def test_response_datetime_is_lenient_and_defaults_fill_in(sdk: ModuleType) -> None:

@@ -154,6 +154,7 @@ class Operations:
                     explode=bool(p.get("explode", style == "form")),
                     default=obj(p.get("schema")).get("default", ir.NO_DEFAULT),
                     deprecated=bool(p.get("deprecated")),
+                    constraints=constraints(obj(p.get("schema"))),
                 )
             )
         return params

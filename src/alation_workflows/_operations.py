@@ -224,8 +224,8 @@ LIST_DOCUMENTS = Operation(
         Param("nav_link_folder_id", "nav_link_folder_id", "query", LazyType(lambda: int), False),
         Param("search", "search", "query", LazyType(lambda: str), False),
         Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_2,
@@ -334,8 +334,8 @@ LIST_DOCUMENT_HUB_FOLDERS = Operation(
         Param("document_hub_id", "document_hub_id", "query", LazyType(lambda: int), False),
         Param("search", "search", "query", LazyType(lambda: str), False),
         Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_4,
@@ -445,8 +445,8 @@ LIST_TERMS = Operation(
         Param("id", "id", "query", LazyType(lambda: int), False),
         Param("search", "search", "query", LazyType(lambda: str), False),
         Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_6,
@@ -553,8 +553,8 @@ LIST_BUSINESS_POLICIES = Operation(
         Param("id", "id", "query", LazyType(lambda: int), False),
         Param("search", "search", "query", LazyType(lambda: str), False),
         Param("deleted", "deleted", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_7,
@@ -642,8 +642,8 @@ LIST_CUSTOM_FIELDS = Operation(
         Param("name_singular_icontains", "name_singular__icontains", "query", LazyType(lambda: str), False),
         Param("name_plural", "name_plural", "query", LazyType(lambda: str), False),
         Param("allow_multiple", "allow_multiple", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_9,
@@ -670,8 +670,8 @@ LIST_CUSTOM_TEMPLATES = Operation(
     retry="idempotent",
     params=(
         Param("title", "title", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_10,
@@ -700,8 +700,8 @@ LIST_CUSTOM_FIELD_VALUES = Operation(
         Param("otype", "otype", "query", LazyType(lambda: str), False),
         Param("oid", "oid", "query", LazyType(lambda: int), False),
         Param("field_id", "field_id", "query", LazyType(lambda: int), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_11,
@@ -855,8 +855,8 @@ LIST_COLUMNS = Operation(
         Param("table_name", "table_name", "query", LazyType(lambda: str), False),
         Param("id", "id", "query", LazyType(lambda: int), False),
         Param("name", "name", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_12,
@@ -885,8 +885,8 @@ LIST_DATA_SOURCES = Operation(
     params=(
         Param("include_hidden", "include_hidden", "query", LazyType(lambda: bool), False),
         Param("include_undeployed", "include_undeployed", "query", LazyType(lambda: bool), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_13,
@@ -915,8 +915,8 @@ LIST_SCHEMAS = Operation(
         Param("ds_id", "ds_id", "query", LazyType(lambda: int), False),
         Param("id", "id", "query", LazyType(lambda: int), False),
         Param("name", "name", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_14,
@@ -949,8 +949,8 @@ LIST_TABLES = Operation(
         Param("id", "id", "query", LazyType(lambda: int), False),
         Param("name", "name", "query", LazyType(lambda: str), False),
         Param("name_icontains", "name__icontains", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_15,
@@ -977,7 +977,7 @@ UPDATE_CHILD_COLUMNS = Operation(
     path="/integration/v2/column/{column_id}/children/",
     retry="submit",
     params=(
-        Param("column_id", "column_id", "path", LazyType(lambda: int), True),
+        Param("column_id", "column_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
         Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),
     ),
     body=Body(
@@ -1130,7 +1130,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     path="/api/v1/bulk_metadata/extraction/{ds_id}",
     retry="submit",
     params=(
-        Param("ds_id", "ds_id", "path", LazyType(lambda: int), True),
+        Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
         Param("set_title_descs", "set_title_descs", "query", LazyType(lambda: bool), False),
         Param("remove_not_seen", "remove_not_seen", "query", LazyType(lambda: bool), False),
     ),
@@ -1177,7 +1177,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
     method="POST",
     path="/api/v1/bulk_metadata/file_upload/{fs_id}/",
     retry="submit",
-    params=(Param("fs_id", "fs_id", "path", LazyType(lambda: int), True),),
+    params=(Param("fs_id", "fs_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),),
     body=Body(
         LazyType(lambda: list[models.VirtualFileSystemItem]),
         "application/x-ndjson",
@@ -1269,8 +1269,8 @@ LIST_DATA_QUALITY_FIELDS = Operation(
     retry="idempotent",
     params=(
         Param("key", "key", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_16,
@@ -1300,8 +1300,8 @@ LIST_DATA_QUALITY_VALUES = Operation(
         Param("source_object_key", "source_object_key", "query", LazyType(lambda: str), False),
         Param("field_key", "field_key", "query", LazyType(lambda: str), False),
         Param("value_quality", "value_quality", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_17,
@@ -1492,7 +1492,9 @@ CREATE_BI_FOLDERS = Operation(
     method="POST",
     path="/integration/v2/bi/server/{bi_server_id}/folder/",
     retry="submit",
-    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+    ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiFolderIn], Field(max_length=1000, min_length=1)]),
         "application/json",
@@ -1522,7 +1524,9 @@ CREATE_BI_REPORT_COLUMNS = Operation(
     method="POST",
     path="/integration/v2/bi/server/{bi_server_id}/report/column/",
     retry="submit",
-    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+    ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiReportColumnIn], Field(max_length=1000, min_length=1)]),
         "application/json",
@@ -1552,7 +1556,9 @@ CREATE_BI_REPORTS = Operation(
     method="POST",
     path="/integration/v2/bi/server/{bi_server_id}/report/",
     retry="submit",
-    params=(Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),),
+    params=(
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+    ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiReportIn], Field(max_length=1000, min_length=1)]),
         "application/json",
@@ -1604,11 +1610,11 @@ LIST_BI_FOLDERS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/folder/",
     retry="idempotent",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
         Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiFoldersKeyField), False),
         Param("oids", "oids", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("offset", "offset", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("offset", "offset", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_18,
@@ -1635,11 +1641,11 @@ LIST_BI_REPORTS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/report/",
     retry="idempotent",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: int), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
         Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiReportsKeyField), False),
         Param("oids", "oids", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("offset", "offset", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("offset", "offset", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_19,
@@ -1667,8 +1673,8 @@ LIST_BI_SERVERS = Operation(
     retry="idempotent",
     params=(
         Param("oids", "oids", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("offset", "offset", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("offset", "offset", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_20,
@@ -1752,8 +1758,8 @@ LIST_DOMAIN_MEMBERSHIP_RULES = Operation(
     path="/integration/v2/domain/membership/view_rules/",
     retry="idempotent",
     params=(
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     body=Body(
         LazyType(lambda: models.DomainMembershipRulesRequest),
@@ -1785,8 +1791,8 @@ LIST_DOMAINS = Operation(
     retry="idempotent",
     params=(
         Param("parent_id", "parent_id", "query", LazyType(lambda: int), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_22,
@@ -1817,8 +1823,8 @@ LIST_USERS = Operation(
         Param("email_icontains", "email__icontains", "query", LazyType(lambda: str), False),
         Param("display_name", "display_name", "query", LazyType(lambda: str), False),
         Param("display_name_icontains", "display_name__icontains", "query", LazyType(lambda: str), False),
-        Param("limit", "limit", "query", LazyType(lambda: int), False),
-        Param("skip", "skip", "query", LazyType(lambda: int), False),
+        Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
+        Param("skip", "skip", "query", LazyType(lambda: Annotated[int, Field(ge=0)]), False),
     ),
     responses={
         "200": _RESPONSE_23,
@@ -1893,7 +1899,7 @@ UPLOAD_DATA_DICTIONARY = Operation(
     retry="submit",
     params=(
         Param("object_type", "object_type", "path", LazyType(lambda: models.DataDictionaryObjectType), True),
-        Param("object_id", "object_id", "path", LazyType(lambda: int), True),
+        Param("object_id", "object_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
     ),
     body=Body(
         LazyType(lambda: models.DataDictionaryUpload),
@@ -1923,7 +1929,7 @@ PUSH_QUERY_LOGS = Operation(
     method="POST",
     path="/api/v1/bulk_metadata/query_log_ingestion/{ds_id}/",
     retry="submit",
-    params=(Param("ds_id", "ds_id", "path", LazyType(lambda: int), True),),
+    params=(Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),),
     body=Body(
         LazyType(lambda: Annotated[list[models.QueryLogEntry], Field(min_length=1)]),
         "application/x-ndjson",
