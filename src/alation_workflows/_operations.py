@@ -37,7 +37,10 @@ _RESPONSE_6 = Response(LazyType(lambda: list[models.Term]), "application/json")
 _TASK_HANDLE = Response(LazyType(lambda: models.TaskHandle), "application/json")
 _EMPTY = Response(None, None)
 _RESPONSE_7 = Response(LazyType(lambda: list[models.BusinessPolicy]), "application/json")
-_RESPONSE_8 = Response(LazyType(lambda: list[dict[str, list[str]]]), "application/json")
+_RESPONSE_8 = Response(
+    LazyType(lambda: Annotated[Union[list[dict[str, list[str]]], models.ProblemDetails], ORDERED]),
+    "application/json",
+)
 _RESPONSE_9 = Response(LazyType(lambda: list[models.CustomField]), "application/json")
 _RESPONSE_10 = Response(LazyType(lambda: list[models.CustomTemplate]), "application/json")
 _RESPONSE_11 = Response(LazyType(lambda: list[models.CustomFieldValueRecord]), "application/json")
