@@ -980,7 +980,7 @@ UPDATE_CHILD_COLUMNS = Operation(
     path="/integration/v2/column/{column_id}/children/",
     retry="submit",
     params=(
-        Param("column_id", "column_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("column_id", "column_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
         Param("ds_id", "ds_id", "query", LazyType(lambda: int), True),
     ),
     body=Body(
@@ -1133,7 +1133,7 @@ POST_VIRTUAL_DATA_SOURCE_METADATA = Operation(
     path="/api/v1/bulk_metadata/extraction/{ds_id}",
     retry="submit",
     params=(
-        Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
         Param("set_title_descs", "set_title_descs", "query", LazyType(lambda: bool), False),
         Param("remove_not_seen", "remove_not_seen", "query", LazyType(lambda: bool), False),
     ),
@@ -1180,7 +1180,7 @@ POST_VIRTUAL_FILE_SYSTEM_METADATA = Operation(
     method="POST",
     path="/api/v1/bulk_metadata/file_upload/{fs_id}/",
     retry="submit",
-    params=(Param("fs_id", "fs_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),),
+    params=(Param("fs_id", "fs_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),),
     body=Body(
         LazyType(lambda: list[models.VirtualFileSystemItem]),
         "application/x-ndjson",
@@ -1496,7 +1496,7 @@ CREATE_BI_FOLDERS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/folder/",
     retry="submit",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
     ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiFolderIn], Field(max_length=1000, min_length=1)]),
@@ -1528,7 +1528,7 @@ CREATE_BI_REPORT_COLUMNS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/report/column/",
     retry="submit",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
     ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiReportColumnIn], Field(max_length=1000, min_length=1)]),
@@ -1560,7 +1560,7 @@ CREATE_BI_REPORTS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/report/",
     retry="submit",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
     ),
     body=Body(
         LazyType(lambda: Annotated[list[models.BiReportIn], Field(max_length=1000, min_length=1)]),
@@ -1613,7 +1613,7 @@ LIST_BI_FOLDERS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/folder/",
     retry="idempotent",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
         Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiFoldersKeyField), False),
         Param("oids", "oids", "query", LazyType(lambda: str), False),
         Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
@@ -1644,7 +1644,7 @@ LIST_BI_REPORTS = Operation(
     path="/integration/v2/bi/server/{bi_server_id}/report/",
     retry="idempotent",
     params=(
-        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("bi_server_id", "bi_server_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
         Param("key_field", "keyField", "query", LazyType(lambda: models.ListBiReportsKeyField), False),
         Param("oids", "oids", "query", LazyType(lambda: str), False),
         Param("limit", "limit", "query", LazyType(lambda: Annotated[int, Field(ge=1)]), False),
@@ -1902,7 +1902,7 @@ UPLOAD_DATA_DICTIONARY = Operation(
     retry="submit",
     params=(
         Param("object_type", "object_type", "path", LazyType(lambda: models.DataDictionaryObjectType), True),
-        Param("object_id", "object_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),
+        Param("object_id", "object_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),
     ),
     body=Body(
         LazyType(lambda: models.DataDictionaryUpload),
@@ -1932,7 +1932,7 @@ PUSH_QUERY_LOGS = Operation(
     method="POST",
     path="/api/v1/bulk_metadata/query_log_ingestion/{ds_id}/",
     retry="submit",
-    params=(Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=1)]), True),),
+    params=(Param("ds_id", "ds_id", "path", LazyType(lambda: Annotated[int, Field(ge=0)]), True),),
     body=Body(
         LazyType(lambda: Annotated[list[models.QueryLogEntry], Field(min_length=1)]),
         "application/x-ndjson",

@@ -98,7 +98,7 @@ SHAPES: dict[str, Shape] = {
     "DataQualityBadRequest": _data_quality,
     "ErrorMessageBadRequest": _error_message,
     "OAuthError": _oauth,
-    "array": _field_list,
+    "FieldListBadRequest": _field_list,
 }
 
 
