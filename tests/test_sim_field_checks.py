@@ -9,15 +9,15 @@ changed copy of the operation table (never the committed spec) changes the handl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from alation_workflows.testing import Simulator, fields, routes, validation
+from alation_workflows.testing import Simulator, fields
 from generator import ir
+from tests.operation_tables import use_table
 from tests.test_simulator_spec_conformance import _seed
 from tests.test_spec_operations import API, _used_params
 
@@ -219,30 +219,6 @@ def test_handlers_check_exactly_the_listed_objects(monkeypatch: pytest.MonkeyPat
 # -- a spec change flows into the handlers ------------------------------------------------------
 
 
-@pytest.fixture
-def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """A copy of the operation table to change; the simulator reads it once `use` is called."""
-    copy: dict[str, Any] = json.loads(routes.TABLE.read_text(encoding="utf-8"))
-    yield copy
-    monkeypatch.undo()
-    _forget()
-
-
-def _forget() -> None:
-    routes.operation_table.cache_clear()
-    routes.routes.cache_clear()
-    validation._registry.cache_clear()  # pyright: ignore[reportPrivateUsage]
-    validation._cached_validator.cache_clear()  # pyright: ignore[reportPrivateUsage]
-    fields.clear_cache()
-
-
-def _use(table: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    changed = tmp_path / "operations.json"
-    changed.write_text(json.dumps(table), encoding="utf-8")
-    monkeypatch.setattr(routes, "TABLE", changed)
-    _forget()
-
-
 def _create_document(item: dict[str, Any]) -> httpx.Response:
     return _send(Simulator(token="t"), OPS["createDocuments"], [item])
 
@@ -257,7 +233,7 @@ def test_a_field_made_optional_is_no_longer_required(
         {"document_hub_id": ["This field is required."]}
     ]
     table["components"]["schemas"]["DocumentIn"]["required"] = ["title"]
-    _use(table, tmp_path, monkeypatch)
+    use_table(table, tmp_path, monkeypatch)
     assert _create_document(item).status_code == 202
 
 
@@ -270,7 +246,7 @@ def test_a_changed_type_and_a_new_required_field_are_checked_in_alations_words(
     schema["properties"]["description"] = {"type": "integer"}
     schema["properties"]["owner_note"] = {"type": "string", "minLength": 1}
     schema["required"] = [*schema["required"], "owner_note"]
-    _use(table, tmp_path, monkeypatch)
+    use_table(table, tmp_path, monkeypatch)
     answer = _create_document(item)
     assert answer.status_code == 400
     assert answer.json()["invalid_documents"][0]["errors"] == [

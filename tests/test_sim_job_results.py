@@ -7,7 +7,6 @@ copy of the operation table changes the simulator's verdict.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from alation_workflows.testing.jobs import JobFailure
 from alation_workflows.testing.pytest_plugin import ServedSimulator
 from alation_workflows.testing.validation import AnswerMismatch
 from alation_workflows.testing.wire import SimResponse
+from tests.operation_tables import use_table
 from tests.test_simulator_spec_conformance import _seed
 from tests.test_spec_operations import API, _arguments
 
@@ -134,30 +134,6 @@ def test_every_job_operations_example_fits_its_job_schemas(
 # -- batch limits come from the spec -------------------------------------------------------------
 
 
-@pytest.fixture
-def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """A copy of the operation table to change; the simulator reads it once `_use` is called."""
-    copy: dict[str, Any] = json.loads(routes.TABLE.read_text(encoding="utf-8"))
-    yield copy
-    monkeypatch.undo()
-    _forget()
-
-
-def _forget() -> None:
-    routes.operation_table.cache_clear()
-    routes.routes.cache_clear()
-    validation._registry.cache_clear()  # pyright: ignore[reportPrivateUsage]
-    validation._cached_validator.cache_clear()  # pyright: ignore[reportPrivateUsage]
-    fields.clear_cache()
-
-
-def _use(table: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    changed = tmp_path / "operations.json"
-    changed.write_text(json.dumps(table), encoding="utf-8")
-    monkeypatch.setattr(routes, "TABLE", changed)
-    _forget()
-
-
 def _post(path: str, body: Any) -> httpx.Response:
     sim = Simulator(token="t")
     with httpx.Client(transport=sim.transport(), base_url="http://localhost") as client:
@@ -186,7 +162,7 @@ def test_a_lowered_batch_limit_refuses_what_the_spec_allowed(
 ) -> None:
     assert _documents(3).status_code == 202
     _set_limit(table, "createDocuments", 2)
-    _use(table, tmp_path, monkeypatch)
+    use_table(table, tmp_path, monkeypatch)
     refused = _documents(3)
     assert refused.status_code == 400
     assert refused.json()["detail"] == "Too many objects in one request: 3; the maximum is 2."
@@ -198,7 +174,7 @@ def test_a_raised_batch_limit_accepts_what_the_spec_refused(
 ) -> None:
     assert _documents(1001).status_code == 400
     _set_limit(table, "createDocuments", 2000)
-    _use(table, tmp_path, monkeypatch)
+    use_table(table, tmp_path, monkeypatch)
     assert _documents(1001).status_code == 202
 
 
@@ -210,7 +186,7 @@ def test_an_object_bodys_list_limit_comes_from_the_spec(
     assert _post("/integration/v1/data_quality/", body).status_code == 202
     table["operations"]["postDataQuality"]["batch_limits"]["fields"] = 2
     table["components"]["schemas"]["DataQualityFieldsRequest"]["properties"]["fields"]["maxItems"] = 2
-    _use(table, tmp_path, monkeypatch)
+    use_table(table, tmp_path, monkeypatch)
     refused = _post("/integration/v1/data_quality/", body)
     assert refused.status_code == 400
     assert refused.json() == {"Entry": -1, "Message": 'At most 2 entries per "fields" list, got 3'}
