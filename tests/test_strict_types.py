@@ -26,7 +26,8 @@ def test_pyright_is_clean() -> None:
     exe = shutil.which("pyright", path=str(Path(sys.executable).parent))
     assert exe, "pyright is a dev dependency: pip install -e '.[dev]'"
     # The interpreter running the tests, whose site-packages hold httpx and pydantic (not the PATH python).
-    cmd = [exe, "--outputjson", "--pythonpath", sys.executable]
+    # -p: this project's config, even if a parent directory holds a pyrightconfig.json (pyright prefers it)
+    cmd = [exe, "--outputjson", "-p", str(ROOT), "--pythonpath", sys.executable]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
     report = json.loads(proc.stdout)
     errors = [
