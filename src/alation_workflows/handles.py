@@ -8,56 +8,54 @@ job is not known by (the id of a job known by name) raises `JobRefError`.
 
 from __future__ import annotations
 
-from .jobs.handle import AsyncJobHandle, DetailsT, JobHandle, SucceededT
+from .jobs.handle import AsyncJobHandle, DetailsT, HandleBase, JobHandle, SucceededT
 
 
-class BulkMetadataJobHandle(JobHandle[SucceededT, DetailsT]):
+class _BulkMetadataJobHandleParams(HandleBase[SucceededT, DetailsT]):
+    """The status parameters of a BulkMetadataJob job, typed; shared by its sync and asyncio handle."""
+
+    @property
+    def id(self) -> int:
+        """The job's `id`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
+        value: int = self._ref_value("id")
+        return value
+
+    @property
+    def name(self) -> str:
+        """The job's `name`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
+        value: str = self._ref_value("name")
+        return value
+
+
+class BulkMetadataJobHandle(
+    _BulkMetadataJobHandleParams[SucceededT, DetailsT], JobHandle[SucceededT, DetailsT]
+):
     """A handle of a BulkMetadataJob job (34 operations, e.g. `assign_domain_membership`), polled with `get_job_status`."""
 
-    @property
-    def id(self) -> int:
-        """The job's `id`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
-        value: int = self._ref_value("id")
-        return value
 
-    @property
-    def name(self) -> str:
-        """The job's `name`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
-        value: str = self._ref_value("name")
-        return value
-
-
-class AsyncBulkMetadataJobHandle(AsyncJobHandle[SucceededT, DetailsT]):
+class AsyncBulkMetadataJobHandle(
+    _BulkMetadataJobHandleParams[SucceededT, DetailsT], AsyncJobHandle[SucceededT, DetailsT]
+):
     """An asyncio handle of a BulkMetadataJob job (34 operations, e.g. `assign_domain_membership`), polled with `get_job_status_async`."""
 
-    @property
-    def id(self) -> int:
-        """The job's `id`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
-        value: int = self._ref_value("id")
-        return value
+
+class _DataDictionaryTaskHandleParams(HandleBase[SucceededT, DetailsT]):
+    """The status parameters of a DataDictionaryTask job, typed; shared by its sync and asyncio handle."""
 
     @property
-    def name(self) -> str:
-        """The job's `name`, as `get_job_status` takes it; `JobRefError` if the job is known otherwise."""
-        value: str = self._ref_value("name")
+    def task_id(self) -> str:
+        """The job's `task_id`, as `get_data_dictionary_task` takes it; `JobRefError` if the job is known otherwise."""
+        value: str = self._ref_value("task_id")
         return value
 
 
-class DataDictionaryTaskHandle(JobHandle[SucceededT, DetailsT]):
+class DataDictionaryTaskHandle(
+    _DataDictionaryTaskHandleParams[SucceededT, DetailsT], JobHandle[SucceededT, DetailsT]
+):
     """A handle of a DataDictionaryTask job (1 operation, e.g. `upload_data_dictionary`), polled with `get_data_dictionary_task`."""
 
-    @property
-    def task_id(self) -> str:
-        """The job's `task_id`, as `get_data_dictionary_task` takes it; `JobRefError` if the job is known otherwise."""
-        value: str = self._ref_value("task_id")
-        return value
 
-
-class AsyncDataDictionaryTaskHandle(AsyncJobHandle[SucceededT, DetailsT]):
+class AsyncDataDictionaryTaskHandle(
+    _DataDictionaryTaskHandleParams[SucceededT, DetailsT], AsyncJobHandle[SucceededT, DetailsT]
+):
     """An asyncio handle of a DataDictionaryTask job (1 operation, e.g. `upload_data_dictionary`), polled with `get_data_dictionary_task_async`."""
-
-    @property
-    def task_id(self) -> str:
-        """The job's `task_id`, as `get_data_dictionary_task` takes it; `JobRefError` if the job is known otherwise."""
-        value: str = self._ref_value("task_id")
-        return value

@@ -150,7 +150,7 @@ def _errors_operation(link: JobLink) -> Operation:
     return op
 
 
-class _HandleBase(Generic[SucceededT, DetailsT]):
+class HandleBase(Generic[SucceededT, DetailsT]):
     # Which waiting functions take this kind of handle (the waiting engine checks it, not the class).
     is_async: ClassVar[bool] = False
 
@@ -162,7 +162,7 @@ class _HandleBase(Generic[SucceededT, DetailsT]):
         *,
         ref: JobRef | None = None,
         operation: Operation | None = None,
-        parent: _HandleBase[Any, Any] | None = None,
+        parent: HandleBase[Any, Any] | None = None,
     ) -> None:
         self._client = client
         self.link = link
@@ -350,7 +350,7 @@ class JobRefError(AttributeError):
     """A job known by one status parameter (e.g. its name) was asked for another (e.g. its id)."""
 
 
-class JobHandle(_HandleBase[SucceededT, DetailsT]):
+class JobHandle(HandleBase[SucceededT, DetailsT]):
     """A submitted job; `wait()` polls the job-status operation and returns the typed details of
     the successful job (`SucceededT`); each status answer is parsed into `DetailsT`."""
 
@@ -470,7 +470,7 @@ class JobHandle(_HandleBase[SucceededT, DetailsT]):
         return handle
 
 
-class AsyncJobHandle(_HandleBase[SucceededT, DetailsT]):
+class AsyncJobHandle(HandleBase[SucceededT, DetailsT]):
     """The asyncio twin of `JobHandle`."""
 
     is_async: ClassVar[bool] = True
